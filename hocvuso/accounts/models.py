@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from hocvuso.core.models import TimeStampedModel
+from hocvuso.core.roles import PRECEDENCE, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes only from their role assignments."""
+
+    # One name field: Vietnamese names do not split cleanly into first/last.
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            # Login by e-mail needs an e-mail to name one person; blank e-mails are allowed.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                condition=~models.Q(email=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def main_role(self) -> str | None:
+        """The strongest role the person holds anywhere: it picks their home page."""
+        held = {a.role for a in self.role_assignments.all()}
+        return next((role for role in PRECEDENCE if role in held), None)
+
+
+class RoleAssignment(TimeStampedModel):
+    """``user`` holds ``role`` on ``unit`` and, through it, on the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="role_once_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"

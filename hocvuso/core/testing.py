@@ -1,0 +1,12 @@
+"""pytest plugin loaded with ``-p`` before pytest-django reads the settings.
+
+It only switches on development mode, so the suite needs no secret or database server;
+``DATABASE_URL`` still chooses PostgreSQL when CI sets it.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HOCVUSO_DEV", "1")
+os.environ.pop("REDIS_URL", None)  # tests must not depend on a Redis being up

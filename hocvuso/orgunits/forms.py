@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hocvuso.orgunits.models import OrgUnit, UnitGroup
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("Tên đơn vị"), max_length=255)
+    kind = forms.ChoiceField(label=_("Loại đơn vị"), choices=OrgUnit.Kind.choices)
+    code = forms.CharField(
+        label=_("Mã đơn vị"),
+        max_length=40,
+        required=False,
+        help_text=_("Mã hành chính chính thức nếu có; để trống nếu không có."),
+    )
+    short_name = forms.CharField(label=_("Tên ngắn"), max_length=120, required=False)
+    abbreviation = forms.CharField(
+        label=_("Tên viết tắt"),
+        max_length=60,
+        required=False,
+        help_text=_("Ví dụ: Sở KH&CN, UBND, MTTQ."),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Nhóm"),
+        queryset=UnitGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    @classmethod
+    def for_unit(cls, unit: OrgUnit, data: object = None) -> UnitForm:
+        initial = {
+            "name": unit.name,
+            "kind": unit.kind,
+            "code": unit.code or "",
+            "short_name": unit.short_name,
+            "abbreviation": unit.abbreviation,
+            "groups": list(unit.groups.all()),
+        }
+        return cls(data=data, initial=initial)
+
+
+class PopulationForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=1900, max_value=2200)
+    adults = forms.IntegerField(label=_("Số người trưởng thành"), min_value=0, required=False)
+    households = forms.IntegerField(label=_("Số hộ gia đình"), min_value=0, required=False)
+    source = forms.CharField(label=_("Nguồn số liệu"), max_length=200, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("adults") is None and data.get("households") is None:
+            raise forms.ValidationError(
+                _("Nhập ít nhất một số liệu: người trưởng thành hoặc số hộ.")
+            )
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel hoặc CSV"),
+        help_text=_(
+            "Dòng đầu là tiêu đề cột theo mẫu. Tệp có dòng sai sẽ không được nhập dòng nào."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )

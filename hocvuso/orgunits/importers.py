@@ -1,0 +1,299 @@
+"""Reading a unit list from CSV or Excel into checked rows, before anything is written.
+
+Every problem is collected with the line number a person sees in their spreadsheet (the
+header is line 1), so one upload tells them everything to fix at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from hocvuso.orgunits.models import OrgUnit
+from hocvuso.orgunits.text import fold
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+# Folded header text → field. Vietnamese first, English accepted.
+HEADERS = {
+    "ma": "code",
+    "ma don vi": "code",
+    "code": "code",
+    "ten": "name",
+    "ten don vi": "name",
+    "name": "name",
+    "loai": "kind",
+    "loai don vi": "kind",
+    "kind": "kind",
+    "ma don vi cap tren": "parent_code",
+    "ma cap tren": "parent_code",
+    "don vi cap tren": "parent_code",
+    "parent code": "parent_code",
+    "parent_code": "parent_code",
+    "ten ngan": "short_name",
+    "short name": "short_name",
+    "short_name": "short_name",
+    "ten viet tat": "abbreviation",
+    "viet tat": "abbreviation",
+    "abbreviation": "abbreviation",
+    "nhom": "groups",
+    "nhom don vi": "groups",
+    "groups": "groups",
+    "nam": "year",
+    "nam so lieu": "year",
+    "year": "year",
+    "so nguoi truong thanh": "adults",
+    "nguoi truong thanh": "adults",
+    "adults": "adults",
+    "so ho": "households",
+    "so ho gia dinh": "households",
+    "households": "households",
+}
+REQUIRED = ("name", "kind")
+TEMPLATE_HEADERS = [
+    "Mã",
+    "Tên đơn vị",
+    "Loại",
+    "Mã đơn vị cấp trên",
+    "Tên ngắn",
+    "Tên viết tắt",
+    "Nhóm",
+    "Năm",
+    "Số người trưởng thành",
+    "Số hộ",
+]
+
+# Folded words people write in the "Loại" column → kind.
+KIND_WORDS = {
+    **{fold(str(label)): value for value, label in OrgUnit.Kind.choices},
+    **{value: value for value in OrgUnit.Kind.values},
+    "tinh": "province",
+    "thanh pho truc thuoc trung uong": "province",
+    "huyen": "district",
+    "quan": "district",
+    "thi xa": "district",
+    "thanh pho thuoc tinh": "district",
+    "xa": "commune",
+    "phuong": "commune",
+    "dac khu": "commune",
+    "thi tran": "commune",
+    "thon": "village",
+    "ban": "village",
+    "xom": "village",
+    "ap": "village",
+    "to dan pho": "village",
+    "khu pho": "village",
+    "to": "village",
+    "so": "agency",
+    "co quan": "agency",
+    "so, ban, nganh": "agency",
+    "doan the": "union",
+    "hoi": "union",
+    "truong": "school",
+    "truong hoc": "school",
+    "bao chi": "press",
+    "co quan bao chi": "press",
+    "doanh nghiep": "enterprise",
+    "khac": "other",
+}
+TERRITORIAL_LEVEL = {"province": 1, "district": 2, "commune": 3, "village": 4}
+
+
+@dataclass
+class UnitRow:
+    line: int
+    name: str
+    kind: str
+    code: str | None = None
+    parent_code: str | None = None
+    short_name: str = ""
+    abbreviation: str = ""
+    groups: list[str] = field(default_factory=list)
+    year: int | None = None
+    adults: int | None = None
+    households: int | None = None
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            return self.message
+        return _("Dòng %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; ``errors`` lists every reason, by line."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = sorted(errors, key=lambda e: e.line)
+
+
+def read_table(filename: str, content: bytes) -> list[tuple[int, list[str]]]:
+    """The non-blank lines of the file's first sheet as (line number, cells)."""
+    suffix = PurePath(filename).suffix.lower()
+    if not content.strip():
+        raise ImportRejected([RowError(0, _("Tệp rỗng: không có dòng nào để nhập."))])
+    if suffix in SPREADSHEET_SUFFIXES:
+        rows = _read_spreadsheet(content)
+    elif suffix in {".csv", ".txt"}:
+        rows = _read_csv(content)
+    else:
+        raise ImportRejected(
+            [RowError(0, _("Chỉ nhận tệp Excel (.xlsx, .xls, .ods) hoặc CSV (.csv)."))]
+        )
+    return [
+        (number, cells)
+        for number, cells in enumerate(rows, start=1)
+        if any(cell.strip() for cell in cells)
+    ]
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _read_spreadsheet(content: bytes) -> list[list[str]]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0)
+        return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    except (CalamineError, ValueError, OSError, IndexError):
+        raise ImportRejected(
+            [RowError(0, _("Không đọc được tệp: đây không phải tệp Excel hợp lệ."))]
+        ) from None
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    if b"\x00" in content[:4096]:
+        raise ImportRejected([RowError(0, _("Không đọc được tệp: đây không phải tệp CSV."))])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected([RowError(0, _("Tệp CSV phải được lưu với bảng mã UTF-8."))]) from None
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def parse_rows(table: list[tuple[int, list[str]]]) -> list[UnitRow]:
+    """Check the header and every row; raise ImportRejected listing every problem."""
+    if not table:
+        raise ImportRejected([RowError(0, _("Tệp rỗng: không có dòng nào để nhập."))])
+    header_line, header = table[0]
+    columns: dict[int, str] = {}
+    errors: list[RowError] = []
+    for index, title in enumerate(header):
+        if not title.strip():
+            continue
+        key = HEADERS.get(fold(title))
+        if key is None:
+            errors.append(
+                RowError(header_line, _("cột “%(title)s” không thuộc mẫu nhập.") % {"title": title})
+            )
+        elif key in columns.values():
+            errors.append(RowError(header_line, _("cột “%(title)s” bị lặp.") % {"title": title}))
+        else:
+            columns[index] = key
+    for key in REQUIRED:
+        if key not in columns.values():
+            title = TEMPLATE_HEADERS[1] if key == "name" else TEMPLATE_HEADERS[2]
+            errors.append(RowError(header_line, _("thiếu cột “%(title)s”.") % {"title": title}))
+    if errors:
+        raise ImportRejected(errors)
+    if len(table) == 1:
+        raise ImportRejected([RowError(0, _("Tệp chỉ có dòng tiêu đề, không có đơn vị nào."))])
+
+    rows = []
+    for line, cells in table[1:]:
+        values = {key: (cells[i] if i < len(cells) else "") for i, key in columns.items()}
+        row, row_errors = _parse_row(line, values)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def _parse_row(line: int, values: dict[str, str]) -> tuple[UnitRow | None, list[RowError]]:
+    errors: list[RowError] = []
+    name = values.get("name", "").strip()
+    if not name:
+        errors.append(RowError(line, _("thiếu tên đơn vị.")))
+    elif len(name) > 255:
+        errors.append(RowError(line, _("tên đơn vị dài quá 255 ký tự.")))
+    raw_kind = values.get("kind", "").strip()
+    kind = KIND_WORDS.get(fold(raw_kind))
+    if not raw_kind:
+        errors.append(RowError(line, _("thiếu loại đơn vị.")))
+    elif kind is None:
+        errors.append(
+            RowError(line, _("loại đơn vị “%(kind)s” không hợp lệ.") % {"kind": raw_kind})
+        )
+    numbers: dict[str, int | None] = {}
+    for key, label in (
+        ("year", _("năm")),
+        ("adults", _("số người trưởng thành")),
+        ("households", _("số hộ")),
+    ):
+        raw = values.get(key, "").replace(".", "").replace(",", "").replace(" ", "")
+        if not raw:
+            numbers[key] = None
+        elif raw.isdigit():
+            numbers[key] = int(raw)
+        else:
+            errors.append(
+                RowError(
+                    line,
+                    _("%(label)s “%(value)s” phải là số nguyên không âm.")
+                    % {"label": label, "value": values[key]},
+                )
+            )
+            numbers[key] = None
+    year = numbers["year"]
+    if year is not None and not 1900 <= year <= 2200:
+        errors.append(RowError(line, _("năm “%(year)s” không hợp lệ.") % {"year": year}))
+    if year is None and (numbers["adults"] is not None or numbers["households"] is not None):
+        errors.append(RowError(line, _("có số liệu dân số nhưng thiếu năm.")))
+    if errors:
+        return None, errors
+    groups = [g.strip() for g in values.get("groups", "").split(";") if g.strip()]
+    return (
+        UnitRow(
+            line=line,
+            name=name,
+            kind=kind or "",
+            code=values.get("code", "").strip() or None,
+            parent_code=values.get("parent_code", "").strip() or None,
+            short_name=values.get("short_name", "").strip(),
+            abbreviation=values.get("abbreviation", "").strip(),
+            groups=groups,
+            year=year,
+            adults=numbers["adults"],
+            households=numbers["households"],
+        ),
+        [],
+    )
+
+
+def kind_fits_under(kind: str, parent_kind: str) -> bool:
+    """A territorial unit sits below a higher territorial level; villages hold no territory."""
+    if kind not in TERRITORIAL_LEVEL:
+        return True
+    parent_level = TERRITORIAL_LEVEL.get(parent_kind)
+    return parent_level is not None and TERRITORIAL_LEVEL[kind] > parent_level

@@ -1,0 +1,155 @@
+"""Reads of the unit tree, and the one function that scopes every queryset by the user's units.
+
+Every view and API endpoint of every app reaches user-facing data through
+:func:`scope_for_user` (directly or through an app selector that calls it). Out of scope
+answers 404; a read-only role asking to write answers 403 (:func:`get_unit_for_user`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
+from django.http import Http404
+
+from hocvuso.core import roles as R
+from hocvuso.orgunits.models import OrgUnit
+from hocvuso.orgunits.text import fold
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from hocvuso.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+_UNRESTRICTED = None
+
+# Display order of kinds: the territory first, top-down, then organisations.
+KIND_ORDER = Case(
+    *(When(kind=kind, then=Value(i)) for i, kind in enumerate(OrgUnit.Kind.values)),
+    output_field=IntegerField(),
+)
+
+
+def scope_paths(user: User | AnonymousUser, roles: Iterable[str] = R.VIEW) -> list[str] | None:
+    """The tree paths under which ``user`` holds one of ``roles``; ``None`` means everywhere.
+
+    Superusers are unrestricted. Overlapping grants collapse to the outermost path. Memoised on
+    the user object, so a request pays for it once.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return _UNRESTRICTED
+    key = frozenset(roles)
+    cache: dict[frozenset[str], list[str]] = user.__dict__.setdefault("_scope_paths", {})
+    if key not in cache:
+        paths = sorted(
+            set(user.role_assignments.filter(role__in=key).values_list("unit__path", flat=True))
+        )
+        outermost: list[str] = []
+        for path in paths:  # sorted, so an ancestor always comes before its descendants
+            if not any(path.startswith(kept) for kept in outermost):
+                outermost.append(path)
+        cache[key] = outermost
+    return cache[key]
+
+
+def scope_for_user(
+    queryset: QuerySet[M],
+    user: User | AnonymousUser,
+    *,
+    via: str = "",
+    roles: Iterable[str] = R.VIEW,
+) -> QuerySet[M]:
+    """Limit ``queryset`` to rows whose unit lies in a subtree where ``user`` holds ``roles``.
+
+    ``via`` is the lookup from the queryset's model to its ``OrgUnit`` ("" when the queryset is
+    of units, ``"unit"`` for a model with a ``unit`` foreign key, ``"task__unit"`` …). The result
+    is one SQL query with one ``LIKE 'path%'`` per granted subtree.
+    """
+    paths = scope_paths(user, roles)
+    if paths is _UNRESTRICTED:
+        return queryset
+    if not paths:
+        return queryset.none()
+    lookup = f"{via}__path__startswith" if via else "path__startswith"
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{lookup: path})
+    return queryset.filter(condition)
+
+
+def user_can(user: User | AnonymousUser, unit: OrgUnit, roles: Iterable[str]) -> bool:
+    """Whether ``user`` holds one of ``roles`` on ``unit`` or one of its ancestors (no query
+    once the user's paths are memoised)."""
+    paths = scope_paths(user, roles)
+    if paths is _UNRESTRICTED:
+        return True
+    return any(unit.path.startswith(path) for path in paths)
+
+
+def units_visible_to(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
+    return scope_for_user(OrgUnit.objects.all(), user)
+
+
+def get_unit_for_user(
+    user: User | AnonymousUser, pk: int, *, roles: Iterable[str] = R.VIEW
+) -> OrgUnit:
+    """The unit, if ``user`` may see it (else 404) and holds ``roles`` on it (else 403)."""
+    unit = units_visible_to(user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    if not user_can(user, unit, roles):
+        raise PermissionDenied
+    return unit
+
+
+def top_units_for(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
+    """The roots of the user's visible forest: where the unit browser starts."""
+    paths = scope_paths(user)
+    if paths is _UNRESTRICTED:
+        return OrgUnit.objects.get_root_nodes()
+    return OrgUnit.objects.filter(path__in=paths).order_by("path")
+
+
+def visible_ancestors(user: User | AnonymousUser, unit: OrgUnit) -> list[OrgUnit]:
+    """The breadcrumb: ancestors of ``unit`` the user may open, root first (one query)."""
+    return list(scope_for_user(OrgUnit.objects.get_ancestors(unit), user))
+
+
+def children_of(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """Direct children, territorial ones first, each kind alphabetically. Visible to whoever
+    sees ``unit``, since a role covers the whole subtree."""
+    return (
+        OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        .prefetch_related("groups")
+        .order_by(KIND_ORDER, "name")
+    )
+
+
+def subtree_of(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
+    qs = OrgUnit.objects.filter(path__startswith=unit.path)
+    return qs if include_self else qs.exclude(pk=unit.pk)
+
+
+def search_units(user: User | AnonymousUser, query: str, *, limit: int = 30) -> list[OrgUnit]:
+    """Units whose name, short name, abbreviation or code contains every word of ``query``,
+    with or without diacritics ("hoa lu" finds "Phường Hoa Lư"), shallowest first."""
+    words = fold(query).split()
+    if not words:
+        return []
+    qs = units_visible_to(user)
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    return list(qs.order_by("depth", "name")[:limit])
+
+
+def kind_counts_under(unit: OrgUnit) -> list[tuple[str, int]]:
+    """How many units of each kind lie below ``unit``, as (kind label, count): one query."""
+    rows = subtree_of(unit, include_self=False).values("kind").annotate(n=Count("id")).order_by()
+    counts = {row["kind"]: row["n"] for row in rows}
+    return [(label, counts[value]) for value, label in OrgUnit.Kind.choices if value in counts]

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hocvuso.api import api
+
+urlpatterns = [
+    path("", include("hocvuso.accounts.urls")),
+    path("units/", include("hocvuso.orgunits.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
