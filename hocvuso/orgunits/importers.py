@@ -190,8 +190,10 @@ def _read_csv(content: bytes) -> list[list[str]]:
     return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def parse_rows(table: list[tuple[int, list[str]]]) -> list[UnitRow]:
-    """Check the header and every row; raise ImportRejected listing every problem."""
+def parse_rows(table: list[tuple[int, list[str]]]) -> tuple[list[UnitRow], list[RowError]]:
+    """Check the header (raising ImportRejected if it is wrong) and each row on its own; the
+    rows that read cleanly come back with the problems of the others, so the caller can add
+    the checks that span rows and report everything at once."""
     if not table:
         raise ImportRejected([RowError(0, _("Tệp rỗng: không có dòng nào để nhập."))])
     header_line, header = table[0]
@@ -225,9 +227,7 @@ def parse_rows(table: list[tuple[int, list[str]]]) -> list[UnitRow]:
         errors.extend(row_errors)
         if row is not None:
             rows.append(row)
-    if errors:
-        raise ImportRejected(errors)
-    return rows
+    return rows, errors
 
 
 def _parse_row(line: int, values: dict[str, str]) -> tuple[UnitRow | None, list[RowError]]:

@@ -297,8 +297,7 @@ def import_units(
                 )
             ]
         )
-    rows = importers.parse_rows(importers.read_table(filename, content))
-    errors: list[RowError] = []
+    rows, errors = importers.parse_rows(importers.read_table(filename, content))
 
     by_code: dict[str, UnitRow] = {}
     for row in rows:
