@@ -3,8 +3,8 @@
 Tree (one province, two communes each with a village, one agency):
 
     Tỉnh Ninh Bình (37)
-    ├── Phường Hoa Lư (14374) ── Tổ dân phố số 1
-    ├── Phường Nam Hoa Lư (14377) ── Thôn Đông
+    ├── Phường Hoa Lư (14329) ── Tổ dân phố số 1
+    ├── Phường Nam Hoa Lư (14359) ── Thôn Đông
     └── Sở Khoa học và Công nghệ
 """
 
@@ -37,10 +37,10 @@ def tree(db: None) -> Tree:
 
     province = create_unit(actor=None, parent=None, name="Tỉnh Ninh Bình", kind="province", code="37")
     hoalu = create_unit(
-        actor=None, parent=province, name="Phường Hoa Lư", kind="commune", code="14374"
+        actor=None, parent=province, name="Phường Hoa Lư", kind="commune", code="14329"
     )
     namhoalu = create_unit(
-        actor=None, parent=province, name="Phường Nam Hoa Lư", kind="commune", code="14377"
+        actor=None, parent=province, name="Phường Nam Hoa Lư", kind="commune", code="14359"
     )
     agency = create_unit(
         actor=None,

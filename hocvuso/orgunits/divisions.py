@@ -30,19 +30,27 @@ def _short(name: str) -> str:
     return name
 
 
+def province_code(value: int | str) -> str:
+    """The official two-digit form: 1, "1" and "01" are all "01"."""
+    return f"{int(value):02d}" if str(value).isdigit() else str(value)
+
+
 def provinces(code: str | None = None) -> list[Division]:
+    wanted = None if code is None else province_code(code)
     found = [
-        Division(str(p.code.value), _province_name(p), _short(_province_name(p)), None)
+        Division(province_code(p.code.value), _province_name(p), _short(_province_name(p)), None)
         for p in Province.iter_all()
-        if code is None or str(p.code.value) == code.lstrip("0")
+        if wanted is None or province_code(p.code.value) == wanted
     ]
-    return sorted(found, key=lambda d: int(d.code))
+    return sorted(found, key=lambda d: d.code)
 
 
-def communes(province_code: str) -> list[Division]:
+def communes(parent_code: str) -> list[Division]:
+    # Official commune codes have five digits ("00070"); unpadded they would collide with
+    # province codes ("4" is both Cao Bằng and a Hà Nội ward).
     found = [
-        Division(str(w.code.value), w.name, _short(w.name), province_code)
+        Division(f"{w.code.value:05d}", w.name, _short(w.name), parent_code)
         for w in Ward.iter_all()
-        if str(w.province_code.value) == province_code
+        if province_code(w.province_code.value) == parent_code
     ]
-    return sorted(found, key=lambda d: int(d.code))
+    return sorted(found, key=lambda d: d.code)

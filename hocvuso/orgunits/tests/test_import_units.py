@@ -105,17 +105,17 @@ def test_every_bad_row_is_named_and_nothing_is_saved(tree, hoalu_focal_point):
 
 
 def test_code_already_used_in_database_is_a_duplicate(tree, hoalu_focal_point):
-    content = csv_bytes("14377,Thôn Trộm Mã,thôn,,,,")  # Nam Hoa Lư's code, outside scope
+    content = csv_bytes("14359,Thôn Trộm Mã,thôn,,,,")  # Nam Hoa Lư's code, outside scope
     with pytest.raises(ImportRejected) as exc:
         import_units(actor=hoalu_focal_point, under=tree.hoalu, filename="x.csv", content=content)
-    assert messages(exc) == ["Dòng 2: mã “14377” đã được dùng cho một đơn vị khác."]
+    assert messages(exc) == ["Dòng 2: mã “14359” đã được dùng cho một đơn vị khác."]
 
 
 def test_parent_outside_the_importers_units_is_unknown(tree, hoalu_focal_point):
-    content = csv_bytes("HL-9,Thôn Lạ,thôn,14377,,,")
+    content = csv_bytes("HL-9,Thôn Lạ,thôn,14359,,,")
     with pytest.raises(ImportRejected) as exc:
         import_units(actor=hoalu_focal_point, under=tree.hoalu, filename="x.csv", content=content)
-    assert "không tìm thấy đơn vị cấp trên mã “14377”" in messages(exc)[0]
+    assert "không tìm thấy đơn vị cấp trên mã “14359”" in messages(exc)[0]
     assert not OrgUnit.objects.filter(code="HL-9").exists()
 
 
