@@ -35,7 +35,9 @@ def tree(db: None) -> Tree:
     from hocvuso.orgunits.models import OrgUnit
     from hocvuso.orgunits.services import create_unit
 
-    province = create_unit(actor=None, parent=None, name="Tỉnh Ninh Bình", kind="province", code="37")
+    province = create_unit(
+        actor=None, parent=None, name="Tỉnh Ninh Bình", kind="province", code="37"
+    )
     hoalu = create_unit(
         actor=None, parent=province, name="Phường Hoa Lư", kind="commune", code="14329"
     )

@@ -74,7 +74,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in {"HOCVUSO_DEV", "SECRET_KEY"}}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", "import hocvuso.settings"], capture_output=True, text=True, env=env
     )
     assert result.returncode != 0

@@ -155,17 +155,13 @@ def test_files_that_are_not_unit_lists_are_refused(tree, coordinator, filename, 
 def test_oversized_file_is_refused_before_parsing(tree, coordinator, settings):
     settings.UNIT_IMPORT_MAX_BYTES = 100
     with pytest.raises(ImportRejected, match="lớn quá"):
-        import_units(
-            actor=coordinator, under=tree.hoalu, filename="big.csv", content=b"x" * 101
-        )
+        import_units(actor=coordinator, under=tree.hoalu, filename="big.csv", content=b"x" * 101)
 
 
 def test_territory_cannot_sit_under_a_village(tree, coordinator):
     content = csv_bytes(",Xã Lạ,xã,,,,")
     with pytest.raises(ImportRejected) as exc:
-        import_units(
-            actor=coordinator, under=tree.hoalu_village, filename="x.csv", content=content
-        )
+        import_units(actor=coordinator, under=tree.hoalu_village, filename="x.csv", content=content)
     assert "không thể trực thuộc" in messages(exc)[0]
 
 

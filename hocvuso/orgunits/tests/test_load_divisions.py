@@ -43,4 +43,6 @@ def test_codes_are_official_and_padded(db):
     call_command("load_divisions", province="1")
     hanoi = OrgUnit.objects.get(code="01")
     assert hanoi.name == "Thành phố Hà Nội"
-    assert OrgUnit.objects.get_children(hanoi).filter(code="00070", name="Phường Hoàn Kiếm").exists()
+    assert (
+        OrgUnit.objects.get_children(hanoi).filter(code="00070", name="Phường Hoàn Kiếm").exists()
+    )

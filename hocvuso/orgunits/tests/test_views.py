@@ -14,7 +14,9 @@ def test_search_without_diacritics_finds_the_ward(client, coordinator, tree):
 
 def test_search_by_abbreviation_and_with_diacritics(client, coordinator, tree):
     client.force_login(coordinator)
-    assert "Sở Khoa học và Công nghệ" in client.get("/units/search/", {"q": "KH&CN"}).content.decode()
+    assert (
+        "Sở Khoa học và Công nghệ" in client.get("/units/search/", {"q": "KH&CN"}).content.decode()
+    )
     assert "Phường Hoa Lư" in client.get("/units/search/", {"q": "Hoa Lư"}).content.decode()
 
 
