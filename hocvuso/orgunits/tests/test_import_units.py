@@ -213,3 +213,17 @@ def test_template_download_round_trips(client, tree, hoalu_focal_point):
     )
     # The template's second example has the same name as the tree's village: it updates it.
     assert result == {"created": 1, "updated": 0, "rows": 2}
+
+
+def test_command_line_import_reports_every_bad_line(tree, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "thon.csv"
+    bad.write_bytes(csv_bytes(",,thôn,,,,", ",Thôn A,làng,,,,"))
+    with pytest.raises(CommandError) as exc:
+        call_command("import_units", str(bad), under="14329")
+    assert str(exc.value) == ("Dòng 2: thiếu tên đơn vị.\nDòng 3: loại đơn vị “làng” không hợp lệ.")
+    good = tmp_path / "ok.csv"
+    good.write_bytes(csv_bytes(",Thôn A,thôn,,,,"))
+    call_command("import_units", str(good), under="14329")
+    assert OrgUnit.objects.get_children(tree.hoalu).filter(name="Thôn A").exists()
