@@ -35,7 +35,7 @@ def test_unit_page_shows_children_groups_figures_and_people(
     UnitPopulation.objects.create(unit=tree.hoalu, year=2026, adults=5120, households=1980)
     client.force_login(coordinator)
     page = client.get(f"/units/{tree.hoalu.pk}/").content.decode()
-    for text in ("Tổ dân phố số 1", "5120", "1980", "Hoalu", "Đầu mối đơn vị", "Tỉnh Ninh Bình"):
+    for text in ("Tổ dân phố số 1", "5.120", "1.980", "Hoalu", "Đầu mối đơn vị", "Tỉnh Ninh Bình"):
         assert text in page
 
 
@@ -82,6 +82,12 @@ def test_population_needs_at_least_one_figure(client, coordinator, tree):
     response = client.post(f"/units/{tree.hoalu.pk}/population/", {"year": "2026"})
     assert "Nhập ít nhất một số liệu" in response.content.decode()
     assert not UnitPopulation.objects.exists()
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="vi"' in page
 
 
 def test_page_is_in_english_when_chosen(client, coordinator, tree):
