@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.accounts import selectors
 from hocvuso.core import roles as R
@@ -41,6 +42,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment; Back must get the page
 def audit_log(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_read_audit(request.user):
         raise PermissionDenied

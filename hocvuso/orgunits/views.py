@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.accounts.selectors import people_on_unit
 from hocvuso.core import roles as R
@@ -29,6 +30,7 @@ def unit_browser(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment; Back must get the page
 def unit_search(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.search_units(request.user, query) if query else []
