@@ -71,7 +71,9 @@ def env_secret(name: str, default: str | None = None) -> str:
 def env_database(name: str, default: str) -> dict[str, Any]:
     raw = os.environ.get(name) or default
     try:
-        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(
+            raw, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
