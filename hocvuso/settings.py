@@ -25,7 +25,8 @@ VAR_DIR = Path(env_str("HOCVUSO_VAR_DIR", str(BASE_DIR.parent / "var")))
 
 DEV = env_bool("HOCVUSO_DEV", False)
 DEBUG = env_bool("DEBUG", DEV)
-SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key" if DEV else None)
+# DEBUG never runs in production, so it may use a throwaway key like development mode.
+SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key" if DEV or DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEV else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

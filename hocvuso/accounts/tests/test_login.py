@@ -69,3 +69,9 @@ def test_admin_is_for_superusers_only(client, coordinator, admin_user):
     assert client.get("/admin/").status_code == 302
     client.force_login(admin_user)
     assert client.get("/admin/orgunits/orgunit/").status_code == 200
+
+
+def test_home_page_query_count(client, coordinator, django_assert_max_num_queries):
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(10):
+        assert client.get("/").status_code == 200
