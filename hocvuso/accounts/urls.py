@@ -33,4 +33,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("audit/", views.audit_log, name="audit_log"),
+    path("people/add/<int:unit_pk>/", views.person_add, name="person_add"),
+    path("people/roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

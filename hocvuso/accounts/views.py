@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from hocvuso.accounts import selectors
+from hocvuso.accounts import selectors, services
+from hocvuso.accounts.forms import PersonForm
 from hocvuso.core import roles as R
+from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest
 from hocvuso.orgunits import selectors as unit_selectors
 
@@ -52,3 +56,40 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     if request.htmx:
         template += "#entries"
     return render(request, template, {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_add(request: AuthedRequest, unit_pk: int) -> HttpResponse:
+    """Create an account holding one role on the unit (coordinators, administrators)."""
+    unit = unit_selectors.get_unit_for_user(request.user, unit_pk, roles=R.MANAGE_PEOPLE)
+    form = PersonForm(request.POST or None, roles=selectors.grantable_roles(request.user, unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_user(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã tạo tài khoản %(username)s. Hãy trao mật khẩu ban đầu cho người dùng.")
+                % {"username": person.username},
+            )
+            return redirect(unit)
+    return render(request, "accounts/person_form.html", {"unit": unit, "form": form})
+
+
+@require_POST
+@login_required
+def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = selectors.get_assignment_for_manager(request.user, pk)
+    if assignment.user_id == request.user.pk:
+        messages.error(request, _("Bạn không thể tự bỏ vai trò của chính mình."))
+    else:
+        services.revoke_role(actor=request.user, assignment=assignment)
+        messages.success(
+            request,
+            _("Đã bỏ vai trò %(role)s của %(name)s.")
+            % {"role": assignment.get_role_display(), "name": assignment.user.display_name},
+        )
+    return redirect(assignment.unit)

@@ -153,3 +153,11 @@ def kind_counts_under(unit: OrgUnit) -> list[tuple[str, int]]:
     rows = subtree_of(unit, include_self=False).values("kind").annotate(n=Count("id")).order_by()
     counts = {row["kind"]: row["n"] for row in rows}
     return [(label, counts[value]) for value, label in OrgUnit.Kind.choices if value in counts]
+
+
+def people_on_unit(unit: OrgUnit) -> QuerySet[Model]:
+    """Role assignments held directly on ``unit`` (visible to whoever sees the unit), read
+    through the reverse relation so that ``orgunits`` need not import ``accounts``."""
+    return unit.role_assignments.select_related("user").order_by(
+        "role", "user__full_name", "user__username"
+    )

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from hocvuso.accounts.selectors import people_on_unit
 from hocvuso.core import roles as R
+from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest
 from hocvuso.orgunits import selectors, services
 from hocvuso.orgunits.forms import ImportForm, PopulationForm, UnitForm
@@ -51,7 +51,8 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "kind_counts": selectors.kind_counts_under(unit),
         "populations": unit.populations.all(),
         "groups": unit.groups.all(),
-        "people": people_on_unit(request.user, unit),
+        "people": selectors.people_on_unit(unit),
+        "can_manage_people": selectors.user_can(request.user, unit, R.MANAGE_PEOPLE),
         "can_edit": selectors.user_can(request.user, unit, R.EDIT_UNITS),
     }
     return render(request, "orgunits/unit_detail.html", context)
@@ -68,7 +69,7 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.update_unit(actor=request.user, unit=unit, groups=groups, **data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(unit)
@@ -85,7 +86,7 @@ def unit_add_child(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             unit = services.create_unit(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": unit.name})
             return redirect(parent)
@@ -101,7 +102,7 @@ def unit_population(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.set_population(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu số liệu dân số."))
             return redirect(unit)
@@ -152,11 +153,3 @@ def import_template(request: AuthedRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
     return response
-
-
-def _attach(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, exc.messages)  # type: ignore[attr-defined]
