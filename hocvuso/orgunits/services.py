@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
+from hocvuso.orgunits.importers import UnitRow
 from hocvuso.orgunits.models import OrgUnit, UnitGroup, UnitPopulation
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
     from hocvuso.orgunits.divisions import Division
+    from hocvuso.orgunits.importers import RowError
 
 UNIT_FIELDS = ("name", "kind", "code", "short_name", "abbreviation")
 
@@ -276,232 +278,254 @@ def import_units(
     """Create or update units below ``under`` from a CSV or Excel file: all rows or none.
 
     A row's parent is ``under`` when its parent code is blank, else the unit with that code —
-    another row of the file or an existing unit inside ``under``'s subtree (anything else is
-    "not found", so the file cannot reach outside the caller's units). Rows with a code that
-    exists update that unit; rows without one update the same-named child of their parent.
-    Raises ``ImportRejected`` listing every bad row by line number. Audits every change.
-    Caller checks EDIT_UNITS on ``under``.
+    an existing unit inside ``under``'s subtree or another row of the file (anything else is
+    "not found", so a file cannot reach outside the caller's units). Rows with a code that
+    exists update that unit; rows without one update the same-named child of their parent,
+    so importing a file twice changes nothing. Raises ``ImportRejected`` listing every bad
+    row by line number. Audits every change. Caller checks EDIT_UNITS on ``under``.
     """
     from django.conf import settings
 
     from hocvuso.orgunits import importers
-    from hocvuso.orgunits.importers import ImportRejected, RowError, UnitRow
 
     if len(content) > settings.UNIT_IMPORT_MAX_BYTES:
-        raise ImportRejected(
-            [
-                RowError(
-                    0,
-                    _("Tệp lớn quá %(mb)d MB.")
-                    % {"mb": settings.UNIT_IMPORT_MAX_BYTES // (1024 * 1024)},
-                )
-            ]
-        )
+        message = _("Tệp lớn quá %(mb)d MB.") % {
+            "mb": settings.UNIT_IMPORT_MAX_BYTES // (1024 * 1024)
+        }
+        raise importers.ImportRejected([importers.RowError(0, message)])
     rows, errors = importers.parse_rows(importers.read_table(filename, content))
+    plan = _UnitImport(under, rows, errors)
+    plan.check()
+    return plan.write(actor)
 
-    by_code: dict[str, UnitRow] = {}
-    for row in rows:
-        if row.code is None:
-            continue
-        key = row.code.casefold()
-        if key in by_code:
-            errors.append(
-                RowError(
+
+class _UnitImport:
+    """The checks that span rows and the database, then the writes, of one import."""
+
+    def __init__(self, under: OrgUnit, rows: list[UnitRow], errors: list[RowError]) -> None:
+        from hocvuso.orgunits.importers import fold
+
+        self.fold = fold
+        self.under = under
+        self.rows = rows
+        self.errors = errors
+        self.by_code: dict[str, UnitRow] = {}
+        self.parent_of: dict[int, OrgUnit | UnitRow] = {}
+        self.target_of: dict[int, OrgUnit] = {}  # line → the existing unit the row updates
+        self.groups = {fold(g.name): g for g in UnitGroup.objects.all()}
+        self.existing = self._existing_units()
+
+    def error(self, line: int, message: str) -> None:
+        from hocvuso.orgunits.importers import RowError
+
+        self.errors.append(RowError(line, message))
+
+    def inside(self, unit: OrgUnit) -> bool:
+        return unit.path.startswith(self.under.path)
+
+    def _existing_units(self) -> dict[str, OrgUnit]:
+        mentioned = {r.code for r in self.rows if r.code}
+        mentioned |= {r.parent_code for r in self.rows if r.parent_code}
+        # Codes match case-insensitively: the IN catches the usual spellings, one OR of
+        # iexact the rest, never a query per row.
+        found = {
+            u.code.casefold(): u
+            for u in OrgUnit.objects.filter(code__in=mentioned | {c.upper() for c in mentioned})
+        }
+        missing = {c for c in mentioned if c.casefold() not in found}
+        if missing:
+            for unit in OrgUnit.objects.filter(_any_iexact("code", missing)):
+                found[unit.code.casefold()] = unit
+        return found
+
+    def check(self) -> None:
+        from hocvuso.orgunits.importers import ImportRejected
+
+        self._index_codes()
+        for row in self.rows:
+            self._check_row(row)
+        self._check_loops()
+        self._check_same_names()
+        if self.errors:
+            raise ImportRejected(self.errors)
+        self._match_uncoded_rows()
+
+    def _index_codes(self) -> None:
+        for row in self.rows:
+            if row.code is None:
+                continue
+            key = row.code.casefold()
+            if key in self.by_code:
+                other = self.by_code[key].line
+                self.error(
                     row.line,
                     _("mã “%(code)s” trùng với dòng %(other)d.")
-                    % {"code": row.code, "other": by_code[key].line},
+                    % {"code": row.code, "other": other},
                 )
-            )
-        else:
-            by_code[key] = row
-    mentioned = {r.code for r in rows if r.code} | {r.parent_code for r in rows if r.parent_code}
-    existing = {
-        u.code.casefold(): u
-        for u in OrgUnit.objects.filter(code__in=mentioned | {c.upper() for c in mentioned})
-    }
-    # Codes are matched case-insensitively; the IN above catches the usual spellings and
-    # the loop below the rest, without one query per row.
-    missing = {c for c in mentioned if c.casefold() not in existing}
-    if missing:
-        for unit in OrgUnit.objects.filter(code__isnull=False).filter(_any_iexact("code", missing)):
-            existing[unit.code.casefold()] = unit
-    groups = {importers.fold(g.name): g for g in UnitGroup.objects.all()}
-
-    def inside(unit: OrgUnit) -> bool:
-        return unit.path.startswith(under.path)
-
-    parent_of: dict[int, OrgUnit | UnitRow] = {}
-    target_of: dict[int, OrgUnit] = {}  # line → existing unit the row updates
-    for row in rows:
-        parent: OrgUnit | UnitRow | None = under
-        if row.parent_code:
-            key = row.parent_code.casefold()
-            if key in by_code and by_code[key] is not row:
-                parent = by_code[key]
-            elif key in existing and inside(existing[key]):
-                parent = existing[key]
             else:
-                parent = None
-                errors.append(
-                    RowError(
-                        row.line,
-                        _("không tìm thấy đơn vị cấp trên mã “%(code)s” trong phạm vi %(unit)s.")
-                        % {"code": row.parent_code, "unit": under.name},
-                    )
-                )
+                self.by_code[key] = row
+
+    def _parent(self, row: UnitRow) -> OrgUnit | UnitRow | None:
+        if not row.parent_code:
+            return self.under
+        key = row.parent_code.casefold()
+        # An existing unit wins over the row that names it, so re-importing a file whose
+        # rows hang under one another matches what the first import created.
+        if key in self.existing and self.inside(self.existing[key]):
+            return self.existing[key]
+        if key in self.by_code and self.by_code[key] is not row:
+            return self.by_code[key]
+        self.error(
+            row.line,
+            _("không tìm thấy đơn vị cấp trên mã “%(code)s” trong phạm vi %(unit)s.")
+            % {"code": row.parent_code, "unit": self.under.name},
+        )
+        return None
+
+    def _check_row(self, row: UnitRow) -> None:
+        from hocvuso.orgunits.importers import kind_fits_under
+
+        parent = self._parent(row)
         if parent is None:
-            continue
-        parent_of[row.line] = parent
-        if not importers.kind_fits_under(row.kind, parent.kind):
-            errors.append(
-                RowError(
-                    row.line,
-                    _("%(kind)s không thể trực thuộc %(parent)s.")
-                    % {
-                        "kind": OrgUnit.Kind(row.kind).label,
-                        "parent": OrgUnit.Kind(parent.kind).label,
-                    },
-                )
-            )
-        if row.code and row.code.casefold() in existing:
-            unit = existing[row.code.casefold()]
-            if not inside(unit):
-                errors.append(
-                    RowError(
-                        row.line,
-                        _("mã “%(code)s” đã được dùng cho một đơn vị khác.") % {"code": row.code},
-                    )
-                )
-            elif (
-                not isinstance(parent, OrgUnit)
-                or not unit.path.startswith(parent.path)
-                or (unit.depth != parent.depth + 1)
-            ):
-                errors.append(
-                    RowError(
-                        row.line,
-                        _(
-                            "đơn vị mã “%(code)s” đã có và nằm dưới đơn vị cấp trên khác; "
-                            "không chuyển đơn vị bằng tệp nhập."
-                        )
-                        % {"code": row.code},
-                    )
-                )
-            else:
-                target_of[row.line] = unit
-        unknown_groups = [g for g in row.groups if importers.fold(g) not in groups]
-        if unknown_groups:
-            errors.append(
-                RowError(
-                    row.line,
-                    _("không có nhóm đơn vị “%(groups)s”.") % {"groups": "; ".join(unknown_groups)},
-                )
+            return
+        self.parent_of[row.line] = parent
+        if not kind_fits_under(row.kind, parent.kind):
+            labels = {
+                "kind": OrgUnit.Kind(row.kind).label,
+                "parent": OrgUnit.Kind(parent.kind).label,
+            }
+            self.error(row.line, _("%(kind)s không thể trực thuộc %(parent)s.") % labels)
+        if row.code and row.code.casefold() in self.existing:
+            self._check_existing(row, self.existing[row.code.casefold()], parent)
+        unknown = [g for g in row.groups if self.fold(g) not in self.groups]
+        if unknown:
+            self.error(
+                row.line,
+                _("không có nhóm đơn vị “%(groups)s”.") % {"groups": "; ".join(unknown)},
             )
 
-    # Parents named by code inside the file must not loop back on themselves.
-    for row in rows:
-        seen = {row.line}
-        parent = parent_of.get(row.line)
-        while isinstance(parent, UnitRow):
-            if parent.line in seen:
-                errors.append(RowError(row.line, _("mã đơn vị cấp trên tạo thành vòng lặp.")))
-                break
-            seen.add(parent.line)
-            parent = parent_of.get(parent.line)
+    def _check_existing(self, row: UnitRow, unit: OrgUnit, parent: OrgUnit | UnitRow) -> None:
+        if not self.inside(unit):
+            self.error(
+                row.line,
+                _("mã “%(code)s” đã được dùng cho một đơn vị khác.") % {"code": row.code},
+            )
+        elif isinstance(parent, OrgUnit) and unit.is_child_of(parent):
+            self.target_of[row.line] = unit
+        else:
+            self.error(
+                row.line,
+                _(
+                    "đơn vị mã “%(code)s” đã có và nằm dưới đơn vị cấp trên khác; "
+                    "không chuyển đơn vị bằng tệp nhập."
+                )
+                % {"code": row.code},
+            )
 
-    # Rows without a code are identified by name under their parent.
-    named: dict[tuple[object, str], int] = {}
-    for row in rows:
-        parent = parent_of.get(row.line)
-        if parent is None or row.code:
-            continue
-        key = (id(parent), importers.fold(row.name))
-        if key in named:
-            errors.append(
-                RowError(
+    def _check_loops(self) -> None:
+        for row in self.rows:
+            seen = {row.line}
+            parent = self.parent_of.get(row.line)
+            while isinstance(parent, UnitRow):
+                if parent.line in seen:
+                    self.error(row.line, _("mã đơn vị cấp trên tạo thành vòng lặp."))
+                    break
+                seen.add(parent.line)
+                parent = self.parent_of.get(parent.line)
+
+    def _check_same_names(self) -> None:
+        named: dict[tuple[int, str], int] = {}
+        for row in self.rows:
+            parent = self.parent_of.get(row.line)
+            if parent is None or row.code:
+                continue
+            key = (id(parent), self.fold(row.name))
+            if key in named:
+                self.error(
                     row.line,
                     _("“%(name)s” trùng với dòng %(other)d (cùng đơn vị cấp trên).")
                     % {"name": row.name, "other": named[key]},
                 )
-            )
-        named[key] = row.line
-    if errors:
-        raise ImportRejected(errors)
+            named[key] = row.line
 
-    uncoded_parents = {
-        id(p): p for r in rows if not r.code and isinstance(p := parent_of[r.line], OrgUnit)
-    }
-    for parent in uncoded_parents.values():
-        children = {
-            importers.fold(c.name): c
-            for c in OrgUnit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    def _match_uncoded_rows(self) -> None:
+        """Rows without a code update the same-named existing child of their parent."""
+        parents = {
+            p.pk: p
+            for r in self.rows
+            if not r.code and isinstance(p := self.parent_of[r.line], OrgUnit)
         }
-        for row in rows:
-            if not row.code and parent_of[row.line] is parent:
-                found = children.get(importers.fold(row.name))
-                if found is not None:
-                    target_of[row.line] = found
+        for parent in parents.values():
+            children = {self.fold(c.name): c for c in OrgUnit.objects.get_children(parent)}
+            for row in self.rows:
+                parent_of_row = self.parent_of[row.line]
+                if row.code or not isinstance(parent_of_row, OrgUnit):
+                    continue
+                if parent_of_row.pk == parent.pk and self.fold(row.name) in children:
+                    self.target_of[row.line] = children[self.fold(row.name)]
 
-    created: dict[int, OrgUnit] = {}
-    pending = [r for r in rows if r.line not in target_of]
-    while pending:
-        ready = [
-            r
-            for r in pending
-            if not isinstance(parent_of[r.line], UnitRow)
-            or parent_of[r.line].line in created
-            or parent_of[r.line].line in target_of
-        ]
-        by_parent: dict[int, tuple[OrgUnit, list[UnitRow]]] = {}
-        for row in ready:
-            parent = parent_of[row.line]
-            if isinstance(parent, UnitRow):
-                parent = created.get(parent.line) or target_of[parent.line]
-            by_parent.setdefault(parent.pk, (parent, []))[1].append(row)
-        for parent, batch in by_parent.values():
-            units = add_children_bulk(
-                parent,
-                actor=actor,
-                units=[
-                    OrgUnit(
-                        name=r.name,
-                        kind=r.kind,
-                        code=r.code,
-                        short_name=r.short_name,
-                        abbreviation=r.abbreviation,
-                    )
-                    for r in batch
-                ],
-            )
-            created.update({r.line: u for r, u in zip(batch, units, strict=True)})
-        pending = [r for r in pending if r.line not in created]
+    def write(self, actor: User | None) -> dict[str, int]:
+        created = self._create_new(actor)
+        updated = 0
+        for row in self.rows:
+            groups = [self.groups[self.fold(g)] for g in row.groups]
+            if row.line in self.target_of:
+                updated += self._update(actor, row, self.target_of[row.line], groups)
+            elif groups:
+                created[row.line].groups.set(groups)
+            if row.year is not None:
+                set_population(
+                    actor=actor,
+                    unit=created.get(row.line) or self.target_of[row.line],
+                    year=row.year,
+                    adults=row.adults,
+                    households=row.households,
+                )
+        return {"created": len(created), "updated": updated, "rows": len(self.rows)}
 
-    updated = 0
-    for row in rows:
-        if row.line in target_of:
-            unit = target_of[row.line]
-            before = snapshot(unit, (*UNIT_FIELDS, "groups"))
-            update_unit(
-                actor=actor,
-                unit=unit,
-                name=row.name,
-                kind=row.kind,
-                short_name=row.short_name or unit.short_name,
-                abbreviation=row.abbreviation or unit.abbreviation,
-                groups=[groups[importers.fold(g)] for g in row.groups] if row.groups else None,
-            )
-            updated += before != snapshot(unit, (*UNIT_FIELDS, "groups"))
-        elif row.groups:
-            created[row.line].groups.set([groups[importers.fold(g)] for g in row.groups])
-        if row.year is not None:
-            set_population(
-                actor=actor,
-                unit=created.get(row.line) or target_of[row.line],
-                year=row.year,
-                adults=row.adults,
-                households=row.households,
-            )
-    return {"created": len(created), "updated": updated, "rows": len(rows)}
+    def _create_new(self, actor: User | None) -> dict[int, OrgUnit]:
+        """Insert new rows level by level (a parent before its children), in bulk per parent."""
+        created: dict[int, OrgUnit] = {}
+        pending = [r for r in self.rows if r.line not in self.target_of]
+        while pending:
+            by_parent: dict[int, tuple[OrgUnit, list[UnitRow]]] = {}
+            for row in pending:
+                parent = self.parent_of[row.line]
+                if isinstance(parent, UnitRow):
+                    parent = created.get(parent.line) or self.target_of.get(parent.line)
+                if parent is not None:
+                    by_parent.setdefault(parent.pk, (parent, []))[1].append(row)
+            for parent, batch in by_parent.values():
+                units = add_children_bulk(
+                    parent,
+                    actor=actor,
+                    units=[
+                        OrgUnit(
+                            name=r.name,
+                            kind=r.kind,
+                            code=r.code,
+                            short_name=r.short_name,
+                            abbreviation=r.abbreviation,
+                        )
+                        for r in batch
+                    ],
+                )
+                created.update({r.line: u for r, u in zip(batch, units, strict=True)})
+            pending = [r for r in pending if r.line not in created]
+        return created
+
+    def _update(self, actor: User | None, row: UnitRow, unit: OrgUnit, groups: list) -> bool:
+        before = snapshot(unit, (*UNIT_FIELDS, "groups"))
+        update_unit(
+            actor=actor,
+            unit=unit,
+            name=row.name,
+            kind=row.kind,
+            short_name=row.short_name or unit.short_name,
+            abbreviation=row.abbreviation or unit.abbreviation,
+            groups=groups or None,
+        )
+        return before != snapshot(unit, (*UNIT_FIELDS, "groups"))
 
 
 def _any_iexact(field: str, values: Iterable[str]) -> Q:

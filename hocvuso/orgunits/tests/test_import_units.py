@@ -227,3 +227,17 @@ def test_command_line_import_reports_every_bad_line(tree, tmp_path):
     good.write_bytes(csv_bytes(",Thôn A,thôn,,,,"))
     call_command("import_units", str(good), under="14329")
     assert OrgUnit.objects.get_children(tree.hoalu).filter(name="Thôn A").exists()
+
+
+def test_reimporting_a_nested_file_creates_no_duplicates(tree, coordinator):
+    content = xlsx_bytes(
+        [
+            ["Mã", "Tên đơn vị", "Loại", "Mã đơn vị cấp trên"],
+            ["X-A", "Xã A", "Xã", None],
+            [None, "Thôn 1", "Thôn", "X-A"],
+        ]
+    )
+    import_units(actor=coordinator, under=tree.province, filename="a.xlsx", content=content)
+    again = import_units(actor=coordinator, under=tree.province, filename="a.xlsx", content=content)
+    assert again == {"created": 0, "updated": 0, "rows": 2}
+    assert OrgUnit.objects.filter(name="Thôn 1").count() == 1
