@@ -128,6 +128,20 @@ def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese(settings: object) -> Iterator[None]:
+    """Each test starts in Vietnamese: a request activating English must not leak into the next."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: object, tmp_path: object) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _no_real_email(settings: object) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

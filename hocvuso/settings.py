@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hocvuso.core",
     "hocvuso.orgunits",
     "hocvuso.accounts",
+    "hocvuso.plans",
 ]
 if DEV:
     INSTALLED_APPS.append("hocvuso.demo")

@@ -24,6 +24,8 @@ VIEW = frozenset(Role.values)
 EDIT_UNITS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT})
 MANAGE_PEOPLE = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 VIEW_AUDIT = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
+MANAGE_PLANS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
+REPORT_TASKS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT})
 
 # Order used to pick the home page of a person who holds several roles.
 PRECEDENCE = [

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hocvuso.core.models import TimeStampedModel
+
+
+class Plan(TimeStampedModel):
+    """A signed plan (kế hoạch) or directive, turned into tracked duties when published."""
+
+    class Kind(models.TextChoices):
+        LAUNCH_CEREMONY = "launch_ceremony", _("Lễ phát động")
+        DX_DAY = "dx_day", _("Ngày Chuyển đổi số quốc gia")
+        PROPAGANDA_DIRECTIVE = "propaganda_directive", _("Chỉ đạo tuyên truyền")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PUBLISHED = "published", _("Đã ban hành")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    kind = models.CharField(_("loại kế hoạch"), max_length=30, choices=Kind.choices)
+    issuing_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị ban hành"),
+        on_delete=models.PROTECT,
+        related_name="issued_plans",
+    )
+    # Drafts carry an empty number, as printed "Số:     /KH-UBND".
+    number = models.CharField(_("số hiệu"), max_length=60, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    title = models.CharField(_("trích yếu"), max_length=500)
+    legal_bases = models.JSONField(
+        _("căn cứ"),
+        default=list,
+        blank=True,
+        help_text=_("Mỗi văn bản: số, ngày, cơ quan ban hành."),
+    )
+    purposes = models.JSONField(_("mục đích"), default=list, blank=True)
+    requirements = models.JSONField(_("yêu cầu"), default=list, blank=True)
+    budget_source = models.TextField(_("kinh phí"), blank=True)
+    recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    source_file = models.FileField(_("tệp gốc"), upload_to="plans/%Y/", blank=True)
+    source_text = models.TextField(_("văn bản gốc"), blank=True)
+    published_at = models.DateTimeField(_("ban hành trên hệ thống lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Activity(TimeStampedModel):
+    """One content item of a plan (nội dung / hoạt động) with its window and units."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    title = models.CharField(_("tên hoạt động"), max_length=500)
+    description = models.TextField(_("nội dung"), blank=True)
+    starts_on = models.DateField(_("từ ngày"), null=True, blank=True)
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    # The window as written ("Theo kế hoạch của Bộ KH&CN"), kept when it has no dates.
+    window_text = models.CharField(_("thời gian (như văn bản)"), max_length=300, blank=True)
+    lead_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_activities",
+    )
+    partner_units = models.ManyToManyField(
+        "orgunits.OrgUnit", verbose_name=_("đơn vị phối hợp"), blank=True, related_name="+"
+    )
+    # Names from the document no unit matched yet ("các doanh nghiệp công nghệ số").
+    unmatched_units = models.JSONField(_("đơn vị chưa khớp"), default=list, blank=True)
+    expected_outputs = models.TextField(_("sản phẩm dự kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("hoạt động")
+        verbose_name_plural = _("hoạt động")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="activity_window_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(TimeStampedModel):
+    """A unit's duty (nhiệm vụ) under a plan, followed until it is done."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa thực hiện")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        DONE = "done", _("Đã hoàn thành")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("hoạt động"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    text = models.TextField(_("nhiệm vụ"))
+    deadline = models.DateField(_("hạn"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["plan", "position", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.text[:60]}"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status != self.Status.DONE and self.deadline is not None and self.deadline < today
+        )
+
+
+class TaskUpdate(models.Model):
+    """A progress report on a duty, with optional evidence files."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    note = models.TextField(_("nội dung báo cáo"))
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Task.Status.choices)
+
+    class Meta:
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        ordering = ["task", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class Evidence(models.Model):
+    update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp minh chứng"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+
+    def __str__(self) -> str:
+        return self.original_name
