@@ -8,6 +8,7 @@ from hocvuso.api import api
 urlpatterns = [
     path("", include("hocvuso.accounts.urls")),
     path("units/", include("hocvuso.orgunits.urls")),
+    path("plans/", include("hocvuso.plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

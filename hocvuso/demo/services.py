@@ -7,6 +7,7 @@ from django.db import transaction
 from hocvuso.accounts.models import User
 from hocvuso.accounts.services import assign_role, create_user
 from hocvuso.demo import data
+from hocvuso.demo.plans import load_demo_plan
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import children_of
 from hocvuso.orgunits.services import (
@@ -42,6 +43,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     wards = {w.name: w for w in children_of(province).filter(name__in=data.HOA_LU_WARDS)}
     for index, ward in enumerate(wards.values()):
         _demo_villages(ward, seed=index)
+    load_demo_plan(province, list(wards.values()))
     logins = []
     for username, full_name, role, where in data.USERS:
         unit = _demo_unit(where, province, wards)
