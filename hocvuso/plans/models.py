@@ -31,6 +31,8 @@ class Plan(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="issued_plans",
     )
+    # The issuer as printed in the header ("ỦY BAN NHÂN DÂN TỈNH NINH BÌNH").
+    issuer_name = models.CharField(_("cơ quan ban hành (như văn bản)"), max_length=300, blank=True)
     # Drafts carry an empty number, as printed "Số:     /KH-UBND".
     number = models.CharField(_("số hiệu"), max_length=60, blank=True)
     place = models.CharField(_("địa danh"), max_length=100, blank=True)
@@ -53,6 +55,9 @@ class Plan(TimeStampedModel):
     )
     source_file = models.FileField(_("tệp gốc"), upload_to="plans/%Y/", blank=True)
     source_text = models.TextField(_("văn bản gốc"), blank=True)
+    # What the importer read beyond the columns above: period, addressees, legal-basis
+    # details and, for ceremonies, the event (venue, bridge points, quotas, programme).
+    details = models.JSONField(_("chi tiết"), default=dict, blank=True)
     published_at = models.DateTimeField(_("ban hành trên hệ thống lúc"), null=True, blank=True)
 
     class Meta:
@@ -75,6 +80,9 @@ class Activity(TimeStampedModel):
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
     # The window as written ("Theo kế hoạch của Bộ KH&CN"), kept when it has no dates.
     window_text = models.CharField(_("thời gian (như văn bản)"), max_length=300, blank=True)
+    lead_unit_name = models.CharField(
+        _("đơn vị chủ trì (như văn bản)"), max_length=300, blank=True
+    )
     lead_unit = models.ForeignKey(
         "orgunits.OrgUnit",
         verbose_name=_("đơn vị chủ trì"),
@@ -116,9 +124,17 @@ class Task(TimeStampedModel):
         DONE = "done", _("Đã hoàn thành")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    # Empty only on a draft whose unit name (``unit_name``) has not been matched yet;
+    # publishing requires every duty to have a unit.
     unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="tasks"
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
     )
+    unit_name = models.CharField(_("đơn vị (như văn bản)"), max_length=300, blank=True)
     activity = models.ForeignKey(
         Activity,
         verbose_name=_("hoạt động"),
@@ -142,7 +158,7 @@ class Task(TimeStampedModel):
         indexes = [models.Index(fields=["status", "deadline"])]
 
     def __str__(self) -> str:
-        return f"{self.unit}: {self.text[:60]}"
+        return f"{self.unit or self.unit_name}: {self.text[:60]}"
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
