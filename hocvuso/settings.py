@@ -18,6 +18,7 @@ from hocvuso.core.env import (
     env_list,
     env_secret,
     env_str,
+    env_time,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "hocvuso.accounts.context_processors.notifications",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -103,6 +105,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Deadline reminders: N days before a duty's deadline, and again every M days while overdue.
+PLAN_REMINDER_DAYS_BEFORE = env_int("PLAN_REMINDER_DAYS_BEFORE", 3)
+PLAN_REMINDER_OVERDUE_EVERY_DAYS = env_int("PLAN_REMINDER_OVERDUE_EVERY_DAYS", 7)
+# Jobs `hocvuso run-scheduler` enqueues once a day, at a local (TIME_ZONE) time of day.
+SCHEDULED_JOBS = {
+    "hocvuso.plans.jobs.send_task_reminders": env_time("PLAN_REMINDER_TIME", "07:00"),
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -167,13 +176,18 @@ EMAIL_BACKEND = env_str(
     if DEV
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+# No host, no e-mail: with the SMTP backend, notifications are sent by e-mail only once
+# EMAIL_HOST names a server (set it to "localhost" for a local MTA). Any other backend
+# (console in development, locmem in tests) always receives them. See accounts.services.
+EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hocvuso@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, to turn a notification's path into a link in an e-mail.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEV else "").rstrip("/")
 ADMINS = [("Admin", addr) for addr in env_list("ADMINS", [])]
 
 # Production defaults; development mode relaxes only what plain HTTP on localhost needs.

@@ -67,3 +67,33 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class Notification(models.Model):
+    """A message to one person in the app: their inbox, and an e-mail when e-mail is on.
+
+    ``url`` is a relative path inside the site ("/plans/duties/"); it never carries personal
+    data, since it may travel by e-mail and sit in browser histories.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("người nhận"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    subject = models.CharField(_("tiêu đề"), max_length=200)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        # The unread badge on every page counts (user, read_at IS NULL) through this index.
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.subject

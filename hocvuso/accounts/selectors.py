@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
 
-from hocvuso.accounts.models import RoleAssignment, User
+from django.db.models import F, QuerySet
+from django.shortcuts import get_object_or_404
+
+from hocvuso.accounts.models import Notification, RoleAssignment, User
 from hocvuso.core import roles as R
 from hocvuso.core.models import AuditLog
 from hocvuso.orgunits.models import OrgUnit
@@ -56,3 +59,46 @@ def get_assignment_for_manager(user: User, pk: int) -> RoleAssignment:
     ):
         raise PermissionDenied
     return assignment
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    """The person's own notifications, newest first; nobody reads another's inbox."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def unread_notification_count(user: User) -> int:
+    """One indexed COUNT on (user, read_at): cheap enough for every page's badge."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def get_notification_for_user(user: User, pk: int) -> Notification:
+    """The notification if it is ``user``'s own, else 404."""
+    return get_object_or_404(notifications_for(user), pk=pk)
+
+
+def focal_points_by_unit(units: Iterable[OrgUnit]) -> dict[int, list[User]]:
+    """Who to tell about each unit's duties: active people holding the focal-point role on
+    the unit itself or, when it has none, on its nearest ancestor that has one.
+
+    Maps each unit's pk to those people (empty when no unit up the tree has one). One query
+    for any number of units: every ancestor path is a prefix of the unit's path.
+    """
+    units = list(units)
+    step = OrgUnit.steplen
+    prefixes = {u.path[:end] for u in units for end in range(step, len(u.path) + 1, step)}
+    holders: dict[str, list[User]] = {}
+    assignments = (
+        RoleAssignment.objects.filter(
+            role=R.Role.FOCAL_POINT, unit__path__in=prefixes, user__is_active=True
+        )
+        .select_related("user")
+        .annotate(unit_path=F("unit__path"))
+        .order_by("user_id")
+    )
+    for assignment in assignments:
+        holders.setdefault(assignment.unit_path, []).append(assignment.user)
+    found: dict[int, list[User]] = {}
+    for unit in units:
+        own_and_ancestors = (unit.path[:end] for end in range(len(unit.path), 0, -step))
+        found[unit.pk] = next((holders[p] for p in own_and_ancestors if p in holders), [])
+    return found

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from hocvuso.accounts.models import RoleAssignment, User
+from hocvuso.accounts.models import Notification, RoleAssignment, User
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.orgunits.models import OrgUnit
 
 USER_FIELDS = ("username", "email", "full_name", "is_active")
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -88,3 +99,78 @@ def revoke_role(*, actor: User | None, assignment: RoleAssignment) -> None:
         changes={"user": [assignment.user_id, None], "role": [assignment.role, None]},
     )
     assignment.delete()
+
+
+def email_is_configured() -> bool:
+    """Whether notifications also go out by e-mail.
+
+    Yes with any backend other than SMTP (console in development, locmem in tests, a
+    provider's backend); with SMTP only once ``EMAIL_HOST`` names a server. A server deployed
+    without a mail relay then keeps notifications in the app instead of failing to send.
+    """
+    return settings.EMAIL_BACKEND != SMTP_BACKEND or bool(settings.EMAIL_HOST)
+
+
+@transaction.atomic
+def notify(
+    *,
+    users: Iterable[User],
+    subject: str,
+    body: str,
+    url: str = "",
+    actor: User | None = None,
+) -> list[Notification]:
+    """Put one notification in the inbox of each active person in ``users`` and, after
+    commit, e-mail it to those with an address when e-mail is configured.
+
+    ``actor`` is the person whose action the message reports; nobody is notified of their
+    own action. ``url`` is a path inside the site, never personal data. A rolled-back
+    transaction leaves neither rows nor e-mail. Not audited: the service that calls this
+    records the change it reports, and an inbox row only tells people about it.
+    """
+    parts = urlsplit(url)
+    if url and (parts.scheme or parts.netloc or not url.startswith("/")):
+        raise ValueError(f"Notification links must be site paths, got {url!r}")
+    # A line break in a subject is refused by e-mail headers.
+    subject = Truncator(" ".join(subject.split())).chars(200)
+    recipients: dict[int, User] = {}
+    for user in users:
+        if user.is_active and (actor is None or user.pk != actor.pk):
+            recipients.setdefault(user.pk, user)
+    notifications = Notification.objects.bulk_create(
+        Notification(user=user, subject=subject, body=body, url=url) for user in recipients.values()
+    )
+    addresses = [user.email for user in recipients.values() if user.email]
+    if addresses and email_is_configured():
+        messages = [_notification_email(subject, body, url, to=address) for address in addresses]
+        transaction.on_commit(lambda: _send_emails(messages))
+    return notifications
+
+
+def _notification_email(subject: str, body: str, url: str, *, to: str) -> EmailMessage:
+    # One message per person, so that nobody sees who else was told.
+    lines = [body]
+    if url and settings.SITE_URL:
+        lines.append(settings.SITE_URL + url)
+    lines.append("—\n" + _("Thư gửi tự động từ Học vụ số; xem mọi thông báo trong ứng dụng."))
+    return EmailMessage(subject=subject, body="\n\n".join(lines), to=[to])
+
+
+def _send_emails(messages: list[EmailMessage]) -> None:
+    # Runs after commit: the change is saved and the inbox has the message, so a mail server
+    # that is down is logged, not turned into an error page for the person who acted.
+    try:
+        get_connection().send_messages(messages)
+    except Exception:
+        logger.exception("Could not send %d notification e-mails", len(messages))
+
+
+@transaction.atomic
+def mark_notifications_read(*, actor: User, notification: Notification | None = None) -> int:
+    """Mark ``notification`` (or, without one, every unread notification) of ``actor`` read;
+    returns how many changed. Only the recipient marks their own notifications. Not audited:
+    reading one's inbox changes no record."""
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())

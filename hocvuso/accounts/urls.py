@@ -33,6 +33,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("audit/", views.audit_log, name="audit_log"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("people/add/<int:unit_pk>/", views.person_add, name="person_add"),
     path("people/roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -93,3 +94,35 @@ def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
             % {"role": assignment.get_role_display(), "name": assignment.user.display_name},
         )
     return redirect(assignment.unit)
+
+
+@require_GET
+@login_required
+def notification_list(request: AuthedRequest) -> HttpResponse:
+    """The person's inbox: what publishing plans and deadline reminders told them."""
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/notification_list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark one notification read; with ``open`` also go where it points."""
+    notification = selectors.get_notification_for_user(request.user, pk)
+    services.mark_notifications_read(actor=request.user, notification=notification)
+    # The link was checked to be a site path when written; checked again, as any redirect is.
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("accounts:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: AuthedRequest) -> HttpResponse:
+    services.mark_notifications_read(actor=request.user)
+    messages.success(request, _("Đã đánh dấu mọi thông báo là đã đọc."))
+    return redirect("accounts:notifications")

@@ -6,6 +6,7 @@ deployment fails at start-up instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,18 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from None
+
+
+def env_time(name: str, default: str) -> datetime.time:
+    """A time of day written ``HH:MM`` (24-hour clock), e.g. ``07:00``."""
+    raw = (os.environ.get(name) or default).strip()
+    try:
+        # A wall-clock time with no date: there is no zone to attach yet.
+        return datetime.datetime.strptime(raw, "%H:%M").time()  # noqa: DTZ007
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a time as HH:MM, e.g. 07:00; got {raw!r}"
+        ) from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

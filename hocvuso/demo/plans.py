@@ -4,10 +4,18 @@ plan: its six activities with their windows and lead units, and the duties of se
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from hocvuso.orgunits.models import OrgUnit
+from hocvuso.plans.importer import read_plan
 from hocvuso.plans.models import Plan
-from hocvuso.plans.services import add_activity, add_task, create_plan, publish_plan
+from hocvuso.plans.services import (
+    add_activity,
+    add_task,
+    create_plan,
+    create_plan_from_draft,
+    publish_plan,
+)
 
 TITLE = "Tổ chức Ngày Chuyển đổi số Quốc gia (10/10) năm 2025 trên địa bàn tỉnh Ninh Bình"
 D = datetime.date
@@ -122,3 +130,16 @@ def load_demo_plan(province: OrgUnit, hoalu_wards: list[OrgUnit]) -> Plan | None
             deadline=D(2025, 10, 30),
         )
     return publish_plan(plan=plan, actor=None)
+
+
+DRAFT_SOURCE = (
+    Path(__file__).resolve().parent.parent / "plans/tests/samples/000_ninh_binh_launch.txt"
+)
+
+
+def load_demo_draft(province: OrgUnit) -> Plan | None:
+    """Seed 000 read by the importer and left as a draft, so the review screen has work."""
+    draft = read_plan(DRAFT_SOURCE.read_bytes(), DRAFT_SOURCE.name)
+    if Plan.objects.filter(title=draft["title"]).exists():
+        return None
+    return create_plan_from_draft(actor=None, issuing_unit=province, draft=draft)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.plans.models import Task
+from hocvuso.plans.selectors import NO_ACTIVITY, MatrixColumn
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,3 +35,113 @@ class ProgressForm(forms.Form):
         label=_("Minh chứng (ảnh, PDF, Word, Excel; tối đa 5 tệp, mỗi tệp 10 MB)"),
         required=False,
     )
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp kế hoạch"),
+        help_text=_("Word (.docx), PDF có lớp chữ, hoặc .txt; tối đa 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt"}),
+    )
+    issuing_unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None)
+
+    def __init__(self, *args: object, units: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"].queryset = units
+        if units.count() == 1:
+            self.fields["issuing_unit"].initial = units.first()
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited as one line each."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: object) -> list[str]:
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PlanReviewForm(forms.ModelForm):
+    purposes = LinesField(label=_("Mục đích (mỗi dòng một ý)"), required=False)
+    requirements = LinesField(label=_("Yêu cầu (mỗi dòng một ý)"), required=False)
+    recipients = LinesField(label=_("Nơi nhận (mỗi dòng một nơi)"), required=False)
+
+    class Meta:
+        from hocvuso.plans.models import Plan
+
+        model = Plan
+        fields = [
+            "title",
+            "kind",
+            "issuer_name",
+            "number",
+            "place",
+            "issued_on",
+            "purposes",
+            "requirements",
+            "budget_source",
+            "recipients",
+            "signer_title",
+            "signer_name",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "budget_source": forms.Textarea(attrs={"rows": 2}),
+            "signer_title": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DraftTaskForm(forms.Form):
+    unit_name = forms.CharField(
+        label=_("Đơn vị"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"list": "unit-names", "autocomplete": "off"}),
+    )
+    text = forms.CharField(label=_("Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(
+        label=_("Hạn"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class TaskFilterForm(forms.Form):
+    """The follow-up page's filters, read from the query string (GET)."""
+
+    activity = forms.ChoiceField(label=_("Hoạt động"), required=False)
+    unit = forms.CharField(
+        label=_("Đơn vị"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("ví dụ: hoa lu")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Mọi trạng thái")), *Task.Status.choices],
+    )
+    deadline_before = forms.DateField(
+        label=_("Hạn đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    overdue = forms.BooleanField(label=_("Chỉ nhiệm vụ quá hạn"), required=False)
+
+    def __init__(self, *args: object, activities: Iterable[MatrixColumn], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [
+            ("", _("Mọi hoạt động")),
+            *((a.key, Truncator(_numbered(a)).chars(80)) for a in activities),
+            (NO_ACTIVITY, _("Không gắn hoạt động")),
+        ]
+
+
+def _numbered(activity: MatrixColumn) -> str:
+    return f"{activity.position}. {activity.title}" if activity.position else activity.title

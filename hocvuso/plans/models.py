@@ -80,9 +80,7 @@ class Activity(TimeStampedModel):
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
     # The window as written ("Theo kế hoạch của Bộ KH&CN"), kept when it has no dates.
     window_text = models.CharField(_("thời gian (như văn bản)"), max_length=300, blank=True)
-    lead_unit_name = models.CharField(
-        _("đơn vị chủ trì (như văn bản)"), max_length=300, blank=True
-    )
+    lead_unit_name = models.CharField(_("đơn vị chủ trì (như văn bản)"), max_length=300, blank=True)
     lead_unit = models.ForeignKey(
         "orgunits.OrgUnit",
         verbose_name=_("đơn vị chủ trì"),
@@ -200,3 +198,31 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class TaskReminder(models.Model):
+    """A deadline reminder sent about a duty: at most one per duty, kind and day.
+
+    The unique constraint is what keeps a re-run (or two runs at once) of the reminder job from
+    telling a unit twice.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Sắp đến hạn")
+        OVERDUE = "overdue", _("Quá hạn")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("loại nhắc việc"), max_length=20, choices=Kind.choices)
+    sent_on = models.DateField(_("ngày gửi"))
+
+    class Meta:
+        verbose_name = _("nhắc việc")
+        verbose_name_plural = _("nhắc việc")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind", "sent_on"], name="task_reminder_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.kind} {self.sent_on}"

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from hocvuso.core import roles as R
 from hocvuso.orgunits.selectors import scope_for_user, user_can
+from hocvuso.orgunits.text import fold
 from hocvuso.plans.models import Plan, Task
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
+    from hocvuso.orgunits.models import OrgUnit
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -71,4 +75,223 @@ def overdue_tasks_for(user: User, *, today: date) -> QuerySet[Task]:
         .filter(deadline__lt=today, plan__status=Plan.Status.PUBLISHED)
         .exclude(status=Task.Status.DONE)
         .order_by("deadline", "unit__name")
+    )
+
+
+def issuing_units_for(user: User) -> QuerySet[OrgUnit]:
+    """Units the user may issue plans for: where they hold MANAGE_PLANS."""
+    from hocvuso.orgunits.models import OrgUnit
+
+    return (
+        scope_for_user(OrgUnit.objects.all(), user, roles=R.MANAGE_PLANS)
+        .filter(depth__lte=2)
+        .order_by("path")
+    )
+
+
+def unit_names_for_review(plan: Plan) -> list[str]:
+    """Names offered while assigning a draft's duties: units of the issuing province, without
+    villages (too many to list; they are reached through their commune)."""
+    from hocvuso.orgunits.models import OrgUnit
+
+    province = plan.issuing_unit.path[: OrgUnit.steplen]
+    return list(
+        OrgUnit.objects.filter(path__startswith=province)
+        .exclude(kind=OrgUnit.Kind.VILLAGE)
+        .order_by("path")
+        .values_list("name", flat=True)
+    )
+
+
+def unit_by_name(plan: Plan, name: str) -> OrgUnit | None:
+    """The unit of the plan's province a reviewer typed (exact name first, then the
+    importer's folded matching)."""
+    from hocvuso.orgunits.models import OrgUnit
+    from hocvuso.plans.importer.matching import UnitIndex
+
+    province = OrgUnit.objects.get(path=plan.issuing_unit.path[: OrgUnit.steplen])
+    exact = OrgUnit.objects.filter(path__startswith=province.path, name=name.strip()).first()
+    if exact is not None:
+        return exact
+    found = UnitIndex(province).match(name)
+    return found.units[0] if len(found.units) == 1 else None
+
+
+# The follow-up matrix colours a unit's duties under one activity by one of these.
+OVERDUE = "overdue"
+CELL_LABELS = {OVERDUE: _("Quá hạn"), **dict(Task.Status.choices)}
+NO_ACTIVITY = "none"
+
+
+@dataclass
+class Tally:
+    """Counts of some duties by status; ``overdue`` counts those not done past their deadline."""
+
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+
+    @property
+    def not_started(self) -> int:
+        return self.total - self.done - self.in_progress
+
+    @property
+    def percent_done(self) -> int:
+        return self.done * 100 // self.total if self.total else 0
+
+    @property
+    def status(self) -> str:
+        """Overdue if any duty is late; done when all are; in progress once any has moved."""
+        if self.overdue:
+            return OVERDUE
+        if self.done == self.total:
+            return Task.Status.DONE
+        if self.in_progress or self.done:
+            return Task.Status.IN_PROGRESS
+        return Task.Status.NOT_STARTED
+
+    @property
+    def label(self) -> str:
+        return str(CELL_LABELS[self.status])
+
+    def add(self, other: Tally) -> None:
+        self.total += other.total
+        self.done += other.done
+        self.in_progress += other.in_progress
+        self.overdue += other.overdue
+
+
+@dataclass
+class MatrixColumn:
+    key: str  # the activity filter's value: an activity's pk, or NO_ACTIVITY
+    title: str
+    position: int | None
+
+
+@dataclass
+class MatrixRow:
+    unit: str
+    cells: list[Tally | None]  # one per column; None where the unit has no duty
+
+
+@dataclass
+class PlanProgress:
+    totals: Tally
+    columns: list[MatrixColumn]
+    rows: list[MatrixRow]
+    activities: list[MatrixColumn]  # every activity of the plan, for the filter
+
+
+def plan_progress(plan: Plan, *, today: date) -> PlanProgress:
+    """The plan's duties counted by status: overall, and per unit and activity (the follow-up
+    matrix: units by name, activities in the plan's order, then duties with no activity).
+
+    Two queries for any number of duties. The caller got ``plan`` from
+    ``get_plan_for_user(..., roles=MANAGE_PLANS)``, which lets them see every duty of it.
+    """
+    late = Q(deadline__lt=today) & ~Q(status=Task.Status.DONE)
+    groups = (
+        plan.tasks.order_by()
+        .values("unit_id", "unit__name", "unit_name", "activity_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=Task.Status.DONE)),
+            in_progress=Count("id", filter=Q(status=Task.Status.IN_PROGRESS)),
+            overdue=Count("id", filter=late),
+        )
+    )
+    activities = [
+        MatrixColumn(key=str(pk), title=title, position=position)
+        for pk, position, title in plan.activities.order_by("position", "id").values_list(
+            "pk", "position", "title"
+        )
+    ]
+    totals = Tally()
+    cells: dict[tuple[object, str], Tally] = {}
+    unit_names: dict[object, str] = {}
+    for group in groups:
+        # A draft's unmatched duty has no unit yet: it is grouped by the name as written.
+        unit = group["unit_id"] or group["unit_name"]
+        unit_names[unit] = group["unit__name"] or group["unit_name"] or "—"
+        activity = str(group["activity_id"] or NO_ACTIVITY)
+        tally = Tally(group["total"], group["done"], group["in_progress"], group["overdue"])
+        cells.setdefault((unit, activity), Tally()).add(tally)
+        totals.add(tally)
+    used = {activity for _unit, activity in cells}
+    columns = [a for a in activities if a.key in used]
+    if NO_ACTIVITY in used:
+        columns.append(MatrixColumn(key=NO_ACTIVITY, title=_("Không gắn hoạt động"), position=None))
+    rows = [
+        MatrixRow(unit=name, cells=[cells.get((unit, c.key)) for c in columns])
+        for unit, name in sorted(unit_names.items(), key=lambda item: fold(item[1]))
+    ]
+    return PlanProgress(totals=totals, columns=columns, rows=rows, activities=activities)
+
+
+def filter_plan_tasks(
+    plan: Plan,
+    *,
+    today: date,
+    activity: str = "",
+    unit: str = "",
+    status: str = "",
+    deadline_before: date | None = None,
+    overdue: bool = False,
+) -> QuerySet[Task]:
+    """The plan's duties narrowed by the follow-up page's filters, soonest deadline first.
+
+    ``activity`` is an activity's pk or NO_ACTIVITY; ``unit`` matches every word of the unit's
+    name with or without diacritics; ``deadline_before`` includes that day; ``overdue`` keeps
+    duties not done past their deadline. Same caller contract as :func:`plan_progress`.
+    """
+    tasks = plan.tasks.select_related("unit", "activity")
+    if activity == NO_ACTIVITY:
+        tasks = tasks.filter(activity__isnull=True)
+    elif activity:
+        tasks = tasks.filter(activity_id=activity)
+    for word in fold(unit).split():
+        tasks = tasks.filter(unit__search_text__contains=word)
+    if status:
+        tasks = tasks.filter(status=status)
+    if deadline_before is not None:
+        tasks = tasks.filter(deadline__lte=deadline_before)
+    if overdue:
+        tasks = tasks.filter(deadline__lt=today).exclude(status=Task.Status.DONE)
+    return tasks.order_by(F("deadline").asc(nulls_last=True), "unit__name", "position", "id")
+
+
+@dataclass
+class DraftDutyGroup:
+    """Duties of a draft that read as one line of the document: a collective name
+    ("UBND các xã, phường") gave the same duty to many units."""
+
+    first: Task
+    count: int
+    suggestions: list[dict]
+
+
+def draft_task_groups(plan: Plan) -> list[DraftDutyGroup]:
+    suggestions = {m["name"]: m.get("suggestions", []) for m in plan.details.get("units", [])}
+    groups: dict[tuple, DraftDutyGroup] = {}
+    for task in plan.tasks.select_related("unit", "activity").order_by("position", "id"):
+        key = (task.unit_name, task.text, task.activity_id, task.unit_id is None)
+        if task.unit_id is None or not task.unit_name:
+            key = (*key, task.pk)  # unmatched or hand-made duties are edited one by one
+        if key in groups:
+            groups[key].count += 1
+        else:
+            groups[key] = DraftDutyGroup(task, 1, suggestions.get(task.unit_name, []))
+    return list(groups.values())
+
+
+def same_draft_duty(task: Task) -> list[Task]:
+    """Every duty of the draft that is the same line of the document as ``task``."""
+    return list(
+        task.plan.tasks.filter(
+            unit_name=task.unit_name,
+            text=task.text,
+            activity_id=task.activity_id,
+            unit__isnull=task.unit_id is None,
+        ).select_related("plan", "unit")
     )

@@ -8,6 +8,13 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/progress/", views.plan_progress, name="progress"),
+    path("<int:pk>/export.docx", views.plan_export_docx, name="export_docx"),
+    path("<int:pk>/progress.xlsx", views.plan_progress_xlsx, name="progress_xlsx"),
+    path("import/", views.plan_import, name="import"),
+    path("<int:pk>/review/", views.plan_review, name="review"),
+    path("<int:pk>/publish/", views.plan_publish, name="publish"),
+    path("duties/<int:pk>/draft/", views.draft_task_edit, name="draft_task"),
     path("duties/", views.my_duties, name="duties"),
     path("duties/<int:pk>/", views.task_detail, name="task"),
 ]

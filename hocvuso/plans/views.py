@@ -2,26 +2,38 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.plans import selectors, services
-from hocvuso.plans.forms import ProgressForm
+from hocvuso.plans.forms import (
+    DraftTaskForm,
+    PlanImportForm,
+    PlanReviewForm,
+    ProgressForm,
+    TaskFilterForm,
+)
+from hocvuso.plans.importer import PlanImportError, check_size, read_plan
+from hocvuso.plans.models import Task
 
 
 @require_GET
 @login_required
 def plan_list(request: AuthedRequest) -> HttpResponse:
     plans = selectors.plans_visible_to(request.user).order_by("-created_at")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    can_import = selectors.issuing_units_for(request.user).exists()
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_import": can_import})
 
 
 @require_GET
@@ -33,8 +45,34 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "activities": plan.activities.select_related("lead_unit").prefetch_related("partner_units"),
         "tasks": selectors.tasks_visible_to(request.user).filter(plan=plan).order_by("position"),
         "today": timezone.localdate(),
+        "can_follow": user_can(request.user, plan.issuing_unit, R.MANAGE_PLANS),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment; Back must get the page
+def plan_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The issuer's follow-up of a plan: progress at a glance, the matrix of units and
+    activities, and the duties, filtered (htmx swaps only the list)."""
+    plan = selectors.get_plan_for_user(request.user, pk, roles=R.MANAGE_PLANS)
+    today = timezone.localdate()
+    progress = selectors.plan_progress(plan, today=today)
+    form = TaskFilterForm(request.GET, activities=progress.activities)
+    form.is_valid()  # a bad value is shown on the form and left out of the filter
+    tasks = selectors.filter_plan_tasks(plan, today=today, **form.cleaned_data)
+    context = {
+        "plan": plan,
+        "progress": progress,
+        "form": form,
+        "page": Paginator(tasks, 50).get_page(request.GET.get("page")),
+        "today": today,
+    }
+    template = "plans/plan_progress.html"
+    if request.htmx:
+        template += "#tasks"
+    return render(request, template, context)
 
 
 @require_GET
@@ -81,3 +119,149 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "plans/task_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_import(request: AuthedRequest) -> HttpResponse:
+    units = selectors.issuing_units_for(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    form = PlanImportForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+            draft = read_plan(upload.read(), upload.name or "")
+        except PlanImportError as exc:
+            form.add_error("file", str(exc))
+        else:
+            upload.seek(0)
+            plan = services.create_plan_from_draft(
+                actor=request.user,
+                issuing_unit=form.cleaned_data["issuing_unit"],
+                draft=draft,
+                source_file=upload,
+            )
+            messages.success(request, _("Đã đọc văn bản. Hãy rà soát bản nháp trước khi ban hành."))
+            return redirect("plans:review", pk=plan.pk)
+    return render(request, "plans/plan_import.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk, roles=R.MANAGE_PLANS)
+    if plan.status != plan.Status.DRAFT:
+        return redirect("plans:detail", pk=plan.pk)
+    form = PlanReviewForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu bản nháp."))
+            return redirect("plans:review", pk=plan.pk)
+    groups = selectors.draft_task_groups(plan)
+    context = {
+        "plan": plan,
+        "form": form,
+        "activities": plan.activities.select_related("lead_unit"),
+        "groups": [
+            (group, DraftTaskForm(initial=_task_initial(group.first), prefix=f"t{group.first.pk}"))
+            for group in groups
+        ],
+        "task_count": sum(group.count for group in groups),
+        "unassigned": sum(group.count for group in groups if group.first.unit_id is None),
+        "unit_names": selectors.unit_names_for_review(plan),
+    }
+    return render(request, "plans/plan_review.html", context)
+
+
+def _task_initial(task: Task) -> dict[str, object]:
+    return {
+        "unit_name": task.unit.name if task.unit else task.unit_name,
+        "text": task.text,
+        "deadline": task.deadline,
+    }
+
+
+@require_POST
+@login_required
+def draft_task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    task = selectors.get_task_for_user(request.user, pk)
+    selectors.get_plan_for_user(request.user, task.plan_id, roles=R.MANAGE_PLANS)
+    # A collective duty ("UBND các xã, phường") is one row on the review screen.
+    tasks = selectors.same_draft_duty(task) if request.POST.get("group") else [task]
+    back = redirect(f"{reverse('plans:review', args=[task.plan_id])}#task-{task.pk}")
+    if request.POST.get("delete"):
+        services.delete_draft_tasks(actor=request.user, tasks=tasks)
+        messages.success(request, _("Đã xoá nhiệm vụ."))
+        return back
+    form = DraftTaskForm(request.POST, prefix=f"t{task.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Nhiệm vụ cần có nội dung và đơn vị."))
+        return back
+    unit = None
+    if len(tasks) == 1:
+        unit = selectors.unit_by_name(task.plan, form.cleaned_data["unit_name"])
+        if unit is None:
+            messages.error(
+                request,
+                _("Không tìm thấy đơn vị “%(name)s”; hãy chọn một tên trong danh sách.")
+                % {"name": form.cleaned_data["unit_name"]},
+            )
+            return back
+    for each in tasks:
+        services.update_draft_task(
+            actor=request.user,
+            task=each,
+            text=form.cleaned_data["text"],
+            deadline=form.cleaned_data["deadline"],
+            unit=unit or each.unit,
+        )
+    messages.success(request, _("Đã lưu nhiệm vụ."))
+    return back
+
+
+@require_POST
+@login_required
+def plan_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk, roles=R.MANAGE_PLANS)
+    try:
+        services.publish_plan(plan=plan, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("plans:review", pk=plan.pk)
+    messages.success(request, _("Đã ban hành kế hoạch; các đơn vị đã được báo."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def plan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    # Imported here: python-docx and openpyxl are loaded only by the requests that use them.
+    from hocvuso.plans import exports
+
+    plan = selectors.get_plan_for_user(request.user, pk)
+    filename = exports.export_filename(plan, "ke-hoach", "docx")
+    return _attachment(exports.plan_docx(plan), exports.DOCX_CONTENT_TYPE, filename)
+
+
+@require_GET
+@login_required
+def plan_progress_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
+    from hocvuso.plans import exports
+
+    plan = selectors.get_plan_for_user(request.user, pk)
+    tasks = selectors.tasks_visible_to(request.user).filter(plan=plan)
+    filename = exports.export_filename(plan, "tien-do", "xlsx")
+    return _attachment(exports.progress_xlsx(plan, tasks), exports.XLSX_CONTENT_TYPE, filename)

@@ -1,0 +1,528 @@
+"""Plan exports: the plan as a signed document (.docx) and its duties' progress (.xlsx).
+
+The .docx follows the administrative layout of Nghị định 30/2020/NĐ-CP (Phụ lục I) and is
+also read back by the plan importer, which takes paragraphs and table cells in document
+order. So every logical line is its own paragraph, list marks and roman numerals are plain
+text (no Word numbering), the header table reads issuer, "Số:", motto and date in that
+order, and the "Nơi nhận" and signature table comes last.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Length, Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from unidecode import unidecode
+
+from hocvuso.plans.models import Activity, Plan, Task, TaskUpdate
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The words of the document below are not translated: a plan is a Vietnamese administrative
+# document whatever language its reader's interface uses.
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+DEFAULT_DOC_TYPE = "KẾ HOẠCH"
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+# Room left for the day and month a draft is signed on ("ngày     tháng 10 năm 2025").
+BLANK = "     "
+FONT = "Times New Roman"
+BODY_PT = 14
+HEADER_PT = 13
+RECIPIENTS_LABEL_PT = 12
+RECIPIENTS_PT = 11
+
+
+# ---------------------------------------------------------------------------- .docx
+
+
+def plan_docx(plan: Plan) -> bytes:
+    """The plan laid out as a signed Vietnamese administrative document, as .docx bytes.
+
+    Prints every duty of the plan, whoever asks: the document is addressed to all of its
+    units. Callers check that the user may see the plan.
+    """
+    document = Document()
+    _set_up_page(document)
+    _header(document, plan)
+    _title(document, plan)
+    for text in _preamble(plan):
+        _body(document, text)
+    sections = [
+        ("MỤC ĐÍCH, YÊU CẦU", _aims(plan)),
+        ("NỘI DUNG", _contents(plan)),
+        ("KINH PHÍ", [("para", plan.budget_source.strip())] if plan.budget_source.strip() else []),
+        ("TỔ CHỨC THỰC HIỆN", _implementation(plan)),
+    ]
+    present = [(heading, lines) for heading, lines in sections if lines]
+    for numeral, (heading, lines) in zip(ROMAN, present, strict=False):
+        _line(document, f"{numeral}. {heading}", bold=True, before=6)
+        for kind, text in lines:
+            if kind == "item":
+                _line(document, text, bold=True, indent=Mm(10))
+            else:
+                _body(document, text)
+    if closing := _text((plan.details or {}).get("closing")):
+        _body(document, closing)
+    if plan.recipients or plan.signer_name or plan.signer_title:
+        _tail(document, plan)
+    document.core_properties.title = plan.title
+    document.core_properties.author = _issuer_lines(plan)[-1]
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _set_up_page(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(BODY_PT)
+    # Word picks the font per script; without eastAsia and cs some viewers fall back.
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.space_after = Pt(6)
+    style.paragraph_format.line_spacing = 1.15
+
+
+def _header(document: DocxDocument, plan: Plan) -> None:
+    """Issuer and number on the left, national motto and place-date on the right: one row,
+    so that cells read in order give issuer, "Số:", motto, date as on the printed page."""
+    left, right = _borderless_row(document, (Mm(70), Mm(95)))
+    lines = _issuer_lines(plan)
+    for n, text in enumerate(lines, start=1):
+        _line(left, text, bold=n == len(lines), size=HEADER_PT, align="center", after=0)
+    _line(left, f"Số: {plan.number.strip()}".rstrip(), size=HEADER_PT, align="center", before=6)
+    _line(right, MOTTO[0], bold=True, size=HEADER_PT, align="center", after=0)
+    _line(right, MOTTO[1], bold=True, size=BODY_PT, align="center", after=0)
+    _line(right, _place_and_date(plan), italic=True, size=BODY_PT, align="center", before=6)
+
+
+def _issuer_lines(plan: Plan) -> list[str]:
+    # A parent body, if any, sits above the issuer on lines of its own, not in bold.
+    name = plan.issuer_name.strip() or plan.issuing_unit.name
+    return [line.strip().upper() for line in name.splitlines() if line.strip()]
+
+
+def _place_and_date(plan: Plan) -> str:
+    if plan.issued_on is None:
+        year = timezone.localtime(plan.created_at).year
+        date = f"ngày{BLANK}tháng{BLANK}năm {year}"
+    else:
+        # NĐ 30: a day below 10 and the months 1 and 2 take a leading zero.
+        issued = plan.issued_on
+        month = f"{issued.month:02d}" if issued.month < 3 else str(issued.month)
+        date = f"ngày {issued.day:02d} tháng {month} năm {issued.year}"
+    place = plan.place.strip()
+    return f"{place}, {date}" if place else date[:1].upper() + date[1:]
+
+
+def _title(document: DocxDocument, plan: Plan) -> None:
+    doc_type = _text((plan.details or {}).get("doc_type")) or DEFAULT_DOC_TYPE
+    _line(document, doc_type, bold=True, align="center", before=18, after=0)
+    _line(document, plan.title.strip(), bold=True, align="center", after=12)
+
+
+def _preamble(plan: Plan) -> list[str]:
+    written = (plan.details or {}).get("preamble")
+    if isinstance(written, list):
+        return [text for item in written if (text := _text(item))]
+    if text := _text(written):
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    return [_legal_basis(basis) for basis in plan.legal_bases if isinstance(basis, dict)]
+
+
+def _legal_basis(basis: dict[str, Any]) -> str:
+    parts = ["Căn cứ", _text(basis.get("kind")) or "văn bản", "số", _text(basis.get("number"))]
+    if date := _iso_date(basis.get("date")):
+        parts += ["ngày", f"{date:%d/%m/%Y}"]
+    if issuer := _text(basis.get("issuer")):
+        parts += ["của", issuer]
+    return " ".join(part for part in parts if part) + ";"
+
+
+def _aims(plan: Plan) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    for heading, items in (("Mục đích", plan.purposes), ("Yêu cầu", plan.requirements)):
+        bullets = [("para", f"- {_sentence(text)}") for item in items if (text := _text(item))]
+        if bullets:
+            lines += [("item", f"1. {heading}"), *bullets]
+    return _renumber(lines)
+
+
+def _contents(plan: Plan) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    period = (plan.details or {}).get("period")
+    if isinstance(period, dict) and (text := _text(period.get("text"))):
+        lines.append(("item", f"1. Thời gian thực hiện: {text}"))
+    activities = plan.activities.select_related("lead_unit").prefetch_related("partner_units")
+    for activity in activities:
+        title, description = activity.title.strip(), activity.description.strip()
+        # An imported activity's title is the first sentence of its text: print the text once.
+        if description.startswith(title.rstrip("…").rstrip()):
+            title, description = description or title, ""
+        lines.append(("item", f"1. {title}"))
+        if description:
+            lines.append(("para", description))
+        lines += [("para", f"- {label}: {value}") for label, value in _activity_facts(activity)]
+    return _renumber(lines)
+
+
+def _activity_facts(activity: Activity) -> Iterator[tuple[str, str]]:
+    if window := activity.window_text.strip() or _window(activity.starts_on, activity.ends_on):
+        yield "Thời gian thực hiện", window
+    written_units = (activity.plan.details or {}).get("activity_units", {}).get(str(activity.pk))
+    if written_units:
+        if written_units["lead"]:
+            yield "Cơ quan chủ trì", "; ".join(written_units["lead"])
+        if written_units["partners"]:
+            yield "Cơ quan phối hợp", "; ".join(written_units["partners"])
+        if outputs := activity.expected_outputs.strip():
+            yield "Sản phẩm dự kiến", outputs
+        return
+    written = [name.strip() for name in activity.lead_unit_name.split(";") if name.strip()]
+    unmatched = [name for item in activity.unmatched_units if (name := _text(item))]
+    # The linked unit's full name, unless the document named several leads and only one
+    # could be linked: then the names as written, so none is lost.
+    leads = [activity.lead_unit.name] if activity.lead_unit and len(written) <= 1 else written
+    if not leads:
+        # No lead recorded: the names no unit matched are the lead, as on the plan page
+        # (the demo's "UBND các xã, phường" lead the door-to-door campaign).
+        leads, unmatched = unmatched, []
+    partners = [unit.name for unit in activity.partner_units.all()]
+    # The importer keeps unmatched leads in unmatched_units too; they are not partners.
+    partners += [name for name in unmatched if name not in written]
+    if leads:
+        yield "Cơ quan chủ trì", "; ".join(leads)
+    if partners:
+        yield "Cơ quan phối hợp", "; ".join(partners)
+    if outputs := activity.expected_outputs.strip():
+        yield "Sản phẩm dự kiến", outputs
+
+
+def _window(starts_on: datetime.date | None, ends_on: datetime.date | None) -> str:
+    if starts_on and ends_on and starts_on == ends_on:
+        return f"Ngày {starts_on:%d/%m/%Y}"
+    if starts_on and ends_on:
+        return f"Từ ngày {starts_on:%d/%m/%Y} đến ngày {ends_on:%d/%m/%Y}"
+    if starts_on:
+        return f"Từ ngày {starts_on:%d/%m/%Y}"
+    return f"Đến ngày {ends_on:%d/%m/%Y}" if ends_on else ""
+
+
+def _implementation(plan: Plan) -> list[tuple[str, str]]:
+    """Duties grouped by the unit as the document names it, in order of first duty.
+
+    A collective name ("UBND các xã, phường") gave one duty to each commune: it prints once.
+    Duties an activity's lead received ("Chủ trì: …") are printed with the activity.
+    """
+    groups: dict[str, list[str]] = {}
+    for task in plan.tasks.select_related("unit", "activity"):
+        if task.activity and task.text == f"Chủ trì: {task.activity.description}":
+            continue
+        name = task.unit_name.strip() or (task.unit.name if task.unit else "")
+        texts = groups.setdefault(name, [])
+        if (text := task.text.strip()) and text not in texts:
+            texts.append(text)
+    lines: list[tuple[str, str]] = []
+    for name, texts in groups.items():
+        lines.append(("item", f"1. {name}"))
+        lines += [("para", f"- {_sentence(text)}") for text in texts]
+    return _renumber(lines)
+
+
+def _renumber(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Number the items 1, 2, 3 … in order (they are built with a placeholder "1.")."""
+    numbered, n = [], 0
+    for kind, text in lines:
+        if kind == "item":
+            n += 1
+            text = f"{n}." + text.split(".", 1)[1]
+        numbered.append((kind, text))
+    return numbered
+
+
+def _tail(document: DocxDocument, plan: Plan) -> None:
+    left, right = _borderless_row(document, (Mm(80), Mm(85)))
+    recipients = [text.rstrip(" ;.,") for item in plan.recipients if (text := _text(item))]
+    if recipients:
+        _line(left, "Nơi nhận:", bold=True, italic=True, size=RECIPIENTS_LABEL_PT, after=0)
+    for n, text in enumerate(recipients, start=1):
+        mark = "." if n == len(recipients) else ";"
+        _line(left, f"- {text}{mark}", size=RECIPIENTS_PT, after=0)
+    for text in plan.signer_title.splitlines():
+        if text.strip():
+            _line(right, text.strip().upper(), bold=True, align="center", after=0)
+    # Room for the signature and the seal.
+    for _blank in range(4):
+        _line(right, "", align="center", after=0)
+    if plan.signer_name.strip():
+        _line(right, plan.signer_name.strip(), bold=True, align="center", after=0)
+
+
+def _borderless_row(document: DocxDocument, widths: tuple[Length, Length]) -> list[_Cell]:
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _remove_borders(table)
+    cells = list(table.rows[0].cells)
+    # A fixed layout takes the grid's widths, other readers the cells': set both.
+    for column, cell, width in zip(table.columns, cells, widths, strict=True):
+        column.width = cell.width = width
+    return cells
+
+
+def _remove_borders(table: Table) -> None:
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    # Word rejects a file whose table properties are out of the schema's order.
+    properties.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )
+
+
+def _line(
+    container: DocxDocument | _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: int = BODY_PT,
+    align: str = "left",
+    indent: Length | None = None,
+    before: int | None = None,
+    after: int | None = None,
+) -> Paragraph:
+    """One line of the document as its own paragraph (the importer reads paragraphs);
+    ``size``, ``before`` and ``after`` in points."""
+    # A new table cell already holds one empty paragraph: write the first line into it.
+    first = isinstance(container, _Cell) and len(container.paragraphs) == 1
+    if first and not container.paragraphs[0].runs:
+        paragraph = container.paragraphs[0]
+    else:
+        paragraph = container.add_paragraph()
+    paragraph.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    layout = paragraph.paragraph_format
+    if indent is not None:
+        layout.first_line_indent = indent
+    if before is not None:
+        layout.space_before = Pt(before)
+    if after is not None:
+        layout.space_after = Pt(after)
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold or None, italic or None
+    run.font.size = Pt(size)
+    return paragraph
+
+
+def _body(document: DocxDocument, text: str) -> Paragraph:
+    return _line(document, text, align="justify", indent=Mm(10))
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _sentence(text: str) -> str:
+    """The text as printed: the stored text has no final punctuation (see plan-import.md)."""
+    return text if re.search(r"[.;:!?…]$", text) else text + "."
+
+
+def _iso_date(value: object) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------- .xlsx
+
+HEADER_FILL = PatternFill("solid", start_color="DDE5F0")
+THIN = Side(style="thin", color="A0A0A0")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+DATE_FORMAT = "dd/mm/yyyy"
+HEADER_ROW = 3
+
+
+def progress_xlsx(
+    plan: Plan, tasks: QuerySet[Task], *, today: datetime.date | None = None
+) -> bytes:
+    """The progress of ``tasks`` (already scoped to the user by the caller) as .xlsx bytes:
+    one row per duty on "Tiến độ", counts by status per unit on "Tổng hợp".
+
+    Runs one query for the duties, whatever their number.
+    """
+    today = today or timezone.localdate()
+    latest = TaskUpdate.objects.filter(task=OuterRef("pk")).order_by("-created_at", "-id")
+    rows = list(
+        tasks.select_related("unit", "activity")
+        .annotate(latest_note=Subquery(latest.values("note")[:1]))
+        .order_by("position", "id")
+    )
+    workbook = Workbook()
+    _progress_sheet(workbook.active, plan, rows, today)
+    _summary_sheet(workbook.create_sheet(), plan, rows, today)
+    workbook.properties.title = plan.title
+    workbook.properties.creator = "Học vụ số"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _progress_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datetime.date) -> None:
+    sheet.title = _("Tiến độ")
+    headers = [
+        (_("STT"), 6),
+        (_("Đơn vị"), 30),
+        (_("Hoạt động"), 30),
+        (_("Nhiệm vụ"), 60),
+        (_("Hạn"), 12),
+        (_("Trạng thái"), 16),
+        (_("Ngày hoàn thành"), 14),
+        (_("Báo cáo gần nhất"), 50),
+        (_("Quá hạn"), 9),
+    ]
+    _sheet_heading(sheet, plan, len(headers))
+    _header_row(sheet, headers)
+    for n, task in enumerate(rows, start=1):
+        sheet.append(
+            [
+                n,
+                _unit_name(task),
+                task.activity.title if task.activity else "",
+                task.text,
+                task.deadline,
+                task.get_status_display(),
+                task.done_on,
+                task.latest_note or "",
+                _("Có") if _overdue(plan, task, today) else "",
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            cell.border = GRID
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+    last = get_column_letter(len(headers))
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW + 1)}"
+    _finish(sheet)
+
+
+def _summary_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datetime.date) -> None:
+    sheet.title = _("Tổng hợp")
+    statuses = list(Task.Status)
+    headers = [
+        (_("Đơn vị"), 36),
+        *[(str(status.label), 16) for status in statuses],
+        (_("Quá hạn"), 10),
+        (_("Tổng số"), 10),
+    ]
+    _sheet_heading(sheet, plan, len(headers))
+    _header_row(sheet, headers)
+    counts: dict[str, list[int]] = {}
+    for task in rows:
+        tally = counts.setdefault(_unit_name(task), [0] * (len(statuses) + 2))
+        tally[statuses.index(task.status)] += 1
+        tally[-2] += _overdue(plan, task, today)
+        tally[-1] += 1
+    for name, tally in counts.items():
+        sheet.append([name, *tally])
+    totals = [sum(column) for column in zip(*counts.values(), strict=True)] or [0] * (
+        len(statuses) + 2
+    )
+    sheet.append([_("Tổng cộng"), *totals])
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
+        for cell in row:
+            cell.border = GRID
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    _finish(sheet)
+
+
+def _sheet_heading(sheet: Worksheet, plan: Plan, width: int) -> None:
+    now = timezone.localtime()
+    sheet.append([plan.title])
+    sheet.append([_("Số liệu lúc %(time)s ngày %(date)s") % _stamp(now)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"].font = Font(italic=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+
+
+def _stamp(moment: datetime.datetime) -> dict[str, str]:
+    return {"time": f"{moment:%H:%M}", "date": f"{moment:%d/%m/%Y}"}
+
+
+def _header_row(sheet: Worksheet, headers: Iterable[tuple[str, int]]) -> None:
+    headers = list(headers)
+    for column, (label, width) in enumerate(headers, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _finish(sheet: Worksheet) -> None:
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _unit_name(task: Task) -> str:
+    return task.unit.name if task.unit else task.unit_name
+
+
+def _overdue(plan: Plan, task: Task, today: datetime.date) -> bool:
+    # A draft's duties are not running yet, so nothing in it is late.
+    return plan.status != Plan.Status.DRAFT and task.is_overdue(today)
+
+
+# ---------------------------------------------------------------------------- file names
+
+
+def export_filename(plan: Plan, stem: str, suffix: str) -> str:
+    """An ASCII file name from the plan's id and number: ``ke-hoach-12-89-KH-UBND.docx``.
+
+    Holds nothing about people, and nothing a browser could read as a path.
+    """
+    symbol = re.sub(r"[^A-Za-z0-9]+", "-", unidecode(plan.number)).strip("-")
+    return f"{stem}-{plan.pk}-{symbol}.{suffix}" if symbol else f"{stem}-{plan.pk}.{suffix}"

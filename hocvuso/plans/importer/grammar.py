@@ -1,0 +1,745 @@
+"""The administrative grammar: which part of a plan holds which field.
+
+Works on the outline from `structure.split_document` and knows only the conventions every
+Vietnamese administrative document follows (Nghị định 30/2020/NĐ-CP and common practice):
+header and motto, "Số:", place and date, document type and trích yếu, the preamble citing
+other documents, roman sections named "MỤC ĐÍCH, YÊU CẦU", "NỘI DUNG", "KINH PHÍ",
+"TỔ CHỨC THỰC HIỆN", the closing "Trên đây là…", "Nơi nhận" and the signature block.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from hocvuso.orgunits.text import fold
+from hocvuso.plans.importer import dates
+from hocvuso.plans.importer.structure import (
+    BULLET,
+    DOC_TYPES,
+    MOTTO,
+    Document,
+    Node,
+    is_upper,
+    join_lines,
+)
+
+Draft = dict[str, Any]
+
+CITED_KINDS = (
+    "Kế hoạch hành động",
+    "Chương trình hành động",
+    "Kế hoạch liên tịch",
+    "Kế hoạch",
+    "Nghị quyết",
+    "Quyết định",
+    "Chỉ thị",
+    "Thông báo kết luận",
+    "Thông báo",
+    "Tờ trình",
+    "Công văn",
+    "Văn bản",
+    "Chương trình",
+    "Nghị định",
+    "Thông tư",
+    "Luật",
+    "Kết luận",
+    "Hướng dẫn",
+    "Đề án",
+    "Công điện",
+)
+CITATION = re.compile(
+    r"(?P<kind>"
+    + "|".join(re.escape(k) for k in CITED_KINDS)
+    + r")\s+số\s*:?\s*(?P<number>[0-9][0-9A-Za-zĐđÀ-ỹ\-/.&]*[0-9A-Za-zĐđÀ-ỹ])"
+    r"(?=(?P<rest>.{0,240}))",
+    re.IGNORECASE | re.DOTALL,
+)
+CITED_DATE = re.compile(
+    r"^\s*,?\s*ngày\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2} tháng \d{1,2} năm \d{4})"
+)
+ISSUER_STOP = re.compile(
+    r"\s+(?:về|triển khai|phê duyệt|thực hiện|ban hành|tại|để|quy định|hướng dẫn|"
+    r"trên cơ sở)\s|[,;()]|\s+và\s+(?=Kế hoạch|Nghị quyết|Quyết định|Chương trình)"
+)
+PLACE_DATE = re.compile(r",\s*ngày\b(.*)$")
+QUOTA_TOTAL = re.compile(
+    r"(?:khoảng|dự kiến|tổng số|tổng cộng|gồm)\D{0,20}?([\d.]+)\s*(?:người|đại biểu)", re.I
+)
+NUMBER = re.compile(r"\d[\d.]*")
+CAP = re.compile(r"\s*\((?:thời lượng\s+)?không quá\s+(\d+)\s*phút\)\s*", re.I)
+TRAILING = " ;:,.\u00a0"
+
+
+def clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.replace("**", "")).strip()
+    text = re.sub(r"\s+([,;:)]|\.(?!\.))", r"\1", text)
+    text = re.sub(r"([(“])\s+", r"\1", text)
+    while text and text[-1] in TRAILING:
+        text = text[:-1].rstrip()
+    if text.endswith("./"):
+        text = text[:-2]
+    return text
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """'Thời gian: 8 giờ 00' → ('Thời gian', '8 giờ 00'); no colon → (text, '')."""
+    head, sep, rest = text.partition(":")
+    if not sep:
+        return clean(text), ""
+    return clean(head), clean(rest)
+
+
+def label_is(text: str, *words: str) -> bool:
+    head = fold(split_label(text)[0])
+    return any(head.startswith(w) for w in words)
+
+
+def node_text(node: Node) -> str:
+    """The node's own text with the paragraphs directly below it."""
+    parts = [node.text] + [c.text for c in node.children if c.kind == "para"]
+    return clean(" ".join(p for p in parts if p))
+
+
+def leaf_items(node: Node) -> list[str]:
+    """Bullets (or lettered items) below ``node``; else its paragraphs; else its inline text."""
+    bullets = [c for c in node.children if c.kind in ("bullet", "letter")]
+    if bullets:
+        return [node_text(b) for b in bullets]
+    paras = [clean(c.text) for c in node.children if c.kind == "para"]
+    if paras:
+        return paras
+    return [rest] if (rest := split_label(node.text)[1]) else []
+
+
+# --- header -------------------------------------------------------------------------------
+
+
+def _strip_motto(line: str) -> str:
+    folded = fold(line)
+    for motto in MOTTO:
+        at = folded.find(motto)
+        if at >= 0 and len(folded) == len(line):
+            line = (line[:at] + line[at + len(motto) :]).strip()
+            folded = fold(line)
+    return line
+
+
+def read_header(doc: Document, draft: Draft) -> None:
+    issuer: list[str] = []
+    title: list[str] = []
+    addressees: list[str] = []
+    state = "issuer"
+    for raw in doc.header:
+        line = _strip_motto(raw)
+        folded = fold(line)
+        if not line:
+            continue
+        if folded.startswith("so:") or folded.startswith("so :"):
+            rest = line.split(":", 1)[1]
+            at = place_date(rest, draft)
+            draft["number"] = re.sub(r"\s+", "", rest[:at])
+            continue
+        if place_date(line, draft) == 0:
+            state = "after-title" if state == "title" else state
+            continue
+        if line.upper() in DOC_TYPES or line.rstrip(".").upper() in DOC_TYPES:
+            draft["doc_type"] = line.rstrip(".")
+            state = "title"
+            continue
+        if folded.startswith("v/v"):
+            title.append(line[3:].strip())
+            state = "title"
+            continue
+        if folded.startswith("kinh gui"):
+            state = "addressees"
+            rest = clean(line.split(":", 1)[1]) if ":" in line else ""
+            if rest:
+                addressees.append(rest)
+            continue
+        if state == "addressees":
+            m = BULLET.match(line)
+            if m or not addressees:
+                addressees.append(clean(m[2] if m else line))
+            else:
+                addressees[-1] = clean(addressees[-1] + " " + line)
+        elif state == "title":
+            title.append(line)
+        elif state == "issuer" and is_upper(line):
+            issuer.append(line)
+    draft["issuer"] = clean(" ".join(issuer))
+    draft["title"] = clean(" ".join(title))
+    draft["addressees"] = addressees
+
+
+def place_date(line: str, draft: Draft) -> int:
+    """Read "Ninh Bình, ngày … tháng … năm 2025" at the end of ``line``; return where the
+    place starts (len(line) when there is none)."""
+    match = PLACE_DATE.search(line)
+    if not match or "nam" not in fold(match[1]):
+        return len(line)
+    words = line[: match.start()].split(" ")
+    place: list[str] = []
+    while words and words[-1][:1].isupper() and not re.search(r"[/\-]", words[-1]):
+        if len(words[-1]) >= 3 and words[-1].isupper():
+            break
+        place.insert(0, words.pop())
+    if not place:
+        return len(line)
+    draft["place"] = clean(" ".join(place))
+    draft["issued_on"] = dates.parse_signing_date("ngày" + match[1])
+    return len(" ".join(words))
+
+
+# --- preamble -----------------------------------------------------------------------------
+
+
+def read_citations(text: str) -> list[dict[str, Any]]:
+    cited: dict[str, dict[str, Any]] = {}
+    for match in CITATION.finditer(text):
+        number = match["number"].rstrip(".-/")
+        kind = match["kind"][0].upper() + match["kind"][1:]
+        rest = match["rest"]
+        date = None
+        if d := CITED_DATE.match(rest):
+            date = dates.parse_date(d[1])
+            rest = rest[d.end() :]
+        issuer = ""
+        if m := re.match(r"\s*,?\s*của\s+", rest):
+            issuer = clean(ISSUER_STOP.split(rest[m.end() :], maxsplit=1)[0])
+        elif m := re.search(r"của\s+([^,;()]{3,100}?)\s+tại\s*$", text[: match.start()]):
+            # "đề xuất của Sở Khoa học và Công nghệ tại Tờ trình số 836/TTr-SKHCN"
+            issuer = clean(m[1])
+        entry = cited.setdefault(
+            number, {"kind": kind, "number": number, "date": None, "issuer": ""}
+        )
+        entry["date"] = entry["date"] or (date.isoformat() if date else None)
+        entry["issuer"] = entry["issuer"] or issuer
+    return list(cited.values())
+
+
+def issuer_from_preamble(text: str) -> str:
+    """The body the preamble says issues or asks ("…, UBND tỉnh ban hành Kế hoạch…")."""
+    for verb in ("ban hành", "đề nghị"):
+        for match in re.finditer(rf"([^,;:()]{{3,80}}?)\s+{verb}\s", text):
+            candidate = clean(match[1])
+            if ORG_HEADS.match(candidate):
+                return candidate
+    return ""
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+def sections(doc: Document) -> list[Node]:
+    found = [c for c in doc.body.children if c.kind == "section"]
+    if found:
+        return found
+    return [Node("section", "", "", list(doc.body.children))]
+
+
+def section_kind(section: Node) -> str:
+    title = fold(section.text)
+    if "muc dich" in title or ("yeu cau" in title and "noi dung" not in title):
+        return "purpose"
+    if "to chuc thuc hien" in title or "trach nhiem" in title or "phan cong" in title:
+        return "implementation"
+    if title.startswith("kinh phi"):
+        return "budget"
+    return "content"
+
+
+def read_purposes(section: Node, draft: Draft) -> None:
+    items = [c for c in section.children if c.kind in ("item", "letter")]
+    for item in items:
+        if label_is(item.text, "muc dich"):
+            draft["purposes"] += leaf_items(item)
+        elif label_is(item.text, "yeu cau"):
+            draft["requirements"] += leaf_items(item)
+    if not items:
+        draft["purposes"] += leaf_items(section)
+
+
+def budget_text(node: Node) -> str:
+    text = node_text(node) if node.kind != "section" else " ".join(leaf_items(node))
+    if node.kind != "section":
+        text = split_label(text)[1] if ":" in node.text else clean(" ".join(leaf_items(node)))
+    head, sep, rest = text.partition(":")
+    if sep and fold(head).startswith("kinh phi") and len(head) < 60:
+        text = rest
+    return clean(text)
+
+
+# --- activities, period -------------------------------------------------------------------
+
+ACTIVITY_LINES = {
+    "window": ("thoi gian",),
+    "lead": ("co quan chu tri", "don vi chu tri", "chu tri"),
+    "partners": ("co quan phoi hop", "don vi phoi hop", "phoi hop"),
+}
+GROUP_WORDS = re.compile(
+    r"^(?:ban|ngành|phường|xã|thị trấn|thị xã|thành phố|huyện|đoàn thể|đơn vị|địa phương|"
+    r"viễn thông|công nghệ số|công nghệ thông tin|bưu chính|truyền hình|thông tin|"
+    r"khoa học|thể thao|du lịch|cơ quan|ngân hàng|doanh nghiệp)\b"
+)
+ORG_HEADS = re.compile(
+    r"^(?:Sở|Ban|Văn phòng|VP|Công an|UBND|UB|Ủy ban|Uỷ ban|Báo|Đài|Hội|Cục|Bộ|Trường|"
+    r"Tỉnh đoàn|Tỉnh ủy|Tỉnh uỷ|Thành đoàn|Huyện đoàn|Các|các|Bưu điện|Liên đoàn|Liên minh|"
+    r"Liên hiệp|Viễn thông|Trung tâm|Hiệp hội|Đảng ủy|Đảng uỷ|Mặt trận|MTTQ|Viettel|VNPT|"
+    r"Mobifone|Chi cục|Phòng|Kho bạc|Ngân hàng|Tổng công ty|Công ty|Doanh nghiệp|Đoàn|Quân|"
+    r"Bộ Chỉ huy|Bệnh viện|Cổng|Thanh tra|Hội đồng|HĐND|Chính phủ|Thủ tướng|Khối|khối)\b"
+)
+
+
+def split_names(text: str) -> list[str]:
+    """Agency names in a list: split at ';' and at ',' where a new agency starts."""
+    names: list[str] = []
+    for part in re.split(r";|\s+và\s+(?=(?:các\s+)?(?:Sở|UBND|Ủy ban|Uỷ ban|Ban)\b)", text):
+        chunks = [c.strip() for c in part.split(",")]
+        current = ""
+        for chunk in chunks:
+            if current and ORG_HEADS.match(chunk) and not GROUP_WORDS.match(chunk):
+                names.append(clean(current))
+                current = chunk
+            else:
+                current = f"{current}, {chunk}" if current else chunk
+        if current:
+            names.append(clean(current))
+    return [n for n in names if n]
+
+
+def _window(text: str) -> tuple[str | None, str | None]:
+    window = dates.parse_window(text)
+    if window is None:
+        return None, None
+    return (
+        window.start.isoformat() if window.start else None,
+        window.end.isoformat() if window.end else None,
+    )
+
+
+def read_activity(item: Node) -> dict[str, Any] | None:
+    lines: dict[str, str] = {}
+    for child in item.children:
+        if child.kind not in ("bullet", "letter", "para"):
+            continue
+        head, rest = split_label(child.text)
+        for key, words in ACTIVITY_LINES.items():
+            if fold(head).startswith(words) and key not in lines:
+                lines[key] = rest
+                break
+    if not lines:
+        return None
+    text_parts = [item.text]
+    for child in item.children:
+        if child.kind == "para" and not any(
+            fold(split_label(child.text)[0]).startswith(w)
+            for ws in ACTIVITY_LINES.values()
+            for w in ws
+        ):
+            text_parts.append(child.text)
+        else:
+            break
+    window_text = lines.get("window", "")
+    starts_on, ends_on = _window(window_text)
+    return {
+        "number": item.label,
+        "text": clean(" ".join(text_parts)),
+        "window_text": window_text,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "lead": split_names(lines.get("lead", "")),
+        "partners": split_names(lines.get("partners", "")),
+    }
+
+
+def read_period(node: Node) -> dict[str, Any] | None:
+    text = split_label(node.text)[1] or node_text(node)[len(clean(node.text)) :].strip()
+    if not text:
+        paras = [c.text for c in node.children if c.kind in ("para", "bullet")]
+        text = clean(" ".join(paras))
+    text = clean(text)
+    start, end = _window(text)
+    if not text:
+        return None
+    return {"text": text, "start": start, "end": end}
+
+
+# --- event --------------------------------------------------------------------------------
+
+
+def read_event(content: list[Node], draft: Draft) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "starts_at": None,
+        "venue": "",
+        "mode": "in_person",
+        "bridge_points": [],
+        "invitees": [],
+        "quota_total": None,
+        "quotas": [],
+        "program": [],
+        "program_start": None,
+        "program_end": None,
+        "side_activities": [],
+    }
+    mode_text = ""
+    for section in content:
+        for node in section.walk():
+            if node.kind not in ("item", "letter"):
+                continue
+            if label_is(node.text, "thoi gian") and event["starts_at"] is None:
+                moment = dates.parse_datetime(node_text(node))
+                event["starts_at"] = moment.isoformat(timespec="minutes") if moment else None
+            elif label_is(node.text, "dia diem"):
+                mode_text += " " + fold(node_text(node))
+                event["venue"] = event["venue"] or _venue(node)
+            elif label_is(node.text, "hinh thuc"):
+                mode_text += " " + fold(node_text(node))
+            elif label_is(node.text, "thanh phan"):
+                _read_attendance(node, event)
+            elif label_is(node.text, "noi dung chuong trinh", "chuong trinh"):
+                _read_program(node, event)
+            elif label_is(node.text, "hoat dong ben le"):
+                event["side_activities"] = [
+                    {"title": split_label(text)[0]} for text in leaf_items(node)
+                ]
+    if "truc tuyen" in mode_text:
+        event["mode"] = (
+            "hybrid" if re.search(r"truc tiep|hoi truong|ket hop", mode_text) else "online"
+        )
+    return event
+
+
+def _venue(node: Node) -> str:
+    text = split_label(node.text)[1]
+    if not text:
+        for item in leaf_items(node):
+            head, rest = split_label(item)
+            if "chinh" in fold(head):
+                text = rest
+                break
+    text = re.sub(r"^(?:Trực tiếp\s+)?tại\s+", "", text, flags=re.I)
+    text = re.split(r"\s+(?:và kết nối|kết hợp|và trực tuyến)\b", text)[0]
+    return clean(text)
+
+
+def _is_bridge_heading(text: str) -> bool:
+    return fold(text).startswith(("tai diem", "diem cau"))
+
+
+def _read_attendance(node: Node, event: dict[str, Any]) -> None:
+    points = [n for n in node.walk() if n.kind in ("item", "letter") and _is_bridge_heading(n.text)]
+    leaves = [
+        p
+        for p in points
+        if not any(_is_bridge_heading(c.text) for c in p.walk() if c.kind in ("item", "letter"))
+    ]
+    for point in leaves:
+        name = re.sub(r"^Tại\s+", "", split_label(point.text)[0], flags=re.I)
+        attendees = _attendees(point, event)
+        event["bridge_points"].append({"name": clean(name), "attendees": attendees})
+    if not leaves:
+        for child in node.walk():
+            if child.kind in ("item", "letter") and label_is(
+                child.text, "dai bieu", "khach moi", "thanh phan moi"
+            ):
+                event["invitees"] += list(leaf_items(child))
+            elif child.kind in ("item", "letter") and _is_quota_heading(child.text):
+                _read_quotas(child, event)
+
+
+def _is_quota_heading(text: str) -> bool:
+    return "huy dong" in fold(split_label(text)[0]) or "luc luong" in fold(split_label(text)[0])
+
+
+def _attendees(point: Node, event: dict[str, Any]) -> list[str]:
+    result: list[str] = []
+    bullets = [c for c in point.children if c.kind in ("bullet", "letter")]
+    if not bullets:
+        rest = split_label(node_text(point))[1] if ":" in point.text else node_text_paras(point)
+        return [rest] if rest else []
+    for bullet in point.walk():
+        if bullet.kind not in ("bullet", "letter"):
+            continue
+        if _is_quota_heading(bullet.text) and bullet.children:
+            _read_quotas(bullet, event)
+            continue
+        if _inside_quota(point, bullet):
+            continue
+        _head, rest = split_label(bullet.text)
+        if not rest and bullet.text.rstrip().endswith(":"):
+            continue
+        result.append(node_text(bullet))
+    return result
+
+
+def node_text_paras(node: Node) -> str:
+    return clean(" ".join(c.text for c in node.children if c.kind == "para"))
+
+
+def _inside_quota(root: Node, target: Node) -> bool:
+    for node in root.walk():
+        quota = node.kind == "bullet" and _is_quota_heading(node.text) and node.children
+        if quota and any(n is target for n in node.walk()):
+            return True
+    return False
+
+
+def _read_quotas(node: Node, event: dict[str, Any]) -> None:
+    heading_text = " ".join([node.text] + [c.text for c in node.children if c.kind == "para"])
+    if total := QUOTA_TOTAL.search(heading_text):
+        event["quota_total"] = int(total[1].replace(".", ""))
+    for child in node.children:
+        if child.kind != "bullet":
+            continue
+        quota = read_quota(node_text(child))
+        if quota:
+            event["quotas"].append(quota)
+
+
+def read_quota(text: str) -> dict[str, Any] | None:
+    head, sep, rest = text.partition(":")
+    count = NUMBER.search(rest) if sep else None
+    if not count:
+        return None
+    subs: list[dict[str, Any]] = []
+    parts = re.findall(r"\(([^()]*)\)", rest)
+    if m := re.search(r"\bgồm\s+([^()]*)", rest):
+        parts.insert(0, m[1])
+    for part in parts:
+        if fold(part.strip()).startswith(_NOT_SUB_QUOTA):
+            continue  # "(mỗi huyện cử 01 tổ …)" says how to share, not a sub-quota
+        pieces = list(re.split(r";", part))
+        if len(pieces) == 1:
+            pieces = re.split(r",|\s+và\s+", part)
+        for piece in pieces:
+            sub = _sub_quota(piece)
+            if sub:
+                subs.append(sub)
+    return {"group": clean(head), "count": int(count[0].replace(".", "")), "sub": subs}
+
+
+_NOT_SUB_QUOTA = ("moi ", "thuoc ", "trong do", "tuong duong")
+
+
+def _sub_quota(piece: str) -> dict[str, Any] | None:
+    piece = clean(piece)
+    if not piece or fold(piece).startswith(_NOT_SUB_QUOTA):
+        return None
+    if m := re.match(r"^(\d+)\s+(.+)$", piece):
+        return {"group": clean(m[2]), "count": int(m[1])}
+    if m := re.match(r"^(.+?)\s*:?\s*(\d+)(?:\s*(?:người|đồng chí|tổ|đại biểu))?$", piece):
+        return {"group": clean(m[1]), "count": int(m[2])}
+    return None
+
+
+def _read_program(node: Node, event: dict[str, Any]) -> None:
+    times = dates.parse_times(split_label(node.text)[1])
+    if times:
+        event["program_start"] = times[0].strftime("%H:%M")
+        event["program_end"] = times[1].strftime("%H:%M") if len(times) > 1 else None
+    for text in leaf_items(node):
+        if node.children and text == split_label(node.text)[1]:
+            continue
+        cap = CAP.search(text)
+        title = clean(CAP.sub(" ", text)) if cap else text
+        event["program"].append({"title": title, "cap_minutes": int(cap[1]) if cap else None})
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+REQUEST = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.I)
+OWN_UNIT = re.compile(r"^(?:Đề nghị|Giao)\s+([^:]{3,150}):\s*(.+)$", re.S)
+
+
+def read_tasks(section: Node, period_end: str | None) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = []
+    for item in section.children:
+        if item.kind not in ("item", "letter"):
+            continue
+        heading, inline = _unit_heading(item.text)
+        bodies = [c for c in item.children if c.kind in ("bullet", "letter")]
+        texts = [node_text(b) for b in bodies] or [
+            clean(c.text) for c in item.children if c.kind == "para"
+        ]
+        if inline:
+            texts.insert(0, inline)
+        for text in texts:
+            unit, text = heading, text
+            if m := OWN_UNIT.match(text):
+                unit, text = clean(m[1]), clean(m[2])
+            tasks.append(
+                {
+                    "section": item.label,
+                    "unit": unit,
+                    "text": text,
+                    "deadline": _iso(dates.find_deadline(text)),
+                }
+            )
+    return tasks
+
+
+def _unit_heading(text: str) -> tuple[str, str]:
+    head, sep, rest = text.partition(":")
+    head = REQUEST.sub("", clean(head))
+    if sep and rest.strip() and ORG_HEADS.match(head) and len(head) < 160:
+        return clean(head), clean(rest)
+    return clean(REQUEST.sub("", clean(text))), ""
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def closing_tasks(closing: str) -> list[dict[str, Any]]:
+    """Work a closing paragraph asks for by a date ("… báo cáo … trước ngày 05/11/2025")."""
+    tasks = []
+    asked = re.search(r"yêu cầu\s+(.+?)\s+(?:nghiêm túc|triển khai|tổ chức|thực hiện)", closing)
+    if not asked:
+        return []
+    for clause in re.split(r";", closing[asked.end() :]):
+        deadline = dates.find_deadline(clause)
+        if deadline:
+            tasks.append(
+                {
+                    "section": "",
+                    "unit": clean(asked[1]),
+                    "text": clean(clause),
+                    "deadline": deadline.isoformat(),
+                }
+            )
+    return tasks
+
+
+def letter_tasks(draft: Draft, content: list[Node]) -> list[dict[str, Any]]:
+    end = (draft.get("period") or {}).get("end")
+    items = [
+        c
+        for s in content
+        for c in s.children
+        if c.kind == "item" and not label_is(c.text, "thoi gian", "kinh phi")
+    ]
+    return [
+        {"section": item.label, "unit": addressee, "text": clean(item.text), "deadline": end}
+        for addressee in draft["addressees"]
+        for item in items
+    ]
+
+
+# --- tail ---------------------------------------------------------------------------------
+
+
+def read_tail(lines: list[str], draft: Draft) -> None:
+    recipients: list[str] = []
+    signature: list[str] = []
+    names: list[str] = []
+    in_recipients = False
+    for paragraph in lines:
+        for line in [paragraph]:
+            folded = fold(line)
+            if folded.startswith("noi nhan"):
+                in_recipients = True
+                rest = clean(line.split(":", 1)[1]) if ":" in line else ""
+                if rest:
+                    recipients.append(clean(BULLET.sub(r"\2", rest)))
+                continue
+            bullet = BULLET.match(line)
+            if in_recipients and bullet:
+                recipients.append(clean(bullet[2]))
+                if folded.lstrip("- ").startswith("luu"):
+                    in_recipients = False
+                continue
+            in_recipients = False
+            if is_upper(line) and not re.search(r"[_\d]", line):
+                signature.append(clean(line))
+            elif _looks_like_name(line):
+                names.append(clean(line))
+    draft["recipients"] = recipients
+    draft["signer_title"] = "\n".join(signature)
+    draft["signer_name"] = names[-1] if names else ""
+
+
+def _looks_like_name(line: str) -> bool:
+    words = clean(line).split()
+    return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words)
+
+
+# --- the whole document -------------------------------------------------------------------
+
+
+def classify(draft: Draft) -> str:
+    title = fold(draft["title"])
+    if "le phat dong" in title or "le khai truong" in title or "le ra quan" in title:
+        return "launch_ceremony"
+    letter = bool(draft["addressees"]) or not draft["doc_type"]
+    if letter and ("tuyen truyen" in title or "chi dao" in title):
+        return "propaganda_directive"
+    if "ngay chuyen doi so" in title:
+        return "dx_day"
+    return "other"
+
+
+def read_draft(doc: Document) -> Draft:
+    draft: Draft = {
+        "kind": "other",
+        "issuer": "",
+        "number": "",
+        "place": "",
+        "issued_on": None,
+        "doc_type": "",
+        "title": "",
+        "legal_bases": [],
+        "addressees": [],
+        "purposes": [],
+        "requirements": [],
+        "period": None,
+        "budget_source": "",
+        "activities": [],
+        "tasks": [],
+        "event": None,
+        "recipients": [],
+        "signer_title": "",
+        "signer_name": "",
+    }
+    read_header(doc, draft)
+    preamble = " ".join(doc.preamble)
+    draft["legal_bases"] = read_citations(preamble)
+    draft["issuer"] = draft["issuer"] or issuer_from_preamble(preamble)
+    if draft["issued_on"]:
+        draft["issued_on"] = draft["issued_on"].isoformat()
+    draft["kind"] = classify(draft)
+    content: list[Node] = []
+    implementation: list[Node] = []
+    for section in sections(doc):
+        kind = section_kind(section)
+        if kind == "purpose":
+            read_purposes(section, draft)
+        elif kind == "implementation":
+            implementation.append(section)
+        elif kind == "budget":
+            draft["budget_source"] = budget_text(section)
+        else:
+            content.append(section)
+    for section in content:
+        for item in section.children:
+            if item.kind not in ("item", "letter"):
+                continue
+            if label_is(item.text, "kinh phi"):
+                draft["budget_source"] = budget_text(item)
+            elif label_is(item.text, "thoi gian") and draft["period"] is None:
+                draft["period"] = read_period(item)
+            elif activity := read_activity(item):
+                draft["activities"].append(activity)
+    if draft["kind"] == "launch_ceremony":
+        draft["event"] = read_event(content, draft)
+    for section in implementation:
+        draft["tasks"] += read_tasks(section, None)
+    if not implementation and draft["addressees"]:
+        draft["tasks"] = letter_tasks(draft, content)
+    draft["tasks"] += closing_tasks(clean(" ".join(doc.closing)))
+    read_tail(doc.tail, draft)
+    return draft
+
+
+__all__ = ["join_lines", "read_draft"]
