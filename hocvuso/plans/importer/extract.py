@@ -6,6 +6,7 @@ Every failure is a `PlanImportError` with a message a commune officer can act on
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from pathlib import PurePath
 
@@ -47,7 +48,8 @@ def extract_text(data: bytes, filename: str) -> str:
         raise PlanImportError(_("Chỉ nhận tệp .docx, .pdf hoặc .txt."))
     if not text.strip():
         raise PlanImportError(_("Tệp không có chữ nào để đọc."))
-    return text
+    # Word and PDF tools may write "ế" as "e" plus combining marks; the grammar reads NFC.
+    return unicodedata.normalize("NFC", text)
 
 
 def _docx_text(data: bytes) -> str:

@@ -250,3 +250,11 @@ def test_a_thirty_page_plan_parses_in_under_a_second() -> None:
     draft = parse_text(big)
     assert time.perf_counter() - started < 1.0
     assert len(draft["activities"]) >= 6
+
+
+def test_decomposed_accents_read_like_composed_ones() -> None:
+    import unicodedata
+
+    text = (SAMPLES / "000_ninh_binh_launch.txt").read_text(encoding="utf-8")
+    decomposed = unicodedata.normalize("NFD", text).encode()
+    assert read_plan(decomposed, "nfd.txt")["tasks"] == parse_text(text)["tasks"]
