@@ -48,8 +48,9 @@ class PlanImportForm(forms.Form):
     def __init__(self, *args: object, units: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"].queryset = units
-        if units.count() == 1:
-            self.fields["issuing_unit"].initial = units.first()
+        # The user's own top unit (the province for a provincial coordinator) is the usual
+        # issuer; units below stay selectable.
+        self.fields["issuing_unit"].initial = units.first()
 
 
 class LinesField(forms.CharField):
