@@ -558,8 +558,9 @@ def read_tasks(section: Node, period_end: str | None) -> list[dict[str, Any]]:
     for item in section.children:
         if item.kind not in ("item", "letter"):
             continue
-        heading, inline = _unit_heading(item.text)
         bodies = [c for c in item.children if c.kind in ("bullet", "letter")]
+        childless = not any(c.kind in ("bullet", "letter", "para") for c in item.children)
+        heading, inline = _unit_heading(item.text, childless=childless)
         texts = [node_text(b) for b in bodies] or [
             clean(c.text) for c in item.children if c.kind == "para"
         ]
@@ -580,10 +581,12 @@ def read_tasks(section: Node, period_end: str | None) -> list[dict[str, Any]]:
     return tasks
 
 
-def _unit_heading(text: str) -> tuple[str, str]:
+def _unit_heading(text: str, *, childless: bool = False) -> tuple[str, str]:
+    """The unit(s) an implementation item names, and the duty written on the same line."""
     head, sep, rest = text.partition(":")
     head = REQUEST.sub("", clean(head))
-    if sep and rest.strip() and ORG_HEADS.match(head) and len(head) < 160:
+    # With nothing below it, "X: duty" can only be a unit and its duty, whatever X is.
+    if sep and rest.strip() and (ORG_HEADS.match(head) or childless) and len(head) < 160:
         return clean(head), clean(rest)
     return clean(REQUEST.sub("", clean(text))), ""
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 
 from hocvuso.orgunits.text import fold
 
-ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{1,3}|V|X))\s*[.:/]\s+(.*)$")
-NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?=\S|$)(.*)$")
-LETTERED = re.compile(r"^([a-zđ])\s*\)\s*(.*)$")
+ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{1,3}|V|X))\s*[.:/\-–]\s+(.*)$")
+# "1.", "3.1.", "3.1 " and "2)" — but not "1.500 người" or "10/11/2025".
+NUMBERED = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2})+(?=[.)]?\s)|\d{1,2}(?=[.)](?!\d)))[.)]?\s*(?=\S|$)(.*)$"
+)
+LETTERED = re.compile(r"^([a-zđ])\s*(?:\)\s*|\.\s+)(.*)$")
 BULLET = re.compile(r"^([-–—+*•·▪●○◦])\s*(.*)$")
 PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:trang|page)\s+\d+(?:\s*/\s*\d+)?$")
 SENTENCE_END = re.compile(r"[.:;!?…](?:[”\"’')\]]*)$")

@@ -258,3 +258,33 @@ def test_decomposed_accents_read_like_composed_ones() -> None:
     text = (SAMPLES / "000_ninh_binh_launch.txt").read_text(encoding="utf-8")
     decomposed = unicodedata.normalize("NFD", text).encode()
     assert read_plan(decomposed, "nfd.txt")["tasks"] == parse_text(text)["tasks"]
+
+
+def test_other_numbering_habits_and_an_interleaved_header() -> None:
+    draft = parse_text(
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "XÃ TÂN LẬP Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 45/KH-UBND Tân Lập, ngày 15 tháng 3 năm 2025\n"
+        "KẾ HOẠCH\nTổ chức Lễ phát động phong trào “Bình dân học vụ số” trên địa bàn xã\n"
+        "Căn cứ Kế hoạch số 12/KH-UBND ngày 01/3/2025 của UBND tỉnh;\n"
+        "I- MỤC ĐÍCH, YÊU CẦU\n1.1 Mục đích\n+ Mọi người dân biết dùng dịch vụ công trực tuyến.\n"
+        "II- NỘI DUNG\n1. Thời gian: 14 giờ 00 ngày 20/3/2025.\n"
+        "2. Địa điểm: Hội trường UBND xã.\n"
+        "3. Thành phần\na. Tại điểm cầu UBND xã: Thường trực Đảng ủy, HĐND, UBND xã.\n"
+        "b. Tại điểm cầu các thôn: Trưởng thôn và Tổ công nghệ số cộng đồng.\n"
+        "III- TỔ CHỨC THỰC HIỆN\n1. Công chức Văn hóa - Xã hội: Chuẩn bị hội trường.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nCHỦ TỊCH\nTrần Văn B\n"
+    )
+    assert draft["issuer"] == "ỦY BAN NHÂN DÂN XÃ TÂN LẬP"
+    assert (draft["number"], draft["place"], draft["issued_on"]) == (
+        "45/KH-UBND",
+        "Tân Lập",
+        "2025-03-15",
+    )
+    assert draft["purposes"] == ["Mọi người dân biết dùng dịch vụ công trực tuyến"]
+    assert draft["event"]["starts_at"] == "2025-03-20T14:00"
+    assert [p["name"] for p in draft["event"]["bridge_points"]] == [
+        "điểm cầu UBND xã",
+        "điểm cầu các thôn",
+    ]
+    assert draft["tasks"][0]["text"] == "Chuẩn bị hội trường"
