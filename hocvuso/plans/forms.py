@@ -146,3 +146,32 @@ class TaskFilterForm(forms.Form):
 
 def _numbered(activity: MatrixColumn) -> str:
     return f"{activity.position}. {activity.title}" if activity.position else activity.title
+
+
+class ActivityReviewForm(forms.ModelForm):
+    lead_name = forms.CharField(
+        label=_("Đơn vị chủ trì"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "unit-names", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        from hocvuso.plans.models import Activity
+
+        model = Activity
+        fields = ["title", "description", "window_text", "starts_on", "ends_on", "expected_outputs"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expected_outputs": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return cleaned

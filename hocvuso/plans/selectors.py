@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hocvuso.core import roles as R
 from hocvuso.orgunits.selectors import scope_for_user, user_can
 from hocvuso.orgunits.text import fold
-from hocvuso.plans.models import Plan, Task
+from hocvuso.plans.models import Activity, Plan, Task
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -295,3 +295,16 @@ def same_draft_duty(task: Task) -> list[Task]:
             unit__isnull=task.unit_id is None,
         ).select_related("plan", "unit")
     )
+
+
+def get_draft_activity_for_user(user: User, pk: int) -> Activity:
+    """An activity of a draft the user may manage (404 out of scope, 403 without the role)."""
+    activity = (
+        Activity.objects.filter(pk=pk, plan__in=plans_visible_to(user))
+        .select_related("plan__issuing_unit", "lead_unit")
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    get_plan_for_user(user, activity.plan_id, roles=R.MANAGE_PLANS)
+    return activity

@@ -539,3 +539,33 @@ def delete_draft_tasks(*, actor: User | None, tasks: Iterable[Task]) -> None:
             changes=snapshot(task, ("unit", "unit_name", "text")),
         )
         task.delete()
+
+
+ACTIVITY_FIELDS = ("title", "description", "window_text", "starts_on", "ends_on", "lead_unit")
+
+
+@transaction.atomic
+def update_draft_activity(
+    *, actor: User | None, activity: Activity, lead_unit: OrgUnit | None, **fields: Any
+) -> Activity:
+    """Correct an imported activity on the review screen. Audited with the changes."""
+    _require_draft(activity.plan)
+    before = snapshot(activity, ACTIVITY_FIELDS)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    if lead_unit is not None:
+        activity.lead_unit = lead_unit
+        activity.lead_unit_name = lead_unit.name
+        activity.unmatched_units = [
+            n for n in activity.unmatched_units if n not in activity.lead_unit_name
+        ]
+    activity.full_clean()
+    activity.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=activity,
+        unit=activity.plan.issuing_unit,
+        changes=diff(before, snapshot(activity, ACTIVITY_FIELDS)),
+    )
+    return activity

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.plan_review, name="review"),
     path("<int:pk>/publish/", views.plan_publish, name="publish"),
     path("duties/<int:pk>/draft/", views.draft_task_edit, name="draft_task"),
+    path("activities/<int:pk>/draft/", views.draft_activity_edit, name="draft_activity"),
     path("duties/", views.my_duties, name="duties"),
     path("duties/<int:pk>/", views.task_detail, name="task"),
 ]

@@ -18,6 +18,7 @@ from hocvuso.core.http import AuthedRequest
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.plans import selectors, services
 from hocvuso.plans.forms import (
+    ActivityReviewForm,
     DraftTaskForm,
     PlanImportForm,
     PlanReviewForm,
@@ -167,7 +168,17 @@ def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "form": form,
-        "activities": plan.activities.select_related("lead_unit"),
+        "activities": [
+            (
+                a,
+                ActivityReviewForm(
+                    instance=a,
+                    prefix=f"a{a.pk}",
+                    initial={"lead_name": a.lead_unit.name if a.lead_unit else a.lead_unit_name},
+                ),
+            )
+            for a in plan.activities.select_related("lead_unit")
+        ],
         "groups": [
             (group, DraftTaskForm(initial=_task_initial(group.first), prefix=f"t{group.first.pk}"))
             for group in groups
@@ -222,6 +233,32 @@ def draft_task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             unit=unit or each.unit,
         )
     messages.success(request, _("Đã lưu nhiệm vụ."))
+    return back
+
+
+@require_POST
+@login_required
+def draft_activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_draft_activity_for_user(request.user, pk)
+    form = ActivityReviewForm(request.POST, instance=activity, prefix=f"a{activity.pk}")
+    back = redirect(f"{reverse('plans:review', args=[activity.plan_id])}#activity-{activity.pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "lead_name"}
+    lead_name = form.cleaned_data["lead_name"].strip()
+    lead = selectors.unit_by_name(activity.plan, lead_name) if lead_name else None
+    if lead_name and lead is None and lead_name != activity.lead_unit_name:
+        messages.error(
+            request,
+            _("Không tìm thấy đơn vị “%(name)s”; hãy chọn một tên trong danh sách.")
+            % {"name": lead_name},
+        )
+        return back
+    services.update_draft_activity(actor=request.user, activity=activity, lead_unit=lead, **fields)
+    messages.success(request, _("Đã lưu hoạt động."))
     return back
 
 

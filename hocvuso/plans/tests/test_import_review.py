@@ -194,3 +194,31 @@ def test_an_exported_plan_imports_back_to_the_same_structure(tree, agencies, nam
     assert again["signer_title"].casefold() == original["signer_title"].casefold()
     copy = create_plan_from_draft(actor=None, issuing_unit=tree.province, draft=again)
     assert _structure(copy) == _structure(plan)
+
+
+def test_an_activity_is_corrected_on_the_review_screen(
+    client, tree, agencies, coordinator, viewer
+) -> None:
+    client.force_login(coordinator)
+    _upload(client, tree)
+    plan = Plan.objects.get()
+    activity = plan.activities.get(position=2)  # "Theo kế hoạch của Bộ…": no dates
+    url = reverse("plans:draft_activity", args=[activity.pk])
+    data = {
+        f"a{activity.pk}-title": "Ngày hội toàn dân học tập số",
+        f"a{activity.pk}-description": activity.description,
+        f"a{activity.pk}-window_text": "",
+        f"a{activity.pk}-starts_on": "2025-10-10",
+        f"a{activity.pk}-ends_on": "2025-10-05",
+        f"a{activity.pk}-lead_name": "Sở KH&CN",
+    }
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Ngày kết thúc phải sau ngày bắt đầu" in page
+    data[f"a{activity.pk}-ends_on"] = "2025-10-12"
+    client.post(url, data)
+    activity.refresh_from_db()
+    assert activity.title == "Ngày hội toàn dân học tập số"
+    assert (str(activity.starts_on), str(activity.ends_on)) == ("2025-10-10", "2025-10-12")
+    assert activity.lead_unit == tree.agency
+    client.force_login(viewer)
+    assert client.post(url, data).status_code == 403
