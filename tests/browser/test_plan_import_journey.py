@@ -35,7 +35,7 @@ def test_coordinator_imports_reviews_and_publishes_a_plan(
     expect(publish).to_be_disabled()
 
     # Names the small test tree cannot match are highlighted; give one a unit, drop the rest.
-    unmatched = page.locator("li.unmatched")
+    unmatched = page.locator("ol.duties > li.unmatched")
     first = unmatched.first
     first.get_by_label("Đơn vị").fill("Sở Khoa học và Công nghệ")
     first.get_by_role("button", name="Lưu").click()
