@@ -222,3 +222,29 @@ def test_an_activity_is_corrected_on_the_review_screen(
     assert activity.lead_unit == tree.agency
     client.force_login(viewer)
     assert client.post(url, data).status_code == 403
+
+
+def test_import_plan_command_dry_run_prints_the_draft_and_saves_nothing(tree, tmp_path) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = SAMPLES / "000_ninh_binh_launch.txt"
+    out = StringIO()
+    call_command("import_plan", str(path), "--dry-run", "--json", "--unit", "37", stdout=out)
+    draft = json.loads(out.getvalue())
+    gold = json.loads((SAMPLES / "000_ninh_binh_launch.gold.json").read_text(encoding="utf-8"))
+    assert set(gold) <= set(draft)
+    assert draft["event"]["quota_total"] == 500
+    assert any(u["name"] == "Sở Khoa học và Công nghệ" and u["matched"] for u in draft["units"])
+    assert not Plan.objects.exists()
+
+    with pytest.raises(CommandError, match="--unit"):
+        call_command("import_plan", str(path), stdout=StringIO())
+    call_command("import_plan", str(path), "--unit", "37", stdout=StringIO())
+    assert Plan.objects.get().status == Plan.Status.DRAFT
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="rỗng"):
+        call_command("import_plan", str(empty), "--dry-run", stdout=StringIO())
