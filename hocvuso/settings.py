@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hocvuso.orgunits",
     "hocvuso.accounts",
     "hocvuso.plans",
+    "hocvuso.events",
 ]
 if DEV:
     INSTALLED_APPS.append("hocvuso.demo")

@@ -1,0 +1,103 @@
+"""Launch ceremonies and their bridge points (issue 4 groundwork)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hocvuso.core.models import TimeStampedModel
+
+
+class Event(TimeStampedModel):
+    """A ceremony run in a main hall and at online bridge points ("điểm cầu")."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("Trực tiếp")
+        ONLINE = "online", _("Trực tuyến")
+        HYBRID = "hybrid", _("Trực tiếp kết hợp trực tuyến")
+
+    title = models.CharField(_("tên sự kiện"), max_length=500)
+    organiser = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị tổ chức"),
+        on_delete=models.PROTECT,
+        related_name="organised_events",
+    )
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    starts_at = models.DateTimeField(_("bắt đầu"))
+    ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    venue = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    mode = models.CharField(
+        _("hình thức"), max_length=20, choices=Mode.choices, default=Mode.HYBRID
+    )
+    registration_closes_at = models.DateTimeField(_("hạn đăng ký"), null=True, blank=True)
+    hashtag = models.CharField(_("hashtag"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("sự kiện")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class BridgePoint(TimeStampedModel):
+    """One place that joins the ceremony, hosted by a unit; opened without an account from a
+    secret link that can be revoked."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Đã mời")
+        REGISTERED = "registered", _("Đã đăng ký")
+        CHECKED_IN = "checked_in", _("Đã có mặt")
+        ONLINE = "online", _("Đang kết nối")
+        TROUBLE = "trouble", _("Gặp sự cố")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="bridge_points")
+    host = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị chủ trì điểm cầu"),
+        on_delete=models.PROTECT,
+        related_name="bridge_points",
+    )
+    is_main = models.BooleanField(_("điểm cầu chính"), default=False)
+    chair = models.CharField(_("người chủ trì"), max_length=200, blank=True)
+    room = models.CharField(_("phòng họp, địa chỉ"), max_length=300, blank=True)
+    link = models.URLField(_("đường dẫn kết nối"), blank=True)
+    contact = models.CharField(_("liên hệ"), max_length=200, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+    access_token = models.CharField(max_length=64, unique=True, default=new_access_token)
+
+    class Meta:
+        verbose_name = _("điểm cầu")
+        verbose_name_plural = _("điểm cầu")
+        ordering = ["event", "-is_main", "host__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "host"], name="one_bridge_point_per_unit")
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.host_id}"

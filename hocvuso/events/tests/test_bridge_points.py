@@ -1,0 +1,79 @@
+"""Issue 4 groundwork: a ceremony with bridge points made in bulk, seen only in scope."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from hocvuso.core.models import AuditLog
+from hocvuso.events.models import BridgePoint
+from hocvuso.events.selectors import communes_of, get_event_for_user, villages_under
+from hocvuso.events.services import add_bridge_points, create_event
+
+START = datetime.datetime(2025, 11, 8, 1, 0, tzinfo=datetime.UTC)  # 08:00 in Vietnam
+
+
+@pytest.fixture
+def event(tree):
+    return create_event(actor=None, organiser=tree.province, title="Lễ phát động", starts_at=START)
+
+
+def test_every_commune_then_every_village_under_them(tree, event) -> None:
+    communes = list(communes_of(tree.province))
+    assert communes == [tree.hoalu, tree.namhoalu]
+    add_bridge_points(actor=None, event=event, hosts=communes)
+    add_bridge_points(actor=None, event=event, hosts=villages_under(communes))
+    hosts = set(event.bridge_points.values_list("host", flat=True))
+    assert hosts == {
+        tree.hoalu.pk,
+        tree.namhoalu.pk,
+        tree.hoalu_village.pk,
+        tree.namhoalu_village.pk,
+    }
+    assert (
+        AuditLog.objects.filter(object_id=str(event.pk), changes__bridge_points_added=2).count()
+        == 2
+    )
+
+
+def test_running_it_again_adds_nothing(tree, event) -> None:
+    add_bridge_points(actor=None, event=event, hosts=communes_of(tree.province))
+    assert add_bridge_points(actor=None, event=event, hosts=communes_of(tree.province)) == []
+    assert BridgePoint.objects.count() == 2
+
+
+def test_villages_are_found_in_one_query(tree, django_assert_num_queries) -> None:
+    communes = list(communes_of(tree.province))
+    with django_assert_num_queries(1):
+        assert len(list(villages_under(communes))) == 2
+
+
+def test_each_bridge_point_has_its_own_secret(tree, event) -> None:
+    points = add_bridge_points(actor=None, event=event, hosts=communes_of(tree.province))
+    tokens = {p.access_token for p in points}
+    assert len(tokens) == 2
+    assert all(len(t) >= 32 for t in tokens)
+
+
+def test_an_event_cannot_end_before_it_starts(tree) -> None:
+    with pytest.raises(ValidationError):
+        create_event(
+            actor=None,
+            organiser=tree.province,
+            title="Sai giờ",
+            starts_at=START,
+            ends_at=START - datetime.timedelta(hours=1),
+        )
+
+
+def test_a_commune_sees_the_event_it_hosts_and_no_other(
+    tree, event, hoalu_focal_point, other_commune_focal_point, coordinator
+) -> None:
+    add_bridge_points(actor=None, event=event, hosts=[tree.hoalu])
+    assert get_event_for_user(coordinator, event.pk) == event
+    assert get_event_for_user(hoalu_focal_point, event.pk) == event
+    with pytest.raises(Http404):
+        get_event_for_user(other_commune_focal_point, event.pk)
