@@ -101,3 +101,49 @@ class BridgePoint(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.host_id}"
+
+
+class AttendanceCategory(models.TextChoices):
+    LEADERS = "leaders", _("Lãnh đạo")
+    OFFICIALS = "officials", _("Cán bộ, công chức, viên chức")
+    UNION_MEMBERS = "union_members", _("Đoàn viên, hội viên")
+    STUDENTS = "students", _("Học sinh, sinh viên")
+    RESIDENTS = "residents", _("Người dân")
+    TEAM_MEMBERS = "team_members", _("Thành viên Tổ công nghệ số")
+    OTHER = "other", _("Khác")
+
+
+class Attendance(models.Model):
+    """Expected (before the cut-off) and actual (on the day) people at a bridge point, by
+    category. One row per point and category: a tally is a sum over rows, never over
+    submissions."""
+
+    bridge_point = models.ForeignKey(
+        BridgePoint, on_delete=models.CASCADE, related_name="attendance"
+    )
+    category = models.CharField(_("thành phần"), max_length=20, choices=AttendanceCategory.choices)
+    expected = models.PositiveIntegerField(_("dự kiến"), default=0)
+    actual = models.PositiveIntegerField(_("thực tế"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("số người dự")
+        verbose_name_plural = _("số người dự")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bridge_point", "category"], name="one_attendance_row_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bridge_point_id} {self.category}"
+
+
+class AttendanceSubmission(models.Model):
+    """Each submission's client-made id, so a retried or double-clicked one counts once."""
+
+    id = models.UUIDField(primary_key=True)
+    bridge_point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
-from hocvuso.events.models import BridgePoint, Event
+from hocvuso.events.models import (
+    Attendance,
+    AttendanceCategory,
+    AttendanceSubmission,
+    BridgePoint,
+    Event,
+)
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -57,3 +66,40 @@ def add_bridge_points(
             changes={"bridge_points_added": len(new)},
         )
     return new
+
+
+@transaction.atomic
+def report_attendance(
+    *,
+    bridge_point: BridgePoint,
+    submission_id: uuid.UUID,
+    counts: Mapping[str, int],
+    field: str = "expected",
+) -> bool:
+    """Set a bridge point's counts by category ("expected" before the cut-off, "actual" on
+    the day). Returns False, changing nothing, when this submission was already received.
+    Reported from the bridge point's secret link, so there is no user; audited all the same."""
+    if field not in ("expected", "actual"):
+        raise ValueError(field)
+    for category, count in counts.items():
+        if category not in AttendanceCategory.values:
+            raise ValidationError(_("Thành phần “%(c)s” không có.") % {"c": category})
+        if count < 0:
+            raise ValidationError(_("Số người không được âm."))
+    created = AttendanceSubmission.objects.get_or_create(
+        id=submission_id, defaults={"bridge_point": bridge_point}
+    )[1]
+    if not created:
+        return False
+    for category, count in counts.items():
+        Attendance.objects.update_or_create(
+            bridge_point=bridge_point, category=category, defaults={field: count}
+        )
+    record_audit(
+        actor=None,
+        action=AuditLog.Action.UPDATE,
+        obj=bridge_point,
+        unit=bridge_point.host,
+        changes={field: dict(counts)},
+    )
+    return True

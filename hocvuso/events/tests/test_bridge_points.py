@@ -77,3 +77,37 @@ def test_a_commune_sees_the_event_it_hosts_and_no_other(
     assert get_event_for_user(hoalu_focal_point, event.pk) == event
     with pytest.raises(Http404):
         get_event_for_user(other_commune_focal_point, event.pk)
+
+
+def test_a_retried_attendance_submission_counts_once(tree, event) -> None:
+    import uuid
+
+    from hocvuso.events.models import Attendance
+    from hocvuso.events.services import report_attendance
+
+    (point,) = add_bridge_points(actor=None, event=event, hosts=[tree.hoalu])
+    submission = uuid.uuid4()
+    counts = {"officials": 30, "residents": 120}
+    assert report_attendance(bridge_point=point, submission_id=submission, counts=counts)
+    assert not report_attendance(bridge_point=point, submission_id=submission, counts=counts)
+    report_attendance(
+        bridge_point=point, submission_id=uuid.uuid4(), counts={"residents": 150}, field="actual"
+    )
+    rows = {a.category: (a.expected, a.actual) for a in Attendance.objects.all()}
+    assert rows == {"officials": (30, None), "residents": (120, 150)}
+
+
+def test_bad_attendance_is_refused_and_nothing_saved(tree, event) -> None:
+    import uuid
+
+    from hocvuso.events.models import Attendance
+    from hocvuso.events.services import report_attendance
+
+    (point,) = add_bridge_points(actor=None, event=event, hosts=[tree.hoalu])
+    with pytest.raises(ValidationError):
+        report_attendance(
+            bridge_point=point, submission_id=uuid.uuid4(), counts={"residents": 5, "aliens": 1}
+        )
+    with pytest.raises(ValidationError):
+        report_attendance(bridge_point=point, submission_id=uuid.uuid4(), counts={"residents": -1})
+    assert not Attendance.objects.exists()
