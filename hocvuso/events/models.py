@@ -147,3 +147,53 @@ class AttendanceSubmission(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class Quota(models.Model):
+    """A mobilised group and how many people it brings ("Khối học sinh, sinh viên: 200"),
+    with sub-groups as children."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quotas")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    group = models.CharField(_("lực lượng"), max_length=300)
+    count = models.PositiveIntegerField(_("số người"))
+    responsible = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị phụ trách"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu huy động")
+        verbose_name_plural = _("chỉ tiêu huy động")
+        ordering = ["event", "parent_id", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.count}"
+
+
+class ProgramItem(models.Model):
+    """One item of the run-of-show, with its time cap when the plan sets one."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="program")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("nội dung"), max_length=500)
+    presenter = models.CharField(_("người thực hiện"), max_length=200, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("thời lượng (phút)"), null=True, blank=True
+    )
+    cap_minutes = models.PositiveSmallIntegerField(_("tối đa (phút)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mục chương trình")
+        verbose_name_plural = _("chương trình")
+        ordering = ["event", "position"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
@@ -18,11 +20,14 @@ from hocvuso.events.models import (
     AttendanceSubmission,
     BridgePoint,
     Event,
+    ProgramItem,
+    Quota,
 )
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
     from hocvuso.orgunits.models import OrgUnit
+    from hocvuso.plans.models import Plan
 
 EVENT_FIELDS = ("title", "starts_at", "ends_at", "venue", "mode", "registration_closes_at")
 
@@ -103,3 +108,52 @@ def report_attendance(
         changes={field: dict(counts)},
     )
     return True
+
+
+def _starts_at(plan: Plan) -> datetime.datetime | None:
+    details = plan.details or {}
+    event = details.get("event") or {}
+    if event.get("starts_at"):
+        moment = datetime.datetime.fromisoformat(event["starts_at"])
+    elif (details.get("period") or {}).get("start"):
+        at = datetime.time.fromisoformat(event.get("program_start") or "08:00")
+        moment = datetime.datetime.combine(
+            datetime.date.fromisoformat(details["period"]["start"]), at
+        )
+    else:
+        return None
+    return timezone.make_aware(moment)
+
+
+@transaction.atomic
+def create_event_from_plan(*, actor: User | None, plan: Plan) -> Event:
+    """The ceremony a plan organises, from what the plan reader took from it: venue, mode,
+    start, quotas with their sub-quotas, and the run-of-show with its caps."""
+    details = (plan.details or {}).get("event")
+    if not details:
+        raise ValidationError(_("Kế hoạch này không tổ chức buổi lễ nào."))
+    starts_at = _starts_at(plan)
+    if starts_at is None:
+        raise ValidationError(_("Kế hoạch chưa ghi thời gian tổ chức buổi lễ."))
+    event = create_event(
+        actor=actor,
+        organiser=plan.issuing_unit,
+        plan=plan,
+        title=plan.title,
+        starts_at=starts_at,
+        venue=(details.get("venue") or "")[:300],
+        mode=details.get("mode") or Event.Mode.HYBRID,
+    )
+    for position, item in enumerate(details.get("quotas") or [], start=1):
+        quota = Quota.objects.create(
+            event=event, position=position, group=item["group"][:300], count=item["count"]
+        )
+        Quota.objects.bulk_create(
+            Quota(event=event, parent=quota, position=n, group=s["group"][:300], count=s["count"])
+            for n, s in enumerate(item.get("sub") or [], start=1)
+        )
+    ProgramItem.objects.bulk_create(
+        ProgramItem(event=event, position=n, title=p["title"][:500], cap_minutes=p["cap_minutes"])
+        for n, p in enumerate(details.get("program") or [], start=1)
+    )
+    return event

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from hocvuso.core.models import AuditLog
 from hocvuso.events.models import BridgePoint
@@ -111,3 +112,39 @@ def test_bad_attendance_is_refused_and_nothing_saved(tree, event) -> None:
     with pytest.raises(ValidationError):
         report_attendance(bridge_point=point, submission_id=uuid.uuid4(), counts={"residents": -1})
     assert not Attendance.objects.exists()
+
+
+def test_the_ceremony_comes_from_the_imported_plan(tree) -> None:
+    from pathlib import Path
+
+    from hocvuso.events.services import create_event_from_plan
+    from hocvuso.plans.importer import read_plan
+    from hocvuso.plans.services import create_plan_from_draft
+
+    seed = Path(__file__).resolve().parents[2] / "plans/tests/samples/000_ninh_binh_launch.txt"
+    draft = read_plan(seed.read_bytes(), seed.name)
+    plan = create_plan_from_draft(actor=None, issuing_unit=tree.province, draft=draft)
+    event = create_event_from_plan(actor=None, plan=plan)
+    assert event.plan == plan
+    assert event.venue == "Hội trường Nhà hát Phạm Thị Trân"
+    assert event.mode == "hybrid"
+    # Only a window is known (01–10/11/2025): its first day at the programme's 08:00.
+    assert timezone.localtime(event.starts_at).isoformat().startswith("2025-11-01T08:00")
+    top = event.quotas.filter(parent=None)
+    assert sum(q.count for q in top) == 500
+    students = top.get(group="Khối học sinh, sinh viên")
+    assert [(c.group, c.count) for c in students.children.all()] == [
+        ("Sinh viên", 50),
+        ("THPT", 100),
+        ("THCS", 50),
+    ]
+    assert event.program.count() == 8
+
+
+def test_a_plan_without_a_ceremony_gives_no_event(tree) -> None:
+    from hocvuso.events.services import create_event_from_plan
+    from hocvuso.plans.services import create_plan
+
+    plan = create_plan(actor=None, issuing_unit=tree.province, kind="other", title="Kế hoạch")
+    with pytest.raises(ValidationError, match="không tổ chức"):
+        create_event_from_plan(actor=None, plan=plan)
