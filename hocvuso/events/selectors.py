@@ -53,3 +53,13 @@ def villages_under(communes: Iterable[OrgUnit]) -> QuerySet[OrgUnit]:
 def members_of(group: UnitGroup, within: OrgUnit) -> QuerySet[OrgUnit]:
     """ "Every unit of group X" inside ``within``."""
     return group.units.filter(path__startswith=within.path).order_by("path")
+
+
+def programme_overrun(event: Event) -> int:
+    """Minutes by which the planned run-of-show exceeds the event's slot (0 when it fits or
+    when the slot's end is unknown). An item without a duration counts its cap, else 0."""
+    if event.ends_at is None:
+        return 0
+    planned = sum(item.duration_minutes or item.cap_minutes or 0 for item in event.program.all())
+    slot = int((event.ends_at - event.starts_at).total_seconds() // 60)
+    return max(0, planned - slot)

@@ -148,3 +148,21 @@ def test_a_plan_without_a_ceremony_gives_no_event(tree) -> None:
     plan = create_plan(actor=None, issuing_unit=tree.province, kind="other", title="Kế hoạch")
     with pytest.raises(ValidationError, match="không tổ chức"):
         create_event_from_plan(actor=None, plan=plan)
+
+
+def test_a_programme_longer_than_its_slot_is_flagged(tree) -> None:
+    from hocvuso.events.models import ProgramItem
+    from hocvuso.events.selectors import programme_overrun
+
+    event = create_event(
+        actor=None,
+        organiser=tree.province,
+        title="Lễ phát động",
+        starts_at=START,
+        ends_at=START + datetime.timedelta(minutes=90),  # 08:00–09:30
+    )
+    ProgramItem.objects.create(event=event, position=1, title="Văn nghệ", cap_minutes=15)
+    ProgramItem.objects.create(event=event, position=2, title="Phát biểu", duration_minutes=60)
+    assert programme_overrun(event) == 0
+    ProgramItem.objects.create(event=event, position=3, title="Chuyên đề AI", duration_minutes=30)
+    assert programme_overrun(event) == 15
