@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("hocvuso.accounts.urls")),
     path("units/", include("hocvuso.orgunits.urls")),
     path("plans/", include("hocvuso.plans.urls")),
+    path("events/", include("hocvuso.events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

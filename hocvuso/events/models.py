@@ -41,6 +41,15 @@ class Event(TimeStampedModel):
     )
     registration_closes_at = models.DateTimeField(_("hạn đăng ký"), null=True, blank=True)
     hashtag = models.CharField(_("hashtag"), max_length=100, blank=True)
+    # The launch: every screen flips at ``launch_at`` (server time), a few seconds after the
+    # chair pressed, so screens that got the message at different moments flip together.
+    launch_at = models.DateTimeField(_("thời điểm khai trương"), null=True, blank=True)
+    launched_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_item = models.ForeignKey(
+        "ProgramItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("sự kiện")
@@ -89,6 +98,9 @@ class BridgePoint(TimeStampedModel):
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.INVITED
     )
     access_token = models.CharField(max_length=64, unique=True, default=new_access_token)
+    trouble_note = models.CharField(_("sự cố"), max_length=300, blank=True)
+    checked_in_at = models.DateTimeField(_("có mặt lúc"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("báo cáo số người lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("điểm cầu")
@@ -189,6 +201,8 @@ class ProgramItem(models.Model):
         _("thời lượng (phút)"), null=True, blank=True
     )
     cap_minutes = models.PositiveSmallIntegerField(_("tối đa (phút)"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu thực tế"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("kết thúc thực tế"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mục chương trình")
