@@ -1,3 +1,5 @@
+"""The ASGI entry point: Django for HTTP, Channels for the live screens' WebSockets."""
+
 from __future__ import annotations
 
 import os
@@ -5,4 +7,20 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings")
-application = get_asgi_application()
+# Django is set up before anything imports models: the routing below does.
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from hocvuso.events.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -105,6 +105,22 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Live screens (bridge points, control room). In memory on one process; Redis's pub/sub layer
+# when REDIS_URL is set, so several server processes share the broadcasts. Either way a screen
+# that misses a message catches up from the state it fetches on (re)connect or by polling.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Seconds between the chair pressing "launch" and every screen flipping, so that screens that
+# get the message at different moments still flip together.
+EVENT_LAUNCH_DELAY_SECONDS = env_int("EVENT_LAUNCH_DELAY_SECONDS", 5)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Deadline reminders: N days before a duty's deadline, and again every M days while overdue.
 PLAN_REMINDER_DAYS_BEFORE = env_int("PLAN_REMINDER_DAYS_BEFORE", 3)

@@ -44,16 +44,20 @@ def record_audit(
     actor: User | None,
     action: str,
     obj: models.Model,
-    unit: OrgUnit | None,
+    unit: OrgUnit | None = None,
+    unit_id: int | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Append one row to the audit trail. Call it inside the writing service's transaction."""
+    """Append one row to the audit trail. Call it inside the writing service's transaction.
+    ``unit_id`` instead of ``unit`` saves fetching the unit on hot paths."""
+    if unit is not None:
+        unit_id = unit.pk
     return AuditLog.objects.create(
         actor=actor,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
-        unit=unit,
+        unit_id=unit_id,
         changes=changes or {},
     )

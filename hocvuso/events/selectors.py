@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils import timezone
 
-from hocvuso.events.models import BridgePoint, Event
+from hocvuso.core import roles as R
+from hocvuso.events.models import Attendance, AttendanceCategory, BridgePoint, Event
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
-from hocvuso.orgunits.selectors import scope_for_user
+from hocvuso.orgunits.selectors import scope_for_user, user_can
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -63,3 +67,133 @@ def programme_overrun(event: Event) -> int:
     planned = sum(item.duration_minutes or item.cap_minutes or 0 for item in event.program.all())
     slot = int((event.ends_at - event.starts_at).total_seconds() // 60)
     return max(0, planned - slot)
+
+
+# --- Live
+
+
+def get_point_by_token(token: str) -> BridgePoint | None:
+    """The bridge point a secret link opens; None once the link was revoked."""
+    return (
+        BridgePoint.objects.select_related("event", "event__current_item", "host")
+        .filter(access_token=token)
+        .first()
+    )
+
+
+def get_point_for_manager(user: User, event: Event, pk: int) -> BridgePoint:
+    point = event.bridge_points.select_related("host", "event").filter(pk=pk).first()
+    if point is None or not user_can(user, event.organiser, R.MANAGE_PLANS):
+        raise Http404
+    return point
+
+
+@dataclass
+class TallyRow:
+    key: str
+    label: str
+    points: int = 0
+    connected: int = 0
+    trouble: int = 0
+    expected: int = 0
+    actual: int = 0
+
+
+@dataclass
+class Tally:
+    """The control room's figures for the whole event, from a fixed number of aggregate
+    queries whatever the number of bridge points."""
+
+    points: int
+    by_status: list[tuple[str, str, int]]
+    by_category: list[TallyRow]
+    by_level: list[TallyRow]
+    by_parent: list[TallyRow]
+    expected: int
+    actual: int
+    not_registered: int
+    not_registered_sample: list[BridgePoint]
+    trouble: list[BridgePoint]
+    registration_closed: bool = False
+    computed_at: datetime.datetime = field(default_factory=timezone.now)
+
+
+CONNECTED = (BridgePoint.Status.CHECKED_IN, BridgePoint.Status.ONLINE, BridgePoint.Status.TROUBLE)
+SAMPLE = 50
+
+
+def event_tally(event: Event) -> Tally:
+    points = BridgePoint.objects.filter(event=event)
+    parent_path = Substr("host__path", 1, (F("host__depth") - 1) * OrgUnit.steplen)
+    points = points.annotate(level=F("host__kind"), parent=parent_path)
+    people = Attendance.objects.filter(bridge_point__event=event).annotate(
+        level=F("bridge_point__host__kind"),
+        parent=Substr(
+            "bridge_point__host__path",
+            1,
+            (F("bridge_point__host__depth") - 1) * OrgUnit.steplen,
+        ),
+    )
+    status_counts = dict(points.values_list("status").annotate(n=Count("pk")).order_by())
+    by_status = [
+        (value, str(label), status_counts.get(value, 0))
+        for value, label in BridgePoint.Status.choices
+    ]
+    by_category = [
+        TallyRow(
+            row["category"],
+            str(AttendanceCategory(row["category"]).label),
+            expected=row["e"] or 0,
+            actual=row["a"] or 0,
+        )
+        for row in people.values("category")
+        .annotate(e=Sum("expected"), a=Sum("actual"))
+        .order_by("category")
+    ]
+    by_level = _rows(points, people, "level")
+    kinds = dict(OrgUnit.Kind.choices)
+    for row in by_level:
+        row.label = str(kinds.get(row.key, row.key))
+    by_parent = _rows(points, people, "parent")
+    names = dict(
+        OrgUnit.objects.filter(path__in=[r.key for r in by_parent]).values_list("path", "name")
+    )
+    for row in by_parent:
+        row.label = names.get(row.key, "—")
+    by_parent.sort(key=lambda r: r.key)
+    late = points.filter(status=BridgePoint.Status.INVITED).select_related("host")
+    closed = bool(event.registration_closes_at and timezone.now() > event.registration_closes_at)
+    return Tally(
+        points=sum(status_counts.values()),
+        by_status=by_status,
+        by_category=by_category,
+        by_level=sorted(by_level, key=lambda r: -r.points),
+        by_parent=by_parent,
+        expected=sum(r.expected for r in by_category),
+        actual=sum(r.actual for r in by_category),
+        not_registered=status_counts.get(BridgePoint.Status.INVITED, 0),
+        not_registered_sample=list(late.order_by("host__path")[:SAMPLE]),
+        trouble=list(
+            points.filter(status=BridgePoint.Status.TROUBLE)
+            .select_related("host")
+            .order_by("updated_at")[:SAMPLE]
+        ),
+        registration_closed=closed,
+    )
+
+
+def _rows(points: QuerySet[BridgePoint], people: QuerySet[Attendance], key: str) -> list[TallyRow]:
+    rows = {
+        r[key]: TallyRow(r[key], "", r["n"], r["connected"], r["trouble"])
+        for r in points.values(key)
+        .annotate(
+            n=Count("pk"),
+            connected=Count("pk", filter=Q(status__in=CONNECTED)),
+            trouble=Count("pk", filter=Q(status=BridgePoint.Status.TROUBLE)),
+        )
+        .order_by()
+    }
+    for r in people.values(key).annotate(e=Sum("expected"), a=Sum("actual")).order_by():
+        row = rows.setdefault(r[key], TallyRow(r[key], ""))
+        row.expected, row.actual = r["e"] or 0, r["a"] or 0
+    return list(rows.values())

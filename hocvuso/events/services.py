@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
+from hocvuso.events import live
 from hocvuso.events.models import (
     Attendance,
     AttendanceCategory,
@@ -22,6 +24,7 @@ from hocvuso.events.models import (
     Event,
     ProgramItem,
     Quota,
+    new_access_token,
 )
 
 if TYPE_CHECKING:
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
     from hocvuso.orgunits.models import OrgUnit
     from hocvuso.plans.models import Plan
 
+POINT_LIVE_FIELDS = ("status", "trouble_note", "checked_in_at")
+# A sanity bound that catches a typo (an extra zero) before it reaches the province's tally.
+MAX_PEOPLE_PER_CATEGORY = 100_000
 EVENT_FIELDS = ("title", "starts_at", "ends_at", "venue", "mode", "registration_closes_at")
 
 
@@ -81,33 +87,182 @@ def report_attendance(
     counts: Mapping[str, int],
     field: str = "expected",
 ) -> bool:
-    """Set a bridge point's counts by category ("expected" before the cut-off, "actual" on
-    the day). Returns False, changing nothing, when this submission was already received.
-    Reported from the bridge point's secret link, so there is no user; audited all the same."""
+    """Set a bridge point's counts by category: "expected" until the registration cut-off,
+    "actual" from the day of the ceremony. Returns False, changing nothing, when this
+    submission was already received. Reported from the bridge point's secret link, so there is
+    no user; audited all the same. A few short statements whatever the number of categories:
+    thousands of bridge points report in the same minutes."""
     if field not in ("expected", "actual"):
         raise ValueError(field)
-    for category, count in counts.items():
-        if category not in AttendanceCategory.values:
-            raise ValidationError(_("Thành phần “%(c)s” không có.") % {"c": category})
-        if count < 0:
-            raise ValidationError(_("Số người không được âm."))
+    _check_counts(counts)
+    event = bridge_point.event
+    now = timezone.now()
+    if field == "expected" and event.registration_closes_at and now > event.registration_closes_at:
+        raise ValidationError(
+            _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.")
+            % {"at": _local(event.registration_closes_at)}
+        )
+    if field == "actual" and timezone.localdate(now) < timezone.localdate(event.starts_at):
+        raise ValidationError(_("Số người dự thực tế chỉ báo cáo từ ngày diễn ra buổi lễ."))
     created = AttendanceSubmission.objects.get_or_create(
         id=submission_id, defaults={"bridge_point": bridge_point}
     )[1]
     if not created:
         return False
-    for category, count in counts.items():
-        Attendance.objects.update_or_create(
-            bridge_point=bridge_point, category=category, defaults={field: count}
-        )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(bridge_point=bridge_point, category=category, **{field: count})
+            for category, count in counts.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["bridge_point", "category"],
+        update_fields=[field],
+    )
+    changed = ["reported_at"]
+    bridge_point.reported_at = now
+    if bridge_point.status == BridgePoint.Status.INVITED:
+        bridge_point.status = BridgePoint.Status.REGISTERED
+        changed.append("status")
+    bridge_point.save(update_fields=changed)
     record_audit(
         actor=None,
         action=AuditLog.Action.UPDATE,
         obj=bridge_point,
-        unit=bridge_point.host,
+        unit_id=bridge_point.host_id,
         changes={field: dict(counts)},
     )
+    live.announce(live.control_group(event.pk), {"kind": "tally"})
     return True
+
+
+def _check_counts(counts: Mapping[str, int]) -> None:
+    if not counts:
+        raise ValidationError(_("Chưa nhập số người nào."))
+    for category, count in counts.items():
+        if category not in AttendanceCategory.values:
+            raise ValidationError(_("Thành phần “%(c)s” không có.") % {"c": category})
+        if count < 0:
+            raise ValidationError(_("Số người không được âm."))
+        if count > MAX_PEOPLE_PER_CATEGORY:
+            raise ValidationError(
+                _("%(n)s người là quá lớn cho một điểm cầu; xin kiểm tra lại.") % {"n": count}
+            )
+
+
+def _local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def _set_status(
+    point: BridgePoint, status: str, *, actor: User | None = None, **fields: Any
+) -> BridgePoint:
+    before = snapshot(point, POINT_LIVE_FIELDS)
+    point.status = status
+    for name, value in fields.items():
+        setattr(point, name, value)
+    point.save(update_fields=["status", *fields, "updated_at"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=point,
+        unit_id=point.host_id,
+        changes=diff(before, snapshot(point, POINT_LIVE_FIELDS)),
+    )
+    live.announce(live.control_group(point.event_id), {"kind": "tally"})
+    live.announce(live.point_group(point.pk), live.screen_state(point.event, point))
+    return point
+
+
+@transaction.atomic
+def check_in_bridge_point(*, bridge_point: BridgePoint) -> BridgePoint:
+    """The bridge point says it is in place, on the day."""
+    if timezone.localdate() < timezone.localdate(bridge_point.event.starts_at):
+        raise ValidationError(_("Chỉ xác nhận có mặt vào ngày diễn ra buổi lễ."))
+    at = bridge_point.checked_in_at or timezone.now()
+    return _set_status(bridge_point, BridgePoint.Status.CHECKED_IN, checked_in_at=at)
+
+
+@transaction.atomic
+def report_connected(*, bridge_point: BridgePoint) -> BridgePoint:
+    """The link to the main hall works (again): clears a reported trouble."""
+    return _set_status(bridge_point, BridgePoint.Status.ONLINE, trouble_note="")
+
+
+@transaction.atomic
+def report_trouble(*, bridge_point: BridgePoint, note: str) -> BridgePoint:
+    note = " ".join(note.split())[:300]
+    if not note:
+        raise ValidationError(_("Xin mô tả ngắn sự cố (ví dụ: mất tiếng, mất hình, mất mạng)."))
+    return _set_status(bridge_point, BridgePoint.Status.TROUBLE, trouble_note=note)
+
+
+@transaction.atomic
+def revoke_point_link(*, actor: User, bridge_point: BridgePoint) -> BridgePoint:
+    """Give the bridge point a new secret: the old link and QR code stop working at once and
+    screens open on it are closed."""
+    bridge_point.access_token = new_access_token()
+    bridge_point.save(update_fields=["access_token", "updated_at"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=bridge_point,
+        unit_id=bridge_point.host_id,
+        changes={"access_link": "revoked"},
+    )
+    live.announce_revoked(bridge_point.pk)
+    return bridge_point
+
+
+@transaction.atomic
+def launch_event(*, actor: User, event: Event) -> Event:
+    """The chair pressed the launch button. Every screen flips at the same server time, a few
+    seconds from now. Pressing again (a double click, a second chair) changes nothing."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.launch_at is not None:
+        return event
+    delay = datetime.timedelta(seconds=settings.EVENT_LAUNCH_DELAY_SECONDS)
+    event.launch_at = timezone.now() + delay
+    event.launched_by = actor
+    event.save(update_fields=["launch_at", "launched_by", "updated_at"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=event,
+        unit=event.organiser,
+        changes={"launch_at": [None, event.launch_at.isoformat()]},
+    )
+    live.announce(live.event_group(event.pk), live.screen_state(event))
+    return event
+
+
+@transaction.atomic
+def advance_programme(*, actor: User, event: Event) -> ProgramItem | None:
+    """Close the current run-of-show item and start the next one (the first, at the start).
+    Returns the item now running, None after the last."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    now = timezone.now()
+    items = list(event.program.order_by("position", "pk"))
+    current = event.current_item
+    if current is not None:
+        ProgramItem.objects.filter(pk=current.pk).update(ended_at=now)
+        following = [i for i in items if (i.position, i.pk) > (current.position, current.pk)]
+    else:
+        following = [i for i in items if i.started_at is None]
+    nxt = following[0] if following else None
+    if nxt is not None:
+        nxt.started_at = now
+        nxt.save(update_fields=["started_at"])
+    event.current_item = nxt
+    event.save(update_fields=["current_item", "updated_at"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=event,
+        unit=event.organiser,
+        changes={"current_item": [str(current or ""), str(nxt or "")]},
+    )
+    live.announce(live.event_group(event.pk), live.screen_state(event))
+    return nxt
 
 
 def _starts_at(plan: Plan) -> datetime.datetime | None:

@@ -8,5 +8,16 @@ app_name = "events"
 urlpatterns = [
     # --- Managing events (list, create, bridge points, quotas, delegates, registries)
     # --- Live: the bridge-point screen (secret link, no account) and the control room
+    path("p/<str:token>/", views.point_screen, name="point_screen"),
+    path("p/<str:token>/state/", views.point_state, name="point_state"),
+    path("p/<str:token>/attendance/", views.point_attendance, name="point_attendance"),
+    path("p/<str:token>/check-in/", views.point_check_in, name="point_check_in"),
+    path("p/<str:token>/connected/", views.point_connected, name="point_connected"),
+    path("p/<str:token>/trouble/", views.point_trouble, name="point_trouble"),
+    path("<int:pk>/control/", views.control_room, name="control_room"),
+    path("<int:pk>/control/launch/", views.control_launch, name="control_launch"),
+    path("<int:pk>/control/next/", views.control_advance, name="control_advance"),
+    path("<int:pk>/bridge-points/<int:point_pk>/link/", views.point_link, name="point_link"),
+    path("<int:pk>/bridge-points/<int:point_pk>/revoke/", views.point_revoke, name="point_revoke"),
     # --- Reports
 ]
