@@ -79,7 +79,7 @@ def _attendance_form(point: BridgePoint, field: str) -> AttendanceForm:
 
 def _screen(request: HttpRequest, point: BridgePoint, **extra: object) -> HttpResponse:
     event = point.event
-    field = "expected" if event.launch_at is None and not _is_event_day(event) else "actual"
+    field = "expected" if _registration_open(event) else "actual"
     context = {
         "point": point,
         "event": event,
@@ -95,8 +95,12 @@ def _screen(request: HttpRequest, point: BridgePoint, **extra: object) -> HttpRe
     return render(request, template, context)
 
 
-def _is_event_day(event: Event) -> bool:
-    return timezone.localdate() >= timezone.localdate(event.starts_at)
+def _registration_open(event: Event) -> bool:
+    """Expected people are registered until the cut-off (or the day itself when there is
+    none); from then on the screen asks for the actual count."""
+    if event.registration_closes_at is not None:
+        return timezone.now() <= event.registration_closes_at
+    return timezone.localdate() < timezone.localdate(event.starts_at)
 
 
 @require_GET

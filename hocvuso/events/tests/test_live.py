@@ -18,7 +18,7 @@ from hocvuso.events.selectors import communes_of, event_tally, villages_under
 START = datetime.datetime(2025, 11, 8, 1, 0, tzinfo=datetime.UTC)  # 08:00 in Vietnam
 CUT_OFF = START - datetime.timedelta(minutes=30)
 BEFORE = START - datetime.timedelta(days=2)
-ON_THE_DAY = START - datetime.timedelta(hours=1)
+ON_THE_DAY = CUT_OFF + datetime.timedelta(minutes=10)  # 07:40, registration closed
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ def test_a_screen_opened_after_the_launch_shows_it(client, coordinator, point, e
     assert state["launch_at"] == (ON_THE_DAY + datetime.timedelta(seconds=5)).isoformat()
     assert state["server_time"] == ON_THE_DAY.isoformat()
     page = client.get(screen(point))
-    assert 'data-launch-at="2025-11-08T00:00:05+00:00"' in page.text
+    assert 'data-launch-at="2025-11-08T00:40:05+00:00"' in page.text
 
 
 def test_the_programme_runs_item_by_item_with_actual_times(coordinator, event) -> None:

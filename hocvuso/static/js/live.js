@@ -37,7 +37,7 @@
     } else {
       box.classList.add("launched");
       say("launch-countdown", text.launched);
-      root.dataset.launched = "1";
+      if (!root.dataset.launched) root.dataset.launched = String(Date.now());
     }
   }
 
