@@ -56,7 +56,10 @@ def start(args: list[str]) -> None:
     run(hocvuso, "load-demo", env=env)
     address = args[0] if args else "127.0.0.1:8000"
     print(f"\nHọc vụ số is running at http://{address}/  (Ctrl+C to stop)\n", flush=True)
-    os.execve(hocvuso, [str(hocvuso), "runserver", address, "--noreload"], env)  # noqa: S606
+    host, _, port = address.rpartition(":")
+    # The ASGI server, not runserver: the ceremony's live screens need WebSockets.
+    uvicorn = [str(BIN / "uvicorn"), "hocvuso.asgi:application", "--host", host, "--port", port]
+    os.execve(uvicorn[0], [*uvicorn, "--log-level", "warning"], env)  # noqa: S606
 
 
 def test(args: list[str]) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings")
+# WhiteNoise gives Django a synchronous file iterator; Django serves it under ASGI all the same
+# and warns on every static file. Nothing to act on: ordinary logs should not carry it.
+warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous iterators")
 # Django is set up before anything imports models: the routing below does.
 django_application = get_asgi_application()
 
