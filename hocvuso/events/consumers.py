@@ -5,6 +5,8 @@ where WebSockets do not."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -17,10 +19,24 @@ from hocvuso.orgunits.selectors import user_can
 # Close codes the screens' script understands: stop, do not reconnect.
 CLOSE_NOT_FOUND = 4404
 CLOSE_REVOKED = 4403
+# Try again later; meanwhile poll.
+CLOSE_UNAVAILABLE = 1013
+
+logger = logging.getLogger(__name__)
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
     joined: list[str]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """A channel layer that fails (Redis down) ends this socket, not the server's day:
+        the screen is told to try later and polls meanwhile."""
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception as exc:
+            logger.warning("Live screen closed, channel layer unavailable (%s)", exc)
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
 
     async def connect(self) -> None:
         self.joined = []

@@ -13,7 +13,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from hocvuso.core import roles as R
-from hocvuso.events.models import Attendance, AttendanceCategory, BridgePoint, Event
+from hocvuso.events.models import (
+    Attendance,
+    AttendanceCategory,
+    BridgePoint,
+    Event,
+    ProgramItem,
+)
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
 from hocvuso.orgunits.selectors import scope_for_user, user_can
 
@@ -67,6 +73,33 @@ def programme_overrun(event: Event) -> int:
     planned = sum(item.duration_minutes or item.cap_minutes or 0 for item in event.program.all())
     slot = int((event.ends_at - event.starts_at).total_seconds() // 60)
     return max(0, planned - slot)
+
+
+@dataclass
+class RunOfShowRow:
+    item: ProgramItem
+    planned_start: datetime.datetime
+    planned_minutes: int
+    actual_minutes: int | None
+    overrun_minutes: int
+
+
+def run_of_show(event: Event, *, now: datetime.datetime | None = None) -> list[RunOfShowRow]:
+    """The programme with each item's planned start (the event's start plus the items before
+    it), and in live mode its actual length and over-run against its duration, else its cap.
+    A running item counts up to ``now``."""
+    now = now or timezone.now()
+    rows, start = [], event.starts_at
+    for item in event.program.order_by("position", "pk"):
+        planned = item.duration_minutes or item.cap_minutes or 0
+        actual = None
+        if item.started_at is not None:
+            actual = int(((item.ended_at or now) - item.started_at).total_seconds() // 60)
+        limit = item.cap_minutes or item.duration_minutes
+        overrun = max(0, actual - limit) if actual is not None and limit else 0
+        rows.append(RunOfShowRow(item, start, planned, actual, overrun))
+        start += datetime.timedelta(minutes=planned)
+    return rows
 
 
 # --- Live

@@ -209,7 +209,7 @@ def control_room(request: AuthedRequest, pk: int) -> HttpResponse:
         "event": event,
         "tally": selectors.event_tally(event),
         "state": live.screen_state(event),
-        "programme": list(event.program.order_by("position", "pk")),
+        "programme": selectors.run_of_show(event),
         "can_run": user_can(request.user, event.organiser, R.MANAGE_PLANS),
     }
     template = "events/control_room.html"

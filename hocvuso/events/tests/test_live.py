@@ -285,3 +285,20 @@ def test_selectors_find_points_only_by_their_current_token(point) -> None:
     assert selectors.get_point_by_token(point.access_token) == point
     assert selectors.get_point_by_token("nope") is None
     assert timezone.now()
+
+
+def test_the_control_room_shows_planned_starts_and_overruns(client, coordinator, event) -> None:
+    event.program.create(position=1, title="Văn nghệ chào mừng", cap_minutes=15)
+    event.program.create(position=2, title="Phát biểu khai mạc", duration_minutes=10)
+    with time_machine.travel(START, tick=False):
+        services.advance_programme(actor=coordinator, event=event)
+    with time_machine.travel(START + datetime.timedelta(minutes=21), tick=False):
+        rows = selectors.run_of_show(event)
+        client.force_login(coordinator)
+        page = client.get(reverse("events:control_room", args=[event.pk])).text
+    assert [(r.planned_start.minute, r.actual_minutes, r.overrun_minutes) for r in rows] == [
+        (0, 21, 6),
+        (15, None, 0),
+    ]
+    assert "vượt 6 phút" in page
+    assert "08:15" in page

@@ -115,3 +115,27 @@ def test_a_page_on_another_site_cannot_open_a_socket(event) -> None:
         return connected
 
     assert async_to_sync(scenario)() is False
+
+
+def test_with_redis_down_the_socket_closes_and_the_screen_polls(event, settings) -> None:
+    """The screen's script treats a refused socket like any drop: it polls the state URL."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},  # nothing listens there
+        }
+    }
+    channel_layers.backends.clear()
+    token = event.bridge_points.first().access_token
+
+    async def scenario() -> bool:
+        s = screen(token)
+        connected, _ = await s.connect(timeout=5)
+        return connected
+
+    try:
+        assert async_to_sync(scenario)() is False
+    finally:
+        channel_layers.backends.clear()
