@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/control/next/", views.control_advance, name="control_advance"),
     path("<int:pk>/bridge-points/<int:point_pk>/link/", views.point_link, name="point_link"),
     path("<int:pk>/bridge-points/<int:point_pk>/revoke/", views.point_revoke, name="point_revoke"),
+    # --- Delegates, attendee names and side registries
     # --- Reports
 ]

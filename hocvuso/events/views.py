@@ -261,4 +261,6 @@ def point_revoke(request: AuthedRequest, pk: int, point_pk: int) -> HttpResponse
     return redirect("events:point_link", pk=event.pk, point_pk=point.pk)
 
 
+# --- Delegates, attendee names and side registries
+
 # --- Reports
