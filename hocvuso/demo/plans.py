@@ -132,6 +132,7 @@ def load_demo_plan(province: OrgUnit, hoalu_wards: list[OrgUnit]) -> Plan | None
     return publish_plan(plan=plan, actor=None)
 
 
+DRAFT_TITLE = "Tổ chức Lễ phát động phong trào “Bình dân học vụ số” trên địa bàn tỉnh Ninh Bình"
 DRAFT_SOURCE = (
     Path(__file__).resolve().parent.parent / "plans/tests/samples/000_ninh_binh_launch.txt"
 )

@@ -7,7 +7,8 @@ from django.db import transaction
 from hocvuso.accounts.models import User
 from hocvuso.accounts.services import assign_role, create_user
 from hocvuso.demo import data
-from hocvuso.demo.plans import load_demo_draft, load_demo_plan
+from hocvuso.demo.events import load_demo_event
+from hocvuso.demo.plans import DRAFT_TITLE, load_demo_draft, load_demo_plan
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import children_of
 from hocvuso.orgunits.services import (
@@ -45,6 +46,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         _demo_villages(ward, seed=index)
     load_demo_plan(province, list(wards.values()))
     load_demo_draft(province)
+    load_demo_event(province, DRAFT_TITLE)
     logins = []
     for username, full_name, role, where in data.USERS:
         unit = _demo_unit(where, province, wards)

@@ -1,0 +1,97 @@
+"""Seed 000's launch ceremony, made from the imported plan the demo already has: bridge points
+at the province's hall, every commune and the provincial agencies; its quotas and run-of-show;
+two thirds registered before the cut-off, the rest late; on the day, a few checked in and one
+with a connection problem — so the control room has something real to show."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from hocvuso.events.models import AttendanceCategory, BridgePoint, Event
+from hocvuso.events.selectors import communes_of
+from hocvuso.events.services import (
+    add_bridge_points,
+    check_in_bridge_point,
+    create_event_from_plan,
+    report_attendance,
+    report_trouble,
+)
+from hocvuso.orgunits.models import OrgUnit
+from hocvuso.plans.importer.matching import UnitIndex
+from hocvuso.plans.models import Plan
+
+HASHTAG = "#BinhDanHocVuSo"
+REGISTERED_SHARE = 0.66
+
+
+def load_demo_event(province: OrgUnit, plan_title: str) -> Event | None:
+    plan = Plan.objects.filter(issuing_unit=province, title=plan_title).first()
+    if plan is None or plan.events.exists():
+        return None
+    event = create_event_from_plan(actor=None, plan=plan)
+    # The demo's ceremony is today, a little ahead, so its day can be tried out live.
+    now = timezone.localtime()
+    starts = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=2)
+    event.starts_at = starts
+    event.ends_at = starts + datetime.timedelta(minutes=90)
+    event.hashtag = HASHTAG
+    event.save(update_fields=["starts_at", "ends_at", "hashtag"])
+    _quota_units(event, province)
+
+    add_bridge_points(actor=None, event=event, hosts=[province], is_main=True)
+    agencies = OrgUnit.objects.filter(path__startswith=province.path, kind=OrgUnit.Kind.AGENCY)
+    add_bridge_points(actor=None, event=event, hosts=[*communes_of(province), *agencies])
+    _register(event)
+    # Registration then closed half an hour ago: the points that did not register are late.
+    event.registration_closes_at = now - datetime.timedelta(minutes=30)
+    event.save(update_fields=["registration_closes_at"])
+    _on_the_day(event)
+    return event
+
+
+def _quota_units(event: Event, province: OrgUnit) -> None:
+    """The unit responsible for each quota, where the group names one ("Sở Nội vụ: 20")."""
+    index = UnitIndex(province)
+    for quota in event.quotas.all():
+        units = index.match(quota.group.split(":")[0]).units
+        if len(units) == 1:
+            quota.responsible = units[0]
+            quota.save(update_fields=["responsible"])
+
+
+def _register(event: Event) -> None:
+    rng = random.Random(37)  # noqa: S311 — demo figures, not secrets
+    points = list(event.bridge_points.select_related("event").order_by("host__path"))
+    for point in points:
+        if not point.is_main and rng.random() > REGISTERED_SHARE:
+            continue
+        counts = {
+            AttendanceCategory.LEADERS: rng.randint(2, 5),
+            AttendanceCategory.OFFICIALS: rng.randint(10, 40),
+            AttendanceCategory.UNION_MEMBERS: rng.randint(5, 30),
+            AttendanceCategory.RESIDENTS: rng.randint(20, 80),
+            AttendanceCategory.TEAM_MEMBERS: rng.randint(3, 12),
+        }
+        if point.is_main:
+            counts[AttendanceCategory.STUDENTS] = 200
+        report_attendance(bridge_point=point, submission_id=uuid.uuid4(), counts=counts)
+
+
+def _on_the_day(event: Event) -> None:
+    registered = list(
+        event.bridge_points.filter(status=BridgePoint.Status.REGISTERED)
+        .select_related("event")
+        .order_by("host__path")[:6]
+    )
+    try:
+        for point in registered[:5]:
+            check_in_bridge_point(bridge_point=point)
+        if len(registered) > 5:
+            report_trouble(bridge_point=registered[5], note="Mất tiếng từ điểm cầu chính")
+    except ValidationError:
+        pass  # loaded just before midnight: the ceremony is tomorrow, nobody is in place yet
