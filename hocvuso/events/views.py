@@ -108,6 +108,8 @@ def point_screen(request: HttpRequest, token: str) -> HttpResponse:
     point = _point_or_gone(request, token)
     if isinstance(point, HttpResponse):
         return point
+    if request.GET.get("sent"):  # the screen's script sent the figures and reloaded
+        messages.success(request, _("Đã ghi nhận số người dự. Cảm ơn!"))
     return _screen(request, point)
 
 

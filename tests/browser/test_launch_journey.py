@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from hocvuso.events import services
+from hocvuso.events.models import AttendanceSubmission
 from hocvuso.events.selectors import communes_of
 from tests.browser.helpers import chromium, has_horizontal_scroll, login, new_page
 
@@ -87,8 +88,13 @@ def test_every_screen_flips_together_at_the_launch(
         expect(phone.get_by_text("Trực tiếp", exact=True)).to_be_visible()
         phone.get_by_label("Cán bộ, công chức, viên chức").fill("40")
         phone.get_by_label("Người dân").fill("160")
+        # The signal drops as they send: the figures wait on the phone, then go once.
+        phone.context.set_offline(True)
         phone.get_by_role("button", name="Gửi số liệu").click()
+        expect(phone.get_by_text("Số liệu đã lưu trên máy", exact=False)).to_be_visible()
+        phone.context.set_offline(False)
         expect(phone.get_by_text("Đã ghi nhận số người dự. Cảm ơn!")).to_be_visible()
+        assert AttendanceSubmission.objects.count() == 1
         assert not has_horizontal_scroll(phone)
 
         # A phone without WebSockets follows the ceremony by polling.

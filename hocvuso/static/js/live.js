@@ -96,6 +96,36 @@
     };
   }
 
+  // The attendance form on a bad connection: what was typed is kept on the phone and sent
+  // again until it arrives; its submission id makes a resend count once.
+  var form = root.querySelector(".attendance-form");
+  if (form && window.fetch && window.localStorage) {
+    var key = "hocvuso-pending:" + location.pathname;
+    var note = form.querySelector("[data-live=form-status]");
+    var send = function () {
+      var body = localStorage.getItem(key);
+      if (!body) return;
+      fetch(form.action, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" }
+      }).then(function (r) { return r.json(); }).then(function (answer) {
+        localStorage.removeItem(key);
+        if (answer.ok) { location.replace(location.pathname + "?sent=1"); }
+        else if (note) { note.textContent = answer.error; note.className = "error"; }
+      }).catch(function () {
+        if (note) { note.textContent = text.pending; note.className = "alert"; }
+        setTimeout(send, 5000);
+      });
+    };
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      localStorage.setItem(key, new URLSearchParams(new FormData(form)).toString());
+      send();
+    });
+    window.addEventListener("online", send);
+    send();
+  }
+
   syncClock(root.dataset.serverTime);
   if (root.dataset.launchAt) { launchAt = Date.parse(root.dataset.launchAt); showLaunch(); }
   setInterval(function () { if (socket && socket.readyState === 1) socket.send("{}"); }, 25000);
