@@ -76,7 +76,8 @@
 
   function startPolling() {
     say("connection", text.polling);
-    if (!pollTimer) { poll(); pollTimer = setInterval(poll, 5000); }
+    // 5–8 s apart, spread so that thousands of polling screens do not arrive together.
+    if (!pollTimer) { poll(); pollTimer = setInterval(poll, 5000 + Math.random() * 3000); }
   }
   function stopPolling() { clearInterval(pollTimer); pollTimer = null; }
 
