@@ -21,4 +21,7 @@ urlpatterns = [
     path("<int:pk>/bridge-points/<int:point_pk>/revoke/", views.point_revoke, name="point_revoke"),
     # --- Delegates, attendee names and side registries
     # --- Reports
+    path("<int:pk>/report.xlsx", views.event_report_xlsx, name="report_xlsx"),
+    path("<int:pk>/report.docx", views.event_report_docx, name="report_docx"),
+    path("<int:pk>/results.docx", views.event_results_docx, name="results_docx"),
 ]

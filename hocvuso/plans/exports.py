@@ -12,46 +12,45 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Length, Mm, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
+from docx.shared import Mm
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from unidecode import unidecode
 
+from hocvuso.core import documents
+from hocvuso.core.documents import (
+    DATE_FORMAT,
+    DOCX_CONTENT_TYPE,
+    GRID,
+    HEADER_ROW,
+    XLSX_CONTENT_TYPE,
+    body,
+    finish_sheet,
+    header_row,
+    line,
+    set_up_page,
+    sheet_heading,
+)
 from hocvuso.plans.models import Activity, Plan, Task, TaskUpdate
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Re-exported: the plans' views take the content types from here.
+__all__ = ["DOCX_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "export_filename", "plan_docx"]
 
 # The words of the document below are not translated: a plan is a Vietnamese administrative
 # document whatever language its reader's interface uses.
-MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 DEFAULT_DOC_TYPE = "KẾ HOẠCH"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-# Room left for the day and month a draft is signed on ("ngày     tháng 10 năm 2025").
-BLANK = "     "
-FONT = "Times New Roman"
-BODY_PT = 14
-HEADER_PT = 13
-RECIPIENTS_LABEL_PT = 12
-RECIPIENTS_PT = 11
 
 
 # ---------------------------------------------------------------------------- .docx
@@ -64,11 +63,11 @@ def plan_docx(plan: Plan) -> bytes:
     units. Callers check that the user may see the plan.
     """
     document = Document()
-    _set_up_page(document)
+    set_up_page(document)
     _header(document, plan)
     _title(document, plan)
     for text in _preamble(plan):
-        _body(document, text)
+        body(document, text)
     sections = [
         ("MỤC ĐÍCH, YÊU CẦU", _aims(plan)),
         ("NỘI DUNG", _contents(plan)),
@@ -77,14 +76,14 @@ def plan_docx(plan: Plan) -> bytes:
     ]
     present = [(heading, lines) for heading, lines in sections if lines]
     for numeral, (heading, lines) in zip(ROMAN, present, strict=False):
-        _line(document, f"{numeral}. {heading}", bold=True, before=6)
+        line(document, f"{numeral}. {heading}", bold=True, before=6)
         for kind, text in lines:
             if kind == "item":
-                _line(document, text, bold=True, indent=Mm(10))
+                line(document, text, bold=True, indent=Mm(10))
             else:
-                _body(document, text)
+                body(document, text)
     if closing := _text((plan.details or {}).get("closing")):
-        _body(document, closing)
+        body(document, closing)
     if plan.recipients or plan.signer_name or plan.signer_title:
         _tail(document, plan)
     document.core_properties.title = plan.title
@@ -94,59 +93,25 @@ def plan_docx(plan: Plan) -> bytes:
     return buffer.getvalue()
 
 
-def _set_up_page(document: DocxDocument) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(BODY_PT)
-    # Word picks the font per script; without eastAsia and cs some viewers fall back.
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), FONT)
-    style.paragraph_format.space_before = Pt(0)
-    style.paragraph_format.space_after = Pt(6)
-    style.paragraph_format.line_spacing = 1.15
-
-
 def _header(document: DocxDocument, plan: Plan) -> None:
-    """Issuer and number on the left, national motto and place-date on the right: one row,
-    so that cells read in order give issuer, "Số:", motto, date as on the printed page."""
-    left, right = _borderless_row(document, (Mm(70), Mm(95)))
-    lines = _issuer_lines(plan)
-    for n, text in enumerate(lines, start=1):
-        _line(left, text, bold=n == len(lines), size=HEADER_PT, align="center", after=0)
-    _line(left, f"Số: {plan.number.strip()}".rstrip(), size=HEADER_PT, align="center", before=6)
-    _line(right, MOTTO[0], bold=True, size=HEADER_PT, align="center", after=0)
-    _line(right, MOTTO[1], bold=True, size=BODY_PT, align="center", after=0)
-    _line(right, _place_and_date(plan), italic=True, size=BODY_PT, align="center", before=6)
+    documents.header(document, _issuer_lines(plan), plan.number.strip(), _place_and_date(plan))
 
 
 def _issuer_lines(plan: Plan) -> list[str]:
     # A parent body, if any, sits above the issuer on lines of its own, not in bold.
-    name = plan.issuer_name.strip() or plan.issuing_unit.name
-    return [line.strip().upper() for line in name.splitlines() if line.strip()]
+    return documents.issuer_lines(plan.issuer_name.strip() or plan.issuing_unit.name)
 
 
 def _place_and_date(plan: Plan) -> str:
-    if plan.issued_on is None:
-        year = timezone.localtime(plan.created_at).year
-        date = f"ngày{BLANK}tháng{BLANK}năm {year}"
-    else:
-        # NĐ 30: a day below 10 and the months 1 and 2 take a leading zero.
-        issued = plan.issued_on
-        month = f"{issued.month:02d}" if issued.month < 3 else str(issued.month)
-        date = f"ngày {issued.day:02d} tháng {month} năm {issued.year}"
-    place = plan.place.strip()
-    return f"{place}, {date}" if place else date[:1].upper() + date[1:]
+    # An unsigned draft is dated in the year it was written.
+    year = timezone.localtime(plan.created_at).year
+    return documents.place_and_date(plan.place, plan.issued_on, year=year)
 
 
 def _title(document: DocxDocument, plan: Plan) -> None:
     doc_type = _text((plan.details or {}).get("doc_type")) or DEFAULT_DOC_TYPE
-    _line(document, doc_type, bold=True, align="center", before=18, after=0)
-    _line(document, plan.title.strip(), bold=True, align="center", after=12)
+    line(document, doc_type, bold=True, align="center", before=18, after=0)
+    line(document, plan.title.strip(), bold=True, align="center", after=12)
 
 
 def _preamble(plan: Plan) -> list[str]:
@@ -269,88 +234,12 @@ def _renumber(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _tail(document: DocxDocument, plan: Plan) -> None:
-    left, right = _borderless_row(document, (Mm(80), Mm(85)))
-    recipients = [text.rstrip(" ;.,") for item in plan.recipients if (text := _text(item))]
-    if recipients:
-        _line(left, "Nơi nhận:", bold=True, italic=True, size=RECIPIENTS_LABEL_PT, after=0)
-    for n, text in enumerate(recipients, start=1):
-        mark = "." if n == len(recipients) else ";"
-        _line(left, f"- {text}{mark}", size=RECIPIENTS_PT, after=0)
-    for text in plan.signer_title.splitlines():
-        if text.strip():
-            _line(right, text.strip().upper(), bold=True, align="center", after=0)
-    # Room for the signature and the seal.
-    for _blank in range(4):
-        _line(right, "", align="center", after=0)
-    if plan.signer_name.strip():
-        _line(right, plan.signer_name.strip(), bold=True, align="center", after=0)
-
-
-def _borderless_row(document: DocxDocument, widths: tuple[Length, Length]) -> list[_Cell]:
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _remove_borders(table)
-    cells = list(table.rows[0].cells)
-    # A fixed layout takes the grid's widths, other readers the cells': set both.
-    for column, cell, width in zip(table.columns, cells, widths, strict=True):
-        column.width = cell.width = width
-    return cells
-
-
-def _remove_borders(table: Table) -> None:
-    properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    # Word rejects a file whose table properties are out of the schema's order.
-    properties.insert_element_before(
-        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    documents.signature_block(
+        document,
+        recipients=[text for item in plan.recipients if (text := _text(item))],
+        signer_title=plan.signer_title,
+        signer_name=plan.signer_name,
     )
-
-
-def _line(
-    container: DocxDocument | _Cell,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: int = BODY_PT,
-    align: str = "left",
-    indent: Length | None = None,
-    before: int | None = None,
-    after: int | None = None,
-) -> Paragraph:
-    """One line of the document as its own paragraph (the importer reads paragraphs);
-    ``size``, ``before`` and ``after`` in points."""
-    # A new table cell already holds one empty paragraph: write the first line into it.
-    first = isinstance(container, _Cell) and len(container.paragraphs) == 1
-    if first and not container.paragraphs[0].runs:
-        paragraph = container.paragraphs[0]
-    else:
-        paragraph = container.add_paragraph()
-    paragraph.alignment = {
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    }[align]
-    layout = paragraph.paragraph_format
-    if indent is not None:
-        layout.first_line_indent = indent
-    if before is not None:
-        layout.space_before = Pt(before)
-    if after is not None:
-        layout.space_after = Pt(after)
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold or None, italic or None
-    run.font.size = Pt(size)
-    return paragraph
-
-
-def _body(document: DocxDocument, text: str) -> Paragraph:
-    return _line(document, text, align="justify", indent=Mm(10))
 
 
 def _text(value: object) -> str:
@@ -370,12 +259,6 @@ def _iso_date(value: object) -> datetime.date | None:
 
 
 # ---------------------------------------------------------------------------- .xlsx
-
-HEADER_FILL = PatternFill("solid", start_color="DDE5F0")
-THIN = Side(style="thin", color="A0A0A0")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-DATE_FORMAT = "dd/mm/yyyy"
-HEADER_ROW = 3
 
 
 def progress_xlsx(
@@ -416,8 +299,8 @@ def _progress_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datet
         (_("Báo cáo gần nhất"), 50),
         (_("Quá hạn"), 9),
     ]
-    _sheet_heading(sheet, plan, len(headers))
-    _header_row(sheet, headers)
+    sheet_heading(sheet, plan.title, len(headers))
+    header_row(sheet, headers)
     for n, task in enumerate(rows, start=1):
         sheet.append(
             [
@@ -439,7 +322,7 @@ def _progress_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datet
                 cell.number_format = DATE_FORMAT
     last = get_column_letter(len(headers))
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW + 1)}"
-    _finish(sheet)
+    finish_sheet(sheet)
 
 
 def _summary_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datetime.date) -> None:
@@ -451,8 +334,8 @@ def _summary_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: dateti
         (_("Quá hạn"), 10),
         (_("Tổng số"), 10),
     ]
-    _sheet_heading(sheet, plan, len(headers))
-    _header_row(sheet, headers)
+    sheet_heading(sheet, plan.title, len(headers))
+    header_row(sheet, headers)
     counts: dict[str, list[int]] = {}
     for task in rows:
         tally = counts.setdefault(_unit_name(task), [0] * (len(statuses) + 2))
@@ -470,41 +353,7 @@ def _summary_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: dateti
             cell.border = GRID
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    _finish(sheet)
-
-
-def _sheet_heading(sheet: Worksheet, plan: Plan, width: int) -> None:
-    now = timezone.localtime()
-    sheet.append([plan.title])
-    sheet.append([_("Số liệu lúc %(time)s ngày %(date)s") % _stamp(now)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"].font = Font(italic=True)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-
-
-def _stamp(moment: datetime.datetime) -> dict[str, str]:
-    return {"time": f"{moment:%H:%M}", "date": f"{moment:%d/%m/%Y}"}
-
-
-def _header_row(sheet: Worksheet, headers: Iterable[tuple[str, int]]) -> None:
-    headers = list(headers)
-    for column, (label, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=label)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = GRID
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def _finish(sheet: Worksheet) -> None:
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    finish_sheet(sheet)
 
 
 def _unit_name(task: Task) -> str:
@@ -520,9 +369,5 @@ def _overdue(plan: Plan, task: Task, today: datetime.date) -> bool:
 
 
 def export_filename(plan: Plan, stem: str, suffix: str) -> str:
-    """An ASCII file name from the plan's id and number: ``ke-hoach-12-89-KH-UBND.docx``.
-
-    Holds nothing about people, and nothing a browser could read as a path.
-    """
-    symbol = re.sub(r"[^A-Za-z0-9]+", "-", unidecode(plan.number)).strip("-")
-    return f"{stem}-{plan.pk}-{symbol}.{suffix}" if symbol else f"{stem}-{plan.pk}.{suffix}"
+    """An ASCII file name from the plan's id and number: ``ke-hoach-12-89-KH-UBND.docx``."""
+    return documents.export_filename(plan.pk, stem, suffix, number=plan.number)

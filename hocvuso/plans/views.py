@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
-from hocvuso.core.http import AuthedRequest
+from hocvuso.core.http import AuthedRequest, attachment
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.plans import selectors, services
 from hocvuso.plans.forms import (
@@ -276,12 +276,6 @@ def plan_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("plans:detail", pk=plan.pk)
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @login_required
 def plan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -290,7 +284,7 @@ def plan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 
     plan = selectors.get_plan_for_user(request.user, pk)
     filename = exports.export_filename(plan, "ke-hoach", "docx")
-    return _attachment(exports.plan_docx(plan), exports.DOCX_CONTENT_TYPE, filename)
+    return attachment(exports.plan_docx(plan), exports.DOCX_CONTENT_TYPE, filename)
 
 
 @require_GET
@@ -301,4 +295,4 @@ def plan_progress_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
     tasks = selectors.tasks_visible_to(request.user).filter(plan=plan)
     filename = exports.export_filename(plan, "tien-do", "xlsx")
-    return _attachment(exports.progress_xlsx(plan, tasks), exports.XLSX_CONTENT_TYPE, filename)
+    return attachment(exports.progress_xlsx(plan, tasks), exports.XLSX_CONTENT_TYPE, filename)
