@@ -269,11 +269,8 @@ def point_revoke(request: AuthedRequest, pk: int, point_pk: int) -> HttpResponse
 
 
 def _report_event(request: AuthedRequest, pk: int) -> Event:
-    event = selectors.get_event_for_user(request.user, pk)
     # The reports name every bridge point and its contact: the organiser's managers only.
-    if not user_can(request.user, event.organiser, R.MANAGE_PLANS):
-        raise PermissionDenied
-    return event
+    return _event_for(request, pk, R.MANAGE_PLANS)
 
 
 def _report_filename(event: Event, stem: str, suffix: str) -> str:

@@ -34,6 +34,7 @@ CUT_OFF = datetime.datetime(2025, 11, 6, 10, 0, tzinfo=UTC)  # 17:00 in Vietnam
 START = datetime.datetime(2025, 11, 8, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
 END = datetime.datetime(2025, 11, 8, 3, 0, tzinfo=UTC)
 TITLE = "Lễ phát động phong trào Bình dân học vụ số"
+REPORTS = ["report_xlsx", "report_docx", "results_docx"]
 COMMUNES, VILLAGES, AGENCIES = "Xã/Phường/Đặc khu", "Thôn/Bản/Tổ dân phố", "Cơ quan, sở, ban, ngành"
 
 
@@ -251,7 +252,7 @@ def event_with_villages(tree, n):
     return event
 
 
-@pytest.mark.parametrize("name", ["report_xlsx", "report_docx", "results_docx"])
+@pytest.mark.parametrize("name", REPORTS)
 def test_a_report_costs_the_same_queries_for_3_or_30_bridge_points(
     tree, client, coordinator, django_assert_max_num_queries, name
 ):
@@ -297,7 +298,7 @@ def test_the_coordinator_downloads_the_reports(
     assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
 
 
-@pytest.mark.parametrize("name", ["report_xlsx", "report_docx", "results_docx"])
+@pytest.mark.parametrize("name", REPORTS)
 def test_a_commune_hosting_a_bridge_point_may_not_download_the_reports(
     client, hoalu_focal_point, event, name
 ):
@@ -312,8 +313,23 @@ def test_a_commune_outside_the_event_does_not_see_it(client, tree, other_commune
     assert client.get(reverse("events:report_xlsx", args=[event.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["report_xlsx", "report_docx", "results_docx"])
+@pytest.mark.parametrize("name", REPORTS)
 def test_anonymous_visitors_are_sent_to_log_in(client, event, name):
     response = client.get(reverse(f"events:{name}", args=[event.pk]))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_control_room_links_the_reports_for_those_who_run_it(
+    client, coordinator, viewer, event
+):
+    links = [reverse(f"events:{name}", args=[event.pk]) for name in REPORTS]
+    url = reverse("events:control_room", args=[event.pk])
+    client.force_login(coordinator)
+    page = client.get(url).text
+    assert all(f'href="{link}"' in page for link in links)
+    client.force_login(viewer)  # sees the control room, may not run it or read the reports
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not any(link in page.text for link in links)
+    assert client.get(links[0]).status_code == 403
