@@ -39,7 +39,13 @@ from hocvuso.core.documents import (
     signature_block,
 )
 from hocvuso.events.models import BridgePoint, Event
-from hocvuso.events.selectors import ConsolidatedReport, ReportPoint, ReportRow, run_of_show
+from hocvuso.events.selectors import (
+    ConsolidatedReport,
+    ReportPoint,
+    ReportRow,
+    consolidated_report,
+    run_of_show,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -51,10 +57,11 @@ CONNECTED = (BridgePoint.Status.CHECKED_IN, BridgePoint.Status.ONLINE, BridgePoi
 # ---------------------------------------------------------------------------- .xlsx
 
 
-def consolidated_xlsx(event: Event, report: ConsolidatedReport) -> bytes:
+def consolidated_xlsx(event: Event, report: ConsolidatedReport | None = None) -> bytes:
     """The consolidated report as .xlsx bytes: "Tổng hợp" by level and parent unit with
     totals, "Điểm cầu" one row per bridge point, "Chưa đăng ký" the points late to register.
-    Runs no query: every figure is in ``report``."""
+    Runs no query when given the ``report``; else five, whatever the number of points."""
+    report = report or consolidated_report(event)
     workbook = Workbook()
     _summary_sheet(workbook.active, event, report)
     _points_sheet(workbook.create_sheet(), event, report)
@@ -200,10 +207,11 @@ def _style_row(sheet: Worksheet, *, bold: bool = False) -> None:
 # ---------------------------------------------------------------------------- .docx
 
 
-def consolidated_docx(event: Event, report: ConsolidatedReport) -> bytes:
+def consolidated_docx(event: Event, report: ConsolidatedReport | None = None) -> bytes:
     """The consolidated report as a Vietnamese administrative document, as .docx bytes:
     bridge points and people by level and parent unit with totals, by category, and the
     points that had not registered by the cut-off."""
+    report = report or consolidated_report(event)
     document = _document(event, "Tổng hợp điểm cầu và đại biểu tham dự")
     body(
         document,
@@ -228,10 +236,11 @@ def consolidated_docx(event: Event, report: ConsolidatedReport) -> bytes:
     return _save(document)
 
 
-def results_docx(event: Event, report: ConsolidatedReport) -> bytes:
+def results_docx(event: Event, report: ConsolidatedReport | None = None) -> bytes:
     """The results summary after the ceremony, as .docx bytes: time and venue, bridge points
     connected of those invited, people actual against expected by category and level, the
     programme as it ran with its over-runs, the launch, and the points that had trouble."""
+    report = report or consolidated_report(event)
     document = _document(event, "Kết quả tổ chức")
     _heading(document, "I. THỜI GIAN, ĐỊA ĐIỂM, HÌNH THỨC")
     body(document, f"Thời gian: {_when(event)}.")

@@ -133,7 +133,7 @@ def test_the_summary_sheet_counts_points_and_people_by_level_and_parent_unit(eve
 
 
 def test_the_sheets_have_one_row_per_point_and_the_late_ones(event):
-    content = exports.consolidated_xlsx(event, consolidated_report(event))
+    content = exports.consolidated_xlsx(event)
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == ["Tổng hợp", "Điểm cầu", "Chưa đăng ký"]
     assert workbook["Điểm cầu"].freeze_panes == "A4"
@@ -204,7 +204,7 @@ def test_the_results_docx_tells_how_the_ceremony_went(event):
     )
     event.launch_at = START + datetime.timedelta(minutes=19, seconds=30)
     event.save(update_fields=["launch_at"])
-    lines = docx_lines(exports.results_docx(event, consolidated_report(event)))
+    lines = docx_lines(exports.results_docx(event))
     assert lines[5:7] == ["BÁO CÁO", f"Kết quả tổ chức {TITLE}"]
     assert "Thời gian: từ 08:00 ngày 08/11/2025 đến 10:00." in lines
     assert "Địa điểm: Hội trường Ủy ban nhân dân tỉnh." in lines
