@@ -20,6 +20,7 @@ from hocvuso.events.models import (
     BridgePoint,
     Event,
     ProgramItem,
+    Quota,
 )
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
 from hocvuso.orgunits.selectors import scope_for_user, user_can
@@ -468,3 +469,115 @@ def _registered_late(event: Event, point: BridgePoint, expected: dict[str, int])
     if point.reported_at is None:
         return True
     return point.reported_at > closes and not expected
+
+
+# --- Managing events
+
+
+def organiser_units_for(user: User) -> QuerySet[OrgUnit]:
+    """Units the user may organise a ceremony for: the units they may issue plans for (where
+    they hold MANAGE_PLANS), since a ceremony is organised by a plan's issuer."""
+    from hocvuso.plans.selectors import issuing_units_for
+
+    return issuing_units_for(user)
+
+
+def event_list_for(user: User) -> QuerySet[Event]:
+    """The events list: visible events, newest first, each with its number of bridge points
+    (``point_count``), in one query."""
+    return (
+        events_visible_to(user)
+        .annotate(point_count=Count("bridge_points"))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def province_of(unit: OrgUnit) -> OrgUnit:
+    """The root of ``unit``'s tree: where an event's bridge points are looked for."""
+    if unit.depth == 1:
+        return unit
+    return OrgUnit.objects.get(path=unit.path[: OrgUnit.steplen])
+
+
+def agencies_of(province: OrgUnit) -> QuerySet[OrgUnit]:
+    """ "Every department, board and agency" of the province."""
+    return OrgUnit.objects.filter(
+        path__startswith=province.path, kind=OrgUnit.Kind.AGENCY
+    ).order_by("path")
+
+
+def unit_by_code_or_name(province: OrgUnit, text: str) -> OrgUnit | None:
+    """The unit of ``province``'s tree with this official code, else with exactly this name
+    (None when there is none, or several share the name)."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    units = OrgUnit.objects.filter(path__startswith=province.path)
+    by_code = units.filter(code=text).first()
+    if by_code is not None:
+        return by_code
+    named = list(units.filter(name=text)[:2])
+    return named[0] if len(named) == 1 else None
+
+
+def bridge_points_of(event: Event, *, status: str = "", host: str = "") -> QuerySet[BridgePoint]:
+    """An event's bridge points with their host, filtered by status and by words of the host's
+    name (with or without diacritics: "hoa lu" finds "Phường Hoa Lư")."""
+    from hocvuso.orgunits.text import fold
+
+    points = event.bridge_points.select_related("host")
+    if status:
+        points = points.filter(status=status)
+    for word in fold(host).split():
+        points = points.filter(host__search_text__contains=word)
+    return points.order_by("-is_main", "host__path")
+
+
+@dataclass
+class QuotaRow:
+    quota: Quota
+    depth: int
+    # People registered (expected) at bridge points in the responsible unit's subtree; None
+    # when the quota names no responsible unit.
+    registered: int | None
+
+    @property
+    def percent(self) -> int | None:
+        if self.registered is None or not self.quota.count:
+            return None
+        return round(100 * self.registered / self.quota.count)
+
+
+def quota_fulfilment(event: Event) -> list[QuotaRow]:
+    """The event's quotas as a tree (parents before their sub-quotas, in position order),
+    each with the people registered toward it: the sum of ``Attendance.expected`` at the
+    bridge points hosted in its responsible unit's subtree. Two queries whatever the number
+    of quotas and bridge points."""
+    quotas = list(
+        Quota.objects.filter(event=event).select_related("responsible").order_by("position", "pk")
+    )
+    sums = {
+        f"q{q.pk}": Sum(
+            "expected", filter=Q(bridge_point__host__path__startswith=q.responsible.path)
+        )
+        for q in quotas
+        if q.responsible is not None
+    }
+    registered = (
+        Attendance.objects.filter(bridge_point__event=event).aggregate(**sums) if sums else {}
+    )
+    children: dict[int | None, list[Quota]] = {}
+    for quota in quotas:
+        children.setdefault(quota.parent_id, []).append(quota)
+    rows: list[QuotaRow] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for quota in children.get(parent, []):
+            value = registered.get(f"q{quota.pk}") if quota.responsible is not None else None
+            if quota.responsible is not None and value is None:
+                value = 0
+            rows.append(QuotaRow(quota, depth, value))
+            walk(quota.pk, depth + 1)
+
+    walk(None, 0)
+    return rows

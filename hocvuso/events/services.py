@@ -312,3 +312,207 @@ def create_event_from_plan(*, actor: User | None, plan: Plan) -> Event:
         for n, p in enumerate(details.get("program") or [], start=1)
     )
     return event
+
+
+# --- Managing events
+
+EDITABLE_EVENT_FIELDS = (*EVENT_FIELDS, "hashtag", "plan")
+POINT_DETAIL_FIELDS = ("chair", "room", "link", "contact", "is_main")
+PROGRAM_ITEM_FIELDS = ("title", "presenter", "duration_minutes", "cap_minutes")
+QUOTA_FIELDS = ("group", "count", "responsible", "parent")
+
+
+def _audit_change(
+    actor: User | None, obj: Any, event: Event, before: dict[str, Any], fields: Iterable[str]
+) -> None:
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=obj,
+        unit_id=event.organiser_id,
+        changes=diff(before, snapshot(obj, fields)),
+    )
+
+
+@transaction.atomic
+def update_event(*, actor: User | None, event: Event, **fields: Any) -> Event:
+    """Change an event's title, times, venue, mode, cut-off, hashtag or plan. Caller holds
+    MANAGE_PLANS on the organiser. Audited with the changes."""
+    unknown = set(fields) - set(EDITABLE_EVENT_FIELDS)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    before = snapshot(event, EDITABLE_EVENT_FIELDS)
+    for name, value in fields.items():
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    event.full_clean()
+    event.save(update_fields=[*fields, "updated_at"])
+    _audit_change(actor, event, event, before, EDITABLE_EVENT_FIELDS)
+    return event
+
+
+@transaction.atomic
+def register_bridge_point(
+    *, actor: User | None, event: Event, host: OrgUnit, **details: Any
+) -> BridgePoint:
+    """Invite one unit as a bridge point with its chair, room, link and contact. A unit is a
+    bridge point of an event at most once. Audited."""
+    if event.bridge_points.filter(host=host).exists():
+        raise ValidationError(
+            {"host": _("%(unit)s đã là điểm cầu của sự kiện này.") % {"unit": host.name}}
+        )
+    point = BridgePoint(event=event, host=host, **details)
+    point.full_clean(validate_unique=False)
+    point.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=point,
+        unit_id=event.organiser_id,
+        changes=diff({}, snapshot(point, ("host", *POINT_DETAIL_FIELDS))),
+    )
+    return point
+
+
+@transaction.atomic
+def update_bridge_point(
+    *, actor: User | None, bridge_point: BridgePoint, **details: Any
+) -> BridgePoint:
+    """Change a bridge point's chair, room, link, contact or whether it is the main hall.
+    Its status and secret link are not touched here. Audited with the changes."""
+    unknown = set(details) - set(POINT_DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    before = snapshot(bridge_point, POINT_DETAIL_FIELDS)
+    for name, value in details.items():
+        setattr(bridge_point, name, value.strip() if isinstance(value, str) else value)
+    bridge_point.full_clean(validate_unique=False)
+    bridge_point.save(update_fields=[*details, "updated_at"])
+    _audit_change(actor, bridge_point, bridge_point.event, before, POINT_DETAIL_FIELDS)
+    return bridge_point
+
+
+@transaction.atomic
+def add_program_item(*, actor: User | None, event: Event, **fields: Any) -> ProgramItem:
+    """Append an item to the run-of-show. Audited."""
+    last = event.program.order_by("-position").values_list("position", flat=True).first()
+    item = ProgramItem(event=event, position=(last or 0) + 1, **fields)
+    item.full_clean()
+    item.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=item,
+        unit_id=event.organiser_id,
+        changes=diff({}, snapshot(item, PROGRAM_ITEM_FIELDS)),
+    )
+    return item
+
+
+@transaction.atomic
+def update_program_item(*, actor: User | None, item: ProgramItem, **fields: Any) -> ProgramItem:
+    """Change a run-of-show item's title, presenter, duration or cap. Audited."""
+    before = snapshot(item, PROGRAM_ITEM_FIELDS)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save(update_fields=list(fields))
+    _audit_change(actor, item, item.event, before, PROGRAM_ITEM_FIELDS)
+    return item
+
+
+@transaction.atomic
+def move_program_item(*, actor: User | None, item: ProgramItem, up: bool) -> ProgramItem:
+    """Swap an item with the one before (``up``) or after it. Positions are renumbered 1…n
+    first, so items imported with equal positions still move. Audited."""
+    items = list(item.event.program.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if up else index + 1
+    if not 0 <= target < len(items):
+        return item
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        other.position = position
+    ProgramItem.objects.bulk_update(items, ["position"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=item,
+        unit_id=item.event.organiser_id,
+        changes={"position": [index + 1, target + 1]},
+    )
+    return items[target]
+
+
+@transaction.atomic
+def delete_program_item(*, actor: User | None, item: ProgramItem) -> None:
+    """Remove an item from the run-of-show. Refused once the item has started. Audited."""
+    if item.started_at is not None:
+        raise ValidationError(_("Mục này đã bắt đầu trong buổi lễ, không xoá được."))
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.DELETE,
+        obj=item,
+        unit_id=item.event.organiser_id,
+        changes=snapshot(item, PROGRAM_ITEM_FIELDS),
+    )
+    item.delete()
+
+
+def _check_quota_parent(event: Event, quota: Quota | None, parent: Quota | None) -> None:
+    if parent is None:
+        return
+    if parent.event_id != event.pk:
+        raise ValidationError({"parent": _("Nhóm cha phải thuộc cùng sự kiện.")})
+    ancestor: Quota | None = parent
+    while ancestor is not None:
+        if quota is not None and ancestor.pk == quota.pk:
+            raise ValidationError({"parent": _("Một nhóm không thể nằm trong chính nó.")})
+        ancestor = ancestor.parent
+
+
+@transaction.atomic
+def add_quota(
+    *, actor: User | None, event: Event, parent: Quota | None = None, **fields: Any
+) -> Quota:
+    """Add a mobilised group (under ``parent`` for a sub-group). Audited."""
+    _check_quota_parent(event, None, parent)
+    siblings = event.quotas.filter(parent=parent)
+    last = siblings.order_by("-position").values_list("position", flat=True).first()
+    quota = Quota(event=event, parent=parent, position=(last or 0) + 1, **fields)
+    quota.full_clean()
+    quota.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=quota,
+        unit_id=event.organiser_id,
+        changes=diff({}, snapshot(quota, QUOTA_FIELDS)),
+    )
+    return quota
+
+
+@transaction.atomic
+def update_quota(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
+    """Change a quota's group, count, responsible unit or parent. Audited with the changes."""
+    if "parent" in fields:
+        _check_quota_parent(quota.event, quota, fields["parent"])
+    before = snapshot(quota, QUOTA_FIELDS)
+    for name, value in fields.items():
+        setattr(quota, name, value)
+    quota.full_clean()
+    quota.save(update_fields=list(fields))
+    _audit_change(actor, quota, quota.event, before, QUOTA_FIELDS)
+    return quota
+
+
+@transaction.atomic
+def delete_quota(*, actor: User | None, quota: Quota) -> None:
+    """Remove a quota and its sub-groups. Audited."""
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.DELETE,
+        obj=quota,
+        unit_id=quota.event.organiser_id,
+        changes={**snapshot(quota, QUOTA_FIELDS), "sub_groups": quota.children.count()},
+    )
+    quota.delete()

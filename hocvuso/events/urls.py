@@ -7,6 +7,23 @@ from hocvuso.events import views
 app_name = "events"
 urlpatterns = [
     # --- Managing events (list, create, bridge points, quotas, delegates, registries)
+    path("", views.event_list, name="list"),
+    path("new/", views.event_create, name="create"),
+    path("from-plan/<int:plan_pk>/", views.event_from_plan, name="from_plan"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/programme/", views.program_add, name="program_add"),
+    path("<int:pk>/programme/<int:item_pk>/", views.program_edit, name="program_edit"),
+    path("<int:pk>/programme/<int:item_pk>/move/", views.program_move, name="program_move"),
+    path("<int:pk>/programme/<int:item_pk>/delete/", views.program_delete, name="program_delete"),
+    path("<int:pk>/quotas/", views.quota_add, name="quota_add"),
+    path("<int:pk>/quotas/<int:quota_pk>/", views.quota_edit, name="quota_edit"),
+    path("<int:pk>/quotas/<int:quota_pk>/delete/", views.quota_delete, name="quota_delete"),
+    path("<int:pk>/bridge-points/", views.bridge_points, name="bridge_points"),
+    path("<int:pk>/bridge-points/add/", views.bridge_point_add, name="bridge_point_add"),
+    path("<int:pk>/bridge-points/bulk/", views.bridge_points_bulk, name="bridge_points_bulk"),
+    path(
+        "<int:pk>/bridge-points/<int:point_pk>/", views.bridge_point_edit, name="bridge_point_edit"
+    ),
     # --- Live: the bridge-point screen (secret link, no account) and the control room
     path("p/<str:token>/", views.point_screen, name="point_screen"),
     path("p/<str:token>/state/", views.point_state, name="point_state"),

@@ -1,28 +1,396 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.core import roles as R
+from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, attachment
 from hocvuso.events import live, selectors, services
+from hocvuso.events.forms import (
+    BridgePointDetailsForm,
+    BridgePointFilterForm,
+    BridgePointForm,
+    BulkBridgePointsForm,
+    EventForm,
+    ProgramItemForm,
+    QuotaForm,
+)
 from hocvuso.events.models import AttendanceCategory, BridgePoint, Event
 from hocvuso.orgunits.selectors import user_can
+from hocvuso.plans.selectors import get_plan_for_user, plans_visible_to
+
+if TYPE_CHECKING:
+    from hocvuso.plans.models import Plan
 
 # --- Managing events (list, create, bridge points, quotas, delegates, registries)
+
+
+def _manage_context(request: AuthedRequest, event: Event) -> bool:
+    return user_can(request.user, event.organiser, R.MANAGE_PLANS)
+
+
+def _plans_for(request: AuthedRequest) -> QuerySet[Plan]:
+    return plans_visible_to(request.user).order_by("-created_at")
+
+
+def _form_failed(request: AuthedRequest, form: forms.BaseForm) -> None:
+    """Report a small inline form's errors as a message: the page it sits on is redirected to,
+    so its other forms keep their values."""
+    problems = [
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        if name in form.fields
+        else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
+    messages.error(request, _("Chưa lưu được: %(problems)s") % {"problems": "; ".join(problems)})
+
+
+def _run(request: AuthedRequest, form: forms.BaseForm, call: Callable[[], object]) -> bool:
+    """Validate ``form``, then call the service; errors become a message. True when saved."""
+    if form.is_valid():
+        try:
+            call()
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            return True
+    _form_failed(request, form)
+    return False
+
+
+@require_GET
+@login_required
+def event_list(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.event_list_for(request.user), 50).get_page(request.GET.get("page"))
+    # The control room is for people with a role on the organiser; others see the event
+    # because they host a bridge point, and get its page only.
+    rows = [(event, user_can(request.user, event.organiser, R.VIEW)) for event in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "can_create": selectors.organiser_units_for(request.user).exists(),
+    }
+    return render(request, "events/event_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_create(request: AuthedRequest) -> HttpResponse:
+    organisers = selectors.organiser_units_for(request.user)
+    if not organisers.exists():
+        raise PermissionDenied
+    form = EventForm(request.POST or None, organisers=organisers, plans=_plans_for(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.create_event(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo sự kiện. Hãy thêm chương trình và điểm cầu."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def event_from_plan(request: AuthedRequest, plan_pk: int) -> HttpResponse:
+    """The ceremony a plan organises, made from what the plan reader found in it."""
+    plan = get_plan_for_user(request.user, plan_pk, roles=R.MANAGE_PLANS)
+    existing = plan.events.order_by("pk").first()
+    if existing is not None:
+        messages.info(request, _("Kế hoạch này đã có sự kiện."))
+        return redirect("events:detail", pk=existing.pk)
+    try:
+        event = services.create_event_from_plan(actor=request.user, plan=plan)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(
+        request, _("Đã tạo sự kiện từ kế hoạch. Hãy rà soát chương trình và chỉ tiêu.")
+    )
+    return redirect("events:detail", pk=event.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = selectors.get_event_for_user(request.user, pk)
+    can_manage = _manage_context(request, event)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = None
+    if can_manage:
+        form = EventForm(request.POST or None, instance=event, plans=_plans_for(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(actor=request.user, event=event, **form.cleaned_data)
+        except ValidationError as exc:
+            event.refresh_from_db()  # the failed change was rolled back; show what is saved
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin sự kiện."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_detail.html", _detail_context(event, can_manage, form))
+
+
+def _detail_context(event: Event, can_manage: bool, form: EventForm | None) -> dict[str, object]:
+    """The event page: summary, run-of-show and quotas; with managers' forms on each row."""
+    programme = selectors.run_of_show(event)
+    quotas = selectors.quota_fulfilment(event)
+    context: dict[str, object] = {
+        "event": event,
+        "can_manage": can_manage,
+        "form": form,
+        "overrun": selectors.programme_overrun(event),
+        "planned_minutes": sum(row.planned_minutes for row in programme),
+        "point_count": event.bridge_points.count(),
+        "program_rows": [(row, None) for row in programme],
+        "quota_rows": [(row, None) for row in quotas],
+    }
+    if event.ends_at is not None:
+        context["slot_minutes"] = int((event.ends_at - event.starts_at).total_seconds() // 60)
+    if can_manage:
+        province = selectors.province_of(event.organiser)
+        quota_list = [row.quota for row in quotas]
+        context["program_rows"] = [
+            (row, ProgramItemForm(instance=row.item, prefix=f"p{row.item.pk}")) for row in programme
+        ]
+        context["new_item_form"] = ProgramItemForm(prefix="new-item")
+        context["quota_rows"] = [
+            (
+                row,
+                QuotaForm(
+                    instance=row.quota,
+                    quotas=quota_list,
+                    province=province,
+                    prefix=f"q{row.quota.pk}",
+                ),
+            )
+            for row in quotas
+        ]
+        context["new_quota_form"] = QuotaForm(
+            quotas=quota_list, province=province, prefix="new-quota"
+        )
+    return context
+
+
+def _back_to(event: Event, section: str) -> HttpResponse:
+    return redirect(f"{reverse('events:detail', args=[event.pk])}#{section}")
+
+
+@require_POST
+@login_required
+def program_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    form = ProgramItemForm(request.POST, prefix="new-item")
+    if _run(
+        request,
+        form,
+        lambda: services.add_program_item(actor=request.user, event=event, **form.cleaned_data),
+    ):
+        messages.success(request, _("Đã thêm mục vào chương trình."))
+    return _back_to(event, "programme")
+
+
+@require_POST
+@login_required
+def program_edit(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    item = get_object_or_404(event.program, pk=item_pk)
+    form = ProgramItemForm(request.POST, instance=item, prefix=f"p{item.pk}")
+    if _run(
+        request,
+        form,
+        lambda: services.update_program_item(actor=request.user, item=item, **form.cleaned_data),
+    ):
+        messages.success(request, _("Đã lưu mục chương trình."))
+    return _back_to(event, "programme")
+
+
+@require_POST
+@login_required
+def program_move(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    item = get_object_or_404(event.program, pk=item_pk)
+    services.move_program_item(
+        actor=request.user, item=item, up=request.POST.get("direction") == "up"
+    )
+    return _back_to(event, "programme")
+
+
+@require_POST
+@login_required
+def program_delete(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    item = get_object_or_404(event.program, pk=item_pk)
+    try:
+        services.delete_program_item(actor=request.user, item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã xoá mục chương trình."))
+    return _back_to(event, "programme")
+
+
+def _quota_form(event: Event, data: object, prefix: str, **kwargs: object) -> QuotaForm:
+    province = selectors.province_of(event.organiser)
+    quotas = list(event.quotas.all())
+    return QuotaForm(data, quotas=quotas, province=province, prefix=prefix, **kwargs)
+
+
+@require_POST
+@login_required
+def quota_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    form = _quota_form(event, request.POST, "new-quota")
+    if _run(
+        request,
+        form,
+        lambda: services.add_quota(actor=request.user, event=event, **form.cleaned_data),
+    ):
+        messages.success(request, _("Đã thêm chỉ tiêu."))
+    return _back_to(event, "quotas")
+
+
+@require_POST
+@login_required
+def quota_edit(request: AuthedRequest, pk: int, quota_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    quota = get_object_or_404(event.quotas.select_related("responsible"), pk=quota_pk)
+    form = _quota_form(event, request.POST, f"q{quota.pk}", instance=quota)
+    if _run(
+        request,
+        form,
+        lambda: services.update_quota(actor=request.user, quota=quota, **form.cleaned_data),
+    ):
+        messages.success(request, _("Đã lưu chỉ tiêu."))
+    return _back_to(event, "quotas")
+
+
+@require_POST
+@login_required
+def quota_delete(request: AuthedRequest, pk: int, quota_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    quota = get_object_or_404(event.quotas, pk=quota_pk)
+    services.delete_quota(actor=request.user, quota=quota)
+    messages.success(request, _("Đã xoá chỉ tiêu."))
+    return _back_to(event, "quotas")
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment; Back must get the page
+def bridge_points(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An event's bridge points, filtered and paginated (htmx swaps only the list); managers
+    add them one by one or in bulk."""
+    event = selectors.get_event_for_user(request.user, pk)
+    return _bridge_points_page(request, event)
+
+
+def _bridge_points_page(
+    request: AuthedRequest,
+    event: Event,
+    *,
+    add_form: BridgePointForm | None = None,
+    bulk_form: BulkBridgePointsForm | None = None,
+) -> HttpResponse:
+    can_manage = _manage_context(request, event)
+    filters = BridgePointFilterForm(request.GET)
+    filters.is_valid()  # a bad value is shown on the form and left out of the filter
+    points = selectors.bridge_points_of(event, **filters.cleaned_data)
+    context: dict[str, object] = {
+        "event": event,
+        "can_manage": can_manage,
+        "filters": filters,
+        "page": Paginator(points, 50).get_page(request.GET.get("page")),
+    }
+    if can_manage:
+        province = selectors.province_of(event.organiser)
+        context["add_form"] = add_form or BridgePointForm(province=province, prefix="one")
+        context["bulk_form"] = bulk_form or BulkBridgePointsForm(province=province, prefix="bulk")
+    template = "events/bridge_points.html"
+    if request.htmx:
+        template += "#points"
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def bridge_point_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    province = selectors.province_of(event.organiser)
+    form = BridgePointForm(request.POST, province=province, prefix="one")
+    if form.is_valid():
+        try:
+            point = services.register_bridge_point(
+                actor=request.user, event=event, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm điểm cầu %(unit)s.") % {"unit": point.host.name})
+            return redirect("events:bridge_points", pk=event.pk)
+    return _bridge_points_page(request, event, add_form=form)
+
+
+@require_POST
+@login_required
+def bridge_points_bulk(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    province = selectors.province_of(event.organiser)
+    form = BulkBridgePointsForm(request.POST, province=province, prefix="bulk")
+    if not form.is_valid():
+        return _bridge_points_page(request, event, bulk_form=form)
+    added = services.add_bridge_points(actor=request.user, event=event, hosts=form.hosts())
+    if added:
+        text = ngettext("Đã thêm %(n)s điểm cầu.", "Đã thêm %(n)s điểm cầu.", len(added)) % {
+            "n": len(added)
+        }
+        messages.success(request, text)
+    else:
+        messages.info(request, _("Không có điểm cầu mới: các đơn vị này đều đã được mời."))
+    return redirect("events:bridge_points", pk=event.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def bridge_point_edit(request: AuthedRequest, pk: int, point_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    point = selectors.get_point_for_manager(request.user, event, point_pk)
+    form = BridgePointDetailsForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_bridge_point(
+                actor=request.user, bridge_point=point, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu điểm cầu %(unit)s.") % {"unit": point.host.name})
+            return redirect("events:bridge_points", pk=event.pk)
+    return render(
+        request, "events/bridge_point_form.html", {"event": event, "point": point, "form": form}
+    )
+
 
 # --- Live: the bridge-point screen (secret link, no account) and the control room
 # The bridge point's secret link is its credential: a page on another site cannot know it, so
