@@ -60,12 +60,13 @@ CONNECTED = (BridgePoint.Status.CHECKED_IN, BridgePoint.Status.ONLINE, BridgePoi
 def consolidated_xlsx(event: Event, report: ConsolidatedReport | None = None) -> bytes:
     """The consolidated report as .xlsx bytes: "Tổng hợp" by level and parent unit with
     totals, "Điểm cầu" one row per bridge point, "Chưa đăng ký" the points late to register.
-    Runs no query when given the ``report``; else five, whatever the number of points."""
+    Runs no query when given the ``report``; else six, whatever the number of points."""
     report = report or consolidated_report(event)
     workbook = Workbook()
     _summary_sheet(workbook.active, event, report)
     _points_sheet(workbook.create_sheet(), event, report)
     _late_sheet(workbook.create_sheet(), event, report)
+    _delegates_sheet(workbook.create_sheet(), event, report)
     workbook.properties.title = event.title
     workbook.properties.creator = "Học vụ số"
     buffer = io.BytesIO()
@@ -192,6 +193,30 @@ def _late_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> N
     finish_sheet(sheet)
 
 
+def _delegates_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> None:
+    sheet.title = _("Đại biểu")
+    headers = [
+        (_("Thành phần"), 32),
+        (_("Đã mời"), 12),
+        (_("Tham dự"), 12),
+        (_("Không tham dự"), 14),
+        (_("Chưa trả lời"), 14),
+    ]
+    sheet_heading(sheet, event.title, len(headers))
+    header_row(sheet, headers)
+    for row in report.delegates.rows:
+        sheet.append(list(row))
+        _style_row(sheet)
+    sheet.append(_delegate_total(report, _("Tổng cộng")))
+    _style_row(sheet, bold=True)
+    finish_sheet(sheet)
+
+
+def _delegate_total(report: ConsolidatedReport, label: str = "Tổng cộng") -> list[object]:
+    d = report.delegates
+    return [label, d.invited, d.accepted, d.declined, d.pending]
+
+
 def _style_row(sheet: Worksheet, *, bold: bool = False) -> None:
     for cell in sheet[sheet.max_row]:
         cell.border = GRID
@@ -230,7 +255,20 @@ def consolidated_docx(event: Event, report: ConsolidatedReport | None = None) ->
     )
     _heading(document, "II. SỐ NGƯỜI DỰ THEO THÀNH PHẦN")
     _category_table(document, report)
-    _heading(document, "III. ĐIỂM CẦU CHƯA ĐĂNG KÝ ĐÚNG HẠN")
+    _heading(document, "III. ĐẠI BIỂU DỰ TẠI ĐIỂM CẦU CHÍNH")
+    if report.delegates.rows:
+        rows = [list(row) for row in report.delegates.rows]
+        rows.append(_delegate_total(report))
+        grid_table(
+            document,
+            ["Thành phần", "Đã mời", "Tham dự", "Không dự", "Chưa trả lời"],
+            rows,
+            (Mm(65), Mm(25), Mm(25), Mm(25), Mm(25)),
+            bold_rows=[len(rows) - 1],
+        )
+    else:
+        body(document, "Chưa mời đại biểu.")
+    _heading(document, "IV. ĐIỂM CẦU CHƯA ĐĂNG KÝ ĐÚNG HẠN")
     _point_list(document, report.late, _late_note, "Tất cả điểm cầu đã đăng ký đúng hạn.")
     _tail(document, event)
     return _save(document)

@@ -7,7 +7,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.events import selectors
-from hocvuso.events.models import BridgePoint, Event, ProgramItem, Quota
+from hocvuso.events.models import (
+    BridgePoint,
+    Delegate,
+    Event,
+    ProgramItem,
+    Quota,
+    RegistryEntry,
+)
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
 
 # datetime-local inputs send "2025-11-08T08:00", which DateTimeField parses as ISO 8601.
@@ -229,3 +236,67 @@ class QuotaForm(ServiceModelForm):
     def clean_parent(self) -> Quota | None:
         pk = self.cleaned_data.get("parent")
         return self.parents.get(pk) if pk else None
+
+
+# --- Delegates, attendee names and side registries
+
+
+class DelegateForm(ServiceModelForm):
+    """A delegate; their unit, when in the system, typed by code or name."""
+
+    unit = UnitField(
+        label=_("Đơn vị trong hệ thống"),
+        required=False,
+        help_text=_("Mã hoặc tên đầy đủ; để trống với khách mời ngoài tỉnh."),
+    )
+
+    class Meta:
+        model = Delegate
+        fields = ["category", "name", "position", "unit", "rsvp"]
+
+    def __init__(self, *args: Any, province: OrgUnit, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None and instance.unit is not None:
+            kwargs.setdefault("initial", {})["unit"] = instance.unit.code or instance.unit.name
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].province = province
+
+
+class RegistryEntryForm(ServiceModelForm):
+    """A line of one side registry; the labels say what each field means for that kind."""
+
+    unit = UnitField(label=_("Đơn vị trong hệ thống"), required=False)
+
+    LABELS = {
+        RegistryEntry.Kind.BOOTH: {
+            "participant": _("Doanh nghiệp, đơn vị trưng bày"),
+            "description": _("Sản phẩm, giải pháp trải nghiệm"),
+            "quantity": _("Số gian hàng"),
+        },
+        RegistryEntry.Kind.PARADE: {
+            "participant": _("Đơn vị tham gia diễu hành"),
+            "description": _("Loại xe, nội dung khẩu hiệu"),
+            "quantity": _("Số xe"),
+        },
+        RegistryEntry.Kind.SIGNING: {
+            "participant": _("Bên thứ nhất"),
+            "partner": _("Bên thứ hai"),
+            "description": _("Nội dung hợp tác"),
+        },
+    }
+
+    class Meta:
+        model = RegistryEntry
+        fields = ["participant", "unit", "partner", "description", "quantity", "contact"]
+        widgets = {"quantity": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})}
+
+    def __init__(self, *args: Any, kind: str, province: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["unit"].province = province
+        if kind != RegistryEntry.Kind.SIGNING:
+            del self.fields["partner"]
+        else:
+            del self.fields["quantity"]
+        for name, label in self.LABELS[kind].items():
+            self.fields[name].label = label

@@ -211,3 +211,110 @@ class ProgramItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Delegates, attendee names and side registries
+
+
+class Delegate(TimeStampedModel):
+    """A person invited to the main hall by name ("đại biểu"), by category, who answers the
+    invitation (RSVP) from a secret link of their own or through the organiser."""
+
+    class Category(models.TextChoices):
+        CENTRAL = "central", _("Lãnh đạo Trung ương")
+        PROVINCE = "province", _("Lãnh đạo tỉnh")
+        AGENCY = "agency", _("Sở, ban, ngành, đoàn thể")
+        LOCAL = "local", _("Lãnh đạo cấp xã")
+        ENTERPRISE = "enterprise", _("Doanh nghiệp")
+        PRESS = "press", _("Cơ quan báo chí")
+        OTHER = "other", _("Khách mời khác")
+
+    class Rsvp(models.TextChoices):
+        PENDING = "pending", _("Chưa trả lời")
+        ACCEPTED = "accepted", _("Tham dự")
+        DECLINED = "declined", _("Không tham dự")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="delegates")
+    category = models.CharField(_("thành phần"), max_length=20, choices=Category.choices)
+    name = models.CharField(_("họ và tên"), max_length=200)
+    position = models.CharField(_("chức vụ, đơn vị"), max_length=300, blank=True)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rsvp = models.CharField(_("trả lời"), max_length=10, choices=Rsvp.choices, default=Rsvp.PENDING)
+    responded_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    rsvp_token = models.CharField(max_length=64, unique=True, default=new_access_token)
+
+    class Meta:
+        verbose_name = _("đại biểu")
+        verbose_name_plural = _("đại biểu")
+        ordering = ["event", "category", "pk"]
+        indexes = [models.Index(fields=["event", "category", "rsvp"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttendeeName(models.Model):
+    """One name on a bridge point's list of attendees, imported from the Excel sheet the
+    bridge point keeps. A new import replaces the whole list."""
+
+    bridge_point = models.ForeignKey(
+        BridgePoint, on_delete=models.CASCADE, related_name="attendee_names"
+    )
+    line = models.PositiveIntegerField(_("dòng"))
+    name = models.CharField(_("họ và tên"), max_length=200)
+    category = models.CharField(
+        _("thành phần"), max_length=20, choices=AttendanceCategory.choices, blank=True
+    )
+    position = models.CharField(_("chức vụ, đơn vị"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("người dự")
+        verbose_name_plural = _("danh sách người dự")
+        ordering = ["bridge_point", "line"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistryEntry(TimeStampedModel):
+    """A line of one of the ceremony's side registries: an experience booth, a unit's parade
+    vehicles, a cooperation agreement to be signed. One model for the three: each is a
+    participant, what they bring, and how many."""
+
+    class Kind(models.TextChoices):
+        BOOTH = "booth", _("Gian hàng trải nghiệm")
+        PARADE = "parade", _("Xe diễu hành")
+        SIGNING = "signing", _("Ký kết hợp tác")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registry")
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    participant = models.CharField(_("đơn vị, doanh nghiệp"), max_length=300)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị trong hệ thống"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A booth's products, the vehicles' kind, or what the agreement is about.
+    description = models.CharField(_("nội dung"), max_length=500, blank=True)
+    # The other party of an agreement.
+    partner = models.CharField(_("bên ký kết"), max_length=300, blank=True)
+    quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    contact = models.CharField(_("liên hệ"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng ký hoạt động bên lề")
+        verbose_name_plural = _("hoạt động bên lề")
+        ordering = ["event", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.participant}"

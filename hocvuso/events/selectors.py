@@ -18,9 +18,11 @@ from hocvuso.events.models import (
     Attendance,
     AttendanceCategory,
     BridgePoint,
+    Delegate,
     Event,
     ProgramItem,
     Quota,
+    RegistryEntry,
 )
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
 from hocvuso.orgunits.selectors import scope_for_user, user_can
@@ -304,6 +306,7 @@ class ConsolidatedReport:
     total: ReportRow
     points: list[ReportPoint]
     late: list[ReportPoint]
+    delegates: DelegateSummary
     computed_at: datetime.datetime = field(default_factory=timezone.now)
 
     @property
@@ -319,7 +322,8 @@ class ConsolidatedReport:
 def consolidated_report(event: Event) -> ConsolidatedReport:
     """Bridge points and people of ``event`` by level and by the parent unit of their hosts,
     with totals, one row per bridge point, and the points that had not registered by the
-    cut-off. Five queries whatever the number of bridge points.
+    cut-off; and the delegates by category and answer. Six queries whatever the number of
+    bridge points and delegates.
 
     Callers check that the user may manage the event: the report names every bridge point.
     """
@@ -373,6 +377,7 @@ def consolidated_report(event: Event) -> ConsolidatedReport:
         total=total,
         points=rows,
         late=[row for row in rows if row.late],
+        delegates=delegate_summary(event),
     )
 
 
@@ -581,3 +586,63 @@ def quota_fulfilment(event: Event) -> list[QuotaRow]:
 
     walk(None, 0)
     return rows
+
+
+# --- Delegates, attendee names and side registries
+
+
+@dataclass
+class DelegateSummary:
+    """Delegates by category and answer: the figures the coordinator reports at the cut-off."""
+
+    # (category label, invited, accepted, declined, pending), in the categories' order.
+    rows: list[tuple[str, int, int, int, int]]
+    invited: int = 0
+    accepted: int = 0
+    declined: int = 0
+    pending: int = 0
+
+
+def delegate_summary(event: Event) -> DelegateSummary:
+    """One query whatever the number of delegates."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in (
+        Delegate.objects.filter(event=event).values("category", "rsvp").annotate(n=Count("pk"))
+    ):
+        counts.setdefault(row["category"], {})[row["rsvp"]] = row["n"]
+    summary = DelegateSummary(rows=[])
+    for value, label in Delegate.Category.choices:
+        if value not in counts:
+            continue
+        by = counts[value]
+        accepted = by.get(Delegate.Rsvp.ACCEPTED, 0)
+        declined = by.get(Delegate.Rsvp.DECLINED, 0)
+        pending = by.get(Delegate.Rsvp.PENDING, 0)
+        invited = accepted + declined + pending
+        summary.rows.append((str(label), invited, accepted, declined, pending))
+        summary.invited += invited
+        summary.accepted += accepted
+        summary.declined += declined
+        summary.pending += pending
+    return summary
+
+
+def delegates_of(event: Event, *, rsvp: str = "") -> QuerySet[Delegate]:
+    """An event's delegates by category, then in the order invited. Names: managers only."""
+    delegates = event.delegates.select_related("unit")
+    if rsvp:
+        delegates = delegates.filter(rsvp=rsvp)
+    return delegates.order_by("category", "pk")
+
+
+def get_delegate_by_token(token: str) -> Delegate | None:
+    """The invitation a delegate's secret link opens."""
+    return Delegate.objects.select_related("event").filter(rsvp_token=token).first()
+
+
+def registry_of(event: Event) -> dict[str, list[RegistryEntry]]:
+    """The side registries, by kind in the order of ``RegistryEntry.Kind``; one query."""
+    registry: dict[str, list[RegistryEntry]] = {kind: [] for kind in RegistryEntry.Kind.values}
+    for entry in event.registry.select_related("unit").order_by("kind", "pk"):
+        registry[entry.kind].append(entry)
+    return registry

@@ -20,10 +20,13 @@ from hocvuso.events.models import (
     Attendance,
     AttendanceCategory,
     AttendanceSubmission,
+    AttendeeName,
     BridgePoint,
+    Delegate,
     Event,
     ProgramItem,
     Quota,
+    RegistryEntry,
     new_access_token,
 )
 
@@ -516,3 +519,123 @@ def delete_quota(*, actor: User | None, quota: Quota) -> None:
         changes={**snapshot(quota, QUOTA_FIELDS), "sub_groups": quota.children.count()},
     )
     quota.delete()
+
+
+# --- Delegates, attendee names and side registries
+
+DELEGATE_FIELDS = ("category", "name", "position", "unit", "rsvp")
+REGISTRY_FIELDS = ("kind", "participant", "unit", "description", "partner", "quantity", "contact")
+
+
+@transaction.atomic
+def invite_delegate(*, actor: User | None, event: Event, **fields: Any) -> Delegate:
+    """Invite a delegate by name and category; their answer starts as pending. Audited."""
+    delegate = Delegate(event=event, **fields)
+    delegate.full_clean()
+    delegate.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=delegate,
+        unit_id=event.organiser_id,
+        changes=diff({}, snapshot(delegate, DELEGATE_FIELDS)),
+    )
+    return delegate
+
+
+@transaction.atomic
+def update_delegate(*, actor: User | None, delegate: Delegate, **fields: Any) -> Delegate:
+    """Change a delegate's details, or record the answer they gave the organiser by phone.
+    Audited with the changes."""
+    unknown = set(fields) - set(DELEGATE_FIELDS)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    before = snapshot(delegate, DELEGATE_FIELDS)
+    for name, value in fields.items():
+        setattr(delegate, name, value.strip() if isinstance(value, str) else value)
+    if delegate.rsvp != before["rsvp"]:
+        delegate.responded_at = timezone.now() if delegate.rsvp != Delegate.Rsvp.PENDING else None
+    delegate.full_clean()
+    delegate.save()
+    _audit_change(actor, delegate, delegate.event, before, DELEGATE_FIELDS)
+    return delegate
+
+
+@transaction.atomic
+def answer_invitation(*, delegate: Delegate, accepted: bool) -> Delegate:
+    """The delegate's own answer, from their secret link (no account). They may change their
+    mind until the ceremony starts. Audited without an actor."""
+    if timezone.now() >= delegate.event.starts_at:
+        raise ValidationError(_("Buổi lễ đã bắt đầu, không thay đổi được câu trả lời."))
+    answer = Delegate.Rsvp.ACCEPTED if accepted else Delegate.Rsvp.DECLINED
+    if delegate.rsvp == answer:
+        return delegate  # a double tap changes nothing
+    before = snapshot(delegate, DELEGATE_FIELDS)
+    delegate.rsvp = answer
+    delegate.responded_at = timezone.now()
+    delegate.save(update_fields=["rsvp", "responded_at", "updated_at"])
+    _audit_change(None, delegate, delegate.event, before, DELEGATE_FIELDS)
+    return delegate
+
+
+@transaction.atomic
+def remove_delegate(*, actor: User | None, delegate: Delegate) -> None:
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.DELETE,
+        obj=delegate,
+        unit_id=delegate.event.organiser_id,
+        changes=snapshot(delegate, DELEGATE_FIELDS),
+    )
+    delegate.delete()
+
+
+@transaction.atomic
+def import_attendee_names(
+    *, actor: User | None, bridge_point: BridgePoint, filename: str, content: bytes
+) -> int:
+    """Replace a bridge point's list of attendees with the names in an Excel or CSV file
+    (columns "Họ và tên", "Thành phần", "Chức vụ, đơn vị"). All or nothing: any bad line
+    rejects the file with every problem named by line (``ImportRejected``). Returns the number
+    of names. The audit records how many, never the names."""
+    from hocvuso.events.importers import read_attendee_names
+
+    rows = read_attendee_names(filename, content)
+    bridge_point.attendee_names.all().delete()
+    AttendeeName.objects.bulk_create(AttendeeName(bridge_point=bridge_point, **row) for row in rows)
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=bridge_point,
+        unit_id=bridge_point.event.organiser_id,
+        changes={"attendee_names": len(rows)},
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def add_registry_entry(*, actor: User | None, event: Event, **fields: Any) -> RegistryEntry:
+    """Register a booth, a unit's parade vehicles or an agreement to sign. Audited."""
+    entry = RegistryEntry(event=event, **fields)
+    entry.full_clean()
+    entry.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=entry,
+        unit_id=event.organiser_id,
+        changes=diff({}, snapshot(entry, REGISTRY_FIELDS)),
+    )
+    return entry
+
+
+@transaction.atomic
+def remove_registry_entry(*, actor: User | None, entry: RegistryEntry) -> None:
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.DELETE,
+        obj=entry,
+        unit_id=entry.event.organiser_id,
+        changes=snapshot(entry, REGISTRY_FIELDS),
+    )
+    entry.delete()

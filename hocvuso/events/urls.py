@@ -37,6 +37,22 @@ urlpatterns = [
     path("<int:pk>/bridge-points/<int:point_pk>/link/", views.point_link, name="point_link"),
     path("<int:pk>/bridge-points/<int:point_pk>/revoke/", views.point_revoke, name="point_revoke"),
     # --- Delegates, attendee names and side registries
+    path("<int:pk>/delegates/", views.delegates, name="delegates"),
+    path("<int:pk>/delegates/add/", views.delegate_add, name="delegate_add"),
+    path("<int:pk>/delegates/<int:delegate_pk>/", views.delegate_edit, name="delegate_edit"),
+    path(
+        "<int:pk>/delegates/<int:delegate_pk>/delete/",
+        views.delegate_delete,
+        name="delegate_delete",
+    ),
+    path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
+    path(
+        "<int:pk>/bridge-points/<int:point_pk>/names/",
+        views.attendee_names,
+        name="attendee_names",
+    ),
+    path("<int:pk>/registry/<str:kind>/add/", views.registry_add, name="registry_add"),
+    path("<int:pk>/registry/<int:entry_pk>/delete/", views.registry_delete, name="registry_delete"),
     # --- Reports
     path("<int:pk>/report.xlsx", views.event_report_xlsx, name="report_xlsx"),
     path("<int:pk>/report.docx", views.event_report_docx, name="report_docx"),

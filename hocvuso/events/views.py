@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +30,15 @@ from hocvuso.events.forms import (
     BridgePointFilterForm,
     BridgePointForm,
     BulkBridgePointsForm,
+    DelegateForm,
     EventForm,
     ProgramItemForm,
     QuotaForm,
+    RegistryEntryForm,
 )
-from hocvuso.events.models import AttendanceCategory, BridgePoint, Event
+from hocvuso.events.models import AttendanceCategory, BridgePoint, Delegate, Event, RegistryEntry
+from hocvuso.orgunits.forms import ImportForm
+from hocvuso.orgunits.importers import ImportRejected, RowError
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.plans.selectors import get_plan_for_user, plans_visible_to
 
@@ -42,6 +46,9 @@ if TYPE_CHECKING:
     from hocvuso.plans.models import Plan
 
 # --- Managing events (list, create, bridge points, quotas, delegates, registries)
+
+# A list of names in Excel is a few hundred kilobytes at most.
+ATTENDEE_FILE_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _manage_context(request: AuthedRequest, event: Event) -> bool:
@@ -165,6 +172,7 @@ def _detail_context(event: Event, can_manage: bool, form: EventForm | None) -> d
         "point_count": event.bridge_points.count(),
         "program_rows": [(row, None) for row in programme],
         "quota_rows": [(row, None) for row in quotas],
+        **_registries_context(event, can_manage),
     }
     if event.ends_at is not None:
         context["slot_minutes"] = int((event.ends_at - event.starts_at).total_seconds() // 60)
@@ -387,9 +395,28 @@ def bridge_point_edit(request: AuthedRequest, pk: int, point_pk: int) -> HttpRes
         else:
             messages.success(request, _("Đã lưu điểm cầu %(unit)s.") % {"unit": point.host.name})
             return redirect("events:bridge_points", pk=event.pk)
-    return render(
-        request, "events/bridge_point_form.html", {"event": event, "point": point, "form": form}
-    )
+    return _point_form_page(request, event, point, form, ImportForm(), [])
+
+
+def _point_form_page(
+    request: AuthedRequest,
+    event: Event,
+    point: BridgePoint,
+    form: BridgePointDetailsForm,
+    upload_form: ImportForm,
+    errors: list[str],
+) -> HttpResponse:
+    """A bridge point's details, and its list of attendees with the form that replaces it."""
+    context = {
+        "event": event,
+        "point": point,
+        "form": form,
+        "upload_form": upload_form,
+        "import_errors": errors,
+        "names": point.attendee_names.all(),
+    }
+    bad = errors or form.errors or upload_form.errors
+    return render(request, "events/bridge_point_form.html", context, status=400 if bad else 200)
 
 
 # --- Live: the bridge-point screen (secret link, no account) and the control room
@@ -632,6 +659,193 @@ def point_revoke(request: AuthedRequest, pk: int, point_pk: int) -> HttpResponse
 
 
 # --- Delegates, attendee names and side registries
+
+
+def _registries_context(event: Event, can_manage: bool) -> dict[str, object]:
+    """The delegates' figures and the side registries, for the event page."""
+    registry = selectors.registry_of(event)
+    province = selectors.province_of(event.organiser) if can_manage else None
+    sections = [
+        (
+            kind,
+            label,
+            registry[kind],
+            RegistryEntryForm(kind=kind, province=province, prefix=f"reg-{kind}")
+            if can_manage
+            else None,
+        )
+        for kind, label in RegistryEntry.Kind.choices
+    ]
+    return {"delegates": selectors.delegate_summary(event), "registry_sections": sections}
+
+
+@require_GET
+@login_required
+def delegates(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The delegates by name, with their answers: for the organiser's managers only, as the
+    names are personal data."""
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    return _delegates_page(request, event)
+
+
+def _delegates_page(
+    request: AuthedRequest, event: Event, *, add_form: DelegateForm | None = None
+) -> HttpResponse:
+    province = selectors.province_of(event.organiser)
+    rsvp = request.GET.get("rsvp", "")
+    if rsvp not in Delegate.Rsvp.values:
+        rsvp = ""
+    rows = [
+        (delegate, DelegateForm(instance=delegate, province=province, prefix=f"d{delegate.pk}"))
+        for delegate in selectors.delegates_of(event, rsvp=rsvp)
+    ]
+    context = {
+        "event": event,
+        "rows": rows,
+        "rsvp": rsvp,
+        "rsvp_choices": Delegate.Rsvp.choices,
+        "summary": selectors.delegate_summary(event),
+        "add_form": add_form or DelegateForm(province=province, prefix="new"),
+    }
+    return render(request, "events/delegates.html", context, status=400 if add_form else 200)
+
+
+@require_POST
+@login_required
+def delegate_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    province = selectors.province_of(event.organiser)
+    form = DelegateForm(request.POST, province=province, prefix="new")
+    if form.is_valid():
+        try:
+            delegate = services.invite_delegate(
+                actor=request.user, event=event, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm đại biểu %(name)s.") % {"name": delegate.name})
+            return redirect("events:delegates", pk=event.pk)
+    return _delegates_page(request, event, add_form=form)
+
+
+@require_POST
+@login_required
+def delegate_edit(request: AuthedRequest, pk: int, delegate_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    delegate = get_object_or_404(event.delegates.select_related("unit"), pk=delegate_pk)
+    province = selectors.province_of(event.organiser)
+    form = DelegateForm(
+        request.POST, instance=delegate, province=province, prefix=f"d{delegate.pk}"
+    )
+    if _run(
+        request,
+        form,
+        lambda: services.update_delegate(
+            actor=request.user, delegate=delegate, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Đã lưu đại biểu %(name)s.") % {"name": delegate.name})
+    return redirect("events:delegates", pk=event.pk)
+
+
+@require_POST
+@login_required
+def delegate_delete(request: AuthedRequest, pk: int, delegate_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    delegate = get_object_or_404(event.delegates, pk=delegate_pk)
+    services.remove_delegate(actor=request.user, delegate=delegate)
+    messages.success(request, _("Đã xoá đại biểu."))
+    return redirect("events:delegates", pk=event.pk)
+
+
+# The delegate's secret link is their credential, as for bridge points: no CSRF cookie needed.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def rsvp(request: HttpRequest, token: str) -> HttpResponse:
+    """A delegate answers their invitation from the link sent to them, without an account."""
+    delegate = selectors.get_delegate_by_token(token)
+    if delegate is None:
+        return render(request, "events/rsvp.html", {"gone": True}, status=404)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.answer_invitation(
+                delegate=delegate, accepted=request.POST.get("answer") == "yes"
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect(f"{reverse('events:rsvp', args=[token])}?sent=1")
+    return render(
+        request,
+        "events/rsvp.html",
+        {
+            "delegate": delegate,
+            "event": delegate.event,
+            "error": error,
+            "sent": request.GET.get("sent") == "1",
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@login_required
+def attendee_names(request: AuthedRequest, pk: int, point_pk: int) -> HttpResponse:
+    """Replace a bridge point's list of attendees from its Excel sheet, all or nothing."""
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    point = selectors.get_point_for_manager(request.user, event, point_pk)
+    upload_form = ImportForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        try:
+            content = upload.read(ATTENDEE_FILE_MAX_BYTES + 1)
+            if len(content) > ATTENDEE_FILE_MAX_BYTES:
+                raise ImportRejected(
+                    [RowError(0, _("Tệp lớn quá 5 MB: đây không phải danh sách tên."))]
+                )
+            n = services.import_attendee_names(
+                actor=request.user, bridge_point=point, filename=upload.name, content=content
+            )
+        except ImportRejected as exc:
+            errors = [str(e) for e in exc.errors]
+        else:
+            messages.success(request, _("Đã nhập danh sách %(n)d người dự.") % {"n": n})
+            return redirect("events:bridge_point_edit", pk=event.pk, point_pk=point.pk)
+    form = BridgePointDetailsForm(instance=point)
+    return _point_form_page(request, event, point, form, upload_form, errors)
+
+
+@require_POST
+@login_required
+def registry_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    if kind not in RegistryEntry.Kind.values:
+        raise Http404
+    province = selectors.province_of(event.organiser)
+    form = RegistryEntryForm(request.POST, kind=kind, province=province, prefix=f"reg-{kind}")
+    if _run(
+        request,
+        form,
+        lambda: services.add_registry_entry(
+            actor=request.user, event=event, kind=kind, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Đã đăng ký."))
+    return _back_to(event, "registries")
+
+
+@require_POST
+@login_required
+def registry_delete(request: AuthedRequest, pk: int, entry_pk: int) -> HttpResponse:
+    event = _event_for(request, pk, R.MANAGE_PLANS)
+    entry = get_object_or_404(event.registry, pk=entry_pk)
+    services.remove_registry_entry(actor=request.user, entry=entry)
+    messages.success(request, _("Đã xoá khỏi danh sách."))
+    return _back_to(event, "registries")
+
 
 # --- Reports
 

@@ -135,7 +135,7 @@ def test_the_summary_sheet_counts_points_and_people_by_level_and_parent_unit(eve
 def test_the_sheets_have_one_row_per_point_and_the_late_ones(event):
     content = exports.consolidated_xlsx(event)
     workbook = openpyxl.load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["Tổng hợp", "Điểm cầu", "Chưa đăng ký"]
+    assert workbook.sheetnames == ["Tổng hợp", "Điểm cầu", "Chưa đăng ký", "Đại biểu"]
     assert workbook["Điểm cầu"].freeze_panes == "A4"
     points = sheet_rows(content, "Điểm cầu")[1:]
     assert len(points) == 6
@@ -145,6 +145,38 @@ def test_the_sheets_have_one_row_per_point_and_the_late_ones(event):
     assert agency[-2:] == (15, 15)
     late = sheet_rows(content, "Chưa đăng ký")[1:]
     assert [row[1:5] for row in late] == [("Thôn Đông", VILLAGES, "Phường Nam Hoa Lư", "Đã mời")]
+
+
+def test_the_delegates_are_counted_by_category_and_answer(event):
+    from hocvuso.events.models import Delegate
+    from hocvuso.events.services import invite_delegate, update_delegate
+
+    for name, category, answer in [
+        ("Nguyễn Văn A", "central", "accepted"),
+        ("Trần Thị B", "province", "accepted"),
+        ("Lê Văn C", "province", "declined"),
+        ("Phạm Văn D", "province", "pending"),
+    ]:
+        delegate = invite_delegate(actor=None, event=event, name=name, category=category)
+        update_delegate(actor=None, delegate=delegate, rsvp=answer)
+    assert Delegate.objects.filter(responded_at__isnull=False).count() == 3
+    content = exports.consolidated_xlsx(event)
+    assert sheet_rows(content, "Đại biểu")[1:] == [
+        ("Lãnh đạo Trung ương", 1, 1, 0, 0),
+        ("Lãnh đạo tỉnh", 3, 1, 1, 1),
+        ("Tổng cộng", 4, 2, 1, 1),
+    ]
+    lines = docx_lines(exports.consolidated_docx(event))
+    section = lines.index("III. ĐẠI BIỂU DỰ TẠI ĐIỂM CẦU CHÍNH")
+    assert lines[section + 6 : section + 12] == [
+        "Lãnh đạo Trung ương",
+        "1",
+        "1",
+        "0",
+        "0",
+        "Lãnh đạo tỉnh",
+    ]
+    assert "Nguyễn Văn A" not in lines  # figures, not names
 
 
 def test_a_point_registered_by_an_organiser_after_the_cut_off_is_late(tree, event):
@@ -179,7 +211,8 @@ def test_the_consolidated_docx_has_the_levels_totals_and_late_points(event):
     # The by-category table.
     officials = lines.index("Cán bộ, công chức, viên chức")
     assert lines[officials : officials + 3] == ["Cán bộ, công chức, viên chức", "145", "138"]
-    late = lines.index("III. ĐIỂM CẦU CHƯA ĐĂNG KÝ ĐÚNG HẠN")
+    assert lines[lines.index("III. ĐẠI BIỂU DỰ TẠI ĐIỂM CẦU CHÍNH") + 1] == "Chưa mời đại biểu."
+    late = lines.index("IV. ĐIỂM CẦU CHƯA ĐĂNG KÝ ĐÚNG HẠN")
     assert lines[late + 1] == "1. Thôn Đông (Phường Nam Hoa Lư): chưa đăng ký."
     assert lines[-3:] == ["Nơi nhận:", "- Lưu: VT.", "TM. BAN TỔ CHỨC"]
 
@@ -267,9 +300,9 @@ def test_a_report_costs_the_same_queries_for_3_or_30_bridge_points(
     assert counts[0] == counts[1]
 
 
-def test_the_report_has_the_figures_of_30_points_in_5_queries(tree, django_assert_num_queries):
+def test_the_report_has_the_figures_of_30_points_in_6_queries(tree, django_assert_num_queries):
     event = event_with_villages(tree, 30)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         report = consolidated_report(event)
     assert (report.total.points, report.total.registered, report.total.expected_total) == (
         30,
