@@ -12,14 +12,17 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from hocvuso.events.models import AttendanceCategory, BridgePoint, Event
+from hocvuso.events.models import AttendanceCategory, BridgePoint, Delegate, Event, RegistryEntry
 from hocvuso.events.selectors import communes_of
 from hocvuso.events.services import (
     add_bridge_points,
+    add_registry_entry,
     check_in_bridge_point,
     create_event_from_plan,
+    invite_delegate,
     report_attendance,
     report_trouble,
+    update_delegate,
 )
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.plans.importer.matching import UnitIndex
@@ -51,6 +54,8 @@ def load_demo_event(province: OrgUnit, plan_title: str) -> Event | None:
     event.registration_closes_at = now - datetime.timedelta(minutes=30)
     event.save(update_fields=["registration_closes_at"])
     _on_the_day(event)
+    _delegates(event)
+    _side_activities(event)
     return event
 
 
@@ -95,3 +100,81 @@ def _on_the_day(event: Event) -> None:
             report_trouble(bridge_point=registered[5], note="Mất tiếng từ điểm cầu chính")
     except ValidationError:
         pass  # loaded just before midnight: the ceremony is tomorrow, nobody is in place yet
+
+
+# Section 4.1 of seed 000 invites by office, not by name: the demo keeps it so (no one's name).
+DELEGATES = [
+    (Delegate.Category.CENTRAL, "Đại diện Lãnh đạo Bộ Khoa học và Công nghệ", "accepted"),
+    (Delegate.Category.CENTRAL, "Đại diện Cục Chuyển đổi số quốc gia", "accepted"),
+    (Delegate.Category.PROVINCE, "Thường trực Tỉnh ủy", "accepted"),
+    (Delegate.Category.PROVINCE, "Lãnh đạo Hội đồng nhân dân tỉnh", "accepted"),
+    (Delegate.Category.PROVINCE, "Lãnh đạo Ủy ban nhân dân tỉnh", "accepted"),
+    (Delegate.Category.PROVINCE, "Lãnh đạo Ủy ban MTTQ Việt Nam tỉnh", "pending"),
+    (Delegate.Category.PROVINCE, "Lãnh đạo Công an tỉnh", "accepted"),
+    (Delegate.Category.PROVINCE, "Lãnh đạo Bộ Chỉ huy quân sự tỉnh", "declined"),
+    (Delegate.Category.AGENCY, "Lãnh đạo Sở Khoa học và Công nghệ", "accepted"),
+    (Delegate.Category.AGENCY, "Lãnh đạo Sở Nội vụ", "pending"),
+    (Delegate.Category.AGENCY, "Lãnh đạo Trường Đại học Hoa Lư", "pending"),
+    (Delegate.Category.ENTERPRISE, "Giám đốc Viettel Ninh Bình", "accepted"),
+    (Delegate.Category.ENTERPRISE, "Giám đốc VNPT Ninh Bình", "accepted"),
+    (Delegate.Category.PRESS, "Báo và Phát thanh, Truyền hình Ninh Bình", "accepted"),
+]
+
+# Section 6 and parts 12–13 of seed 000: booths of the telecoms, the parade's units (one car
+# each), the cooperation signing chaired by the Department of Science and Technology.
+BOOTHS = [
+    ("Viettel Ninh Bình", "Trải nghiệm VNeID mức 2, chữ ký số, gói cước ưu đãi", 2),
+    ("VNPT Ninh Bình", "Dịch vụ công trực tuyến, thanh toán không dùng tiền mặt", 2),
+    ("Ngân hàng thương mại trên địa bàn", "Mở tài khoản trực tuyến, thanh toán QR", 1),
+]
+PARADE = [
+    "Sở Khoa học và Công nghệ",
+    "Trung tâm Phục vụ Hành chính công tỉnh",
+    "Tỉnh đoàn",
+    "Phường Hoa Lư",
+    "Phường Nam Hoa Lư",
+    "Phường Đông Hoa Lư",
+    "Phường Tây Hoa Lư",
+]
+
+
+def _delegates(event: Event) -> None:
+    for category, name, answer in DELEGATES:
+        delegate = invite_delegate(actor=None, event=event, category=category, name=name)
+        if answer != "pending":
+            update_delegate(actor=None, delegate=delegate, rsvp=answer)
+
+
+def _side_activities(event: Event) -> None:
+    Kind = RegistryEntry.Kind
+    for participant, products, booths in BOOTHS:
+        add_registry_entry(
+            actor=None,
+            event=event,
+            kind=Kind.BOOTH,
+            participant=participant,
+            description=products,
+            quantity=booths,
+        )
+    units = {
+        u.name: u
+        for u in OrgUnit.objects.filter(path__startswith=event.organiser.path, name__in=PARADE)
+    }
+    for name in PARADE:
+        add_registry_entry(
+            actor=None,
+            event=event,
+            kind=Kind.PARADE,
+            participant=name,
+            unit=units.get(name),
+            description="Xe ô tô trang trí băng rôn, khẩu hiệu hưởng ứng Phong trào",
+            quantity=1,
+        )
+    add_registry_entry(
+        actor=None,
+        event=event,
+        kind=Kind.SIGNING,
+        participant="Sở Khoa học và Công nghệ tỉnh Ninh Bình",
+        partner="Viettel Ninh Bình, VNPT Ninh Bình",
+        description="Hợp tác triển khai phong trào Bình dân học vụ số",
+    )

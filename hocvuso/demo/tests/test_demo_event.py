@@ -28,3 +28,8 @@ def test_the_demo_ceremony_has_a_province_of_bridge_points_some_late() -> None:
     assert tally.not_registered == tally.points - registered > 20
     assert event.quotas.filter(responsible__isnull=False).exists()
     assert tally.expected > 1000
+    assert event.delegates.filter(rsvp="accepted").count() > event.delegates.count() / 2
+    assert event.delegates.filter(rsvp="pending").exists()
+    kinds = set(event.registry.values_list("kind", flat=True))
+    assert kinds == {"booth", "parade", "signing"}
+    assert event.registry.filter(kind="parade", unit__isnull=False).count() >= 4
