@@ -23,6 +23,7 @@ from hocvuso.events.services import (
     report_attendance,
     report_trouble,
     update_delegate,
+    update_program_item,
 )
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.plans.importer.matching import UnitIndex
@@ -45,6 +46,7 @@ def load_demo_event(province: OrgUnit, plan_title: str) -> Event | None:
     event.hashtag = HASHTAG
     event.save(update_fields=["starts_at", "ends_at", "hashtag"])
     _quota_units(event, province)
+    _programme(event)
 
     add_bridge_points(actor=None, event=event, hosts=[province], is_main=True)
     agencies = OrgUnit.objects.filter(path__startswith=province.path, kind=OrgUnit.Kind.AGENCY)
@@ -67,6 +69,26 @@ def _quota_units(event: Event, province: OrgUnit) -> None:
         if len(units) == 1:
             quota.responsible = units[0]
             quota.save(update_fields=["responsible"])
+
+
+# Seed 000 lists the items without times; the demo's lengths fill its 08:00–09:30 slot.
+PROGRAMME = [
+    (15, "Đoàn nghệ thuật tỉnh"),
+    (5, "Lãnh đạo Sở Khoa học và Công nghệ"),
+    (5, ""),
+    (15, "Lãnh đạo tỉnh"),
+    (15, "Đại diện Tỉnh đoàn, doanh nghiệp"),
+    (5, "Lãnh đạo tỉnh, đại biểu Trung ương"),
+    (25, "Chuyên gia về trí tuệ nhân tạo"),
+    (5, "Ban tổ chức"),
+]
+
+
+def _programme(event: Event) -> None:
+    for item, (minutes, presenter) in zip(
+        event.program.order_by("position"), PROGRAMME, strict=False
+    ):
+        update_program_item(actor=None, item=item, duration_minutes=minutes, presenter=presenter)
 
 
 def _register(event: Event) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hocvuso.demo.services import load_demo
+from hocvuso.events import selectors
 from hocvuso.events.models import BridgePoint, Event
 from hocvuso.events.selectors import event_tally
 
@@ -33,3 +34,5 @@ def test_the_demo_ceremony_has_a_province_of_bridge_points_some_late() -> None:
     kinds = set(event.registry.values_list("kind", flat=True))
     assert kinds == {"booth", "parade", "signing"}
     assert event.registry.filter(kind="parade", unit__isnull=False).count() >= 4
+    assert selectors.programme_overrun(event) == 0
+    assert sum(row.planned_minutes for row in selectors.run_of_show(event)) == 90
