@@ -628,11 +628,17 @@ def delegate_summary(event: Event) -> DelegateSummary:
 
 
 def delegates_of(event: Event, *, rsvp: str = "") -> QuerySet[Delegate]:
-    """An event's delegates by category, then in the order invited. Names: managers only."""
-    delegates = event.delegates.select_related("unit")
+    """An event's delegates by category (central leaders first), then in the order invited.
+    Names: managers only."""
+    delegates = event.delegates.select_related("unit").annotate(
+        category_order=Case(
+            *(When(category=value, then=n) for n, value in enumerate(Delegate.Category.values)),
+            default=len(Delegate.Category.values),
+        )
+    )
     if rsvp:
         delegates = delegates.filter(rsvp=rsvp)
-    return delegates.order_by("category", "pk")
+    return delegates.order_by("category_order", "pk")
 
 
 def get_delegate_by_token(token: str) -> Delegate | None:

@@ -315,3 +315,11 @@ def test_a_registry_line_without_a_participant_is_refused(client, event, coordin
     assert not RegistryEntry.objects.exists()
     unknown = client.post(reverse("events:registry_add", args=[event.pk, "fireworks"]))
     assert unknown.status_code == 404
+
+
+def test_delegates_are_listed_central_leaders_first(client, event, coordinator) -> None:
+    for name, category in [("Phóng viên", "press"), ("Thứ trưởng", "central"), ("Sở", "agency")]:
+        services.invite_delegate(actor=None, event=event, name=name, category=category)
+    client.force_login(coordinator)
+    page = client.get(reverse("events:delegates", args=[event.pk])).text
+    assert page.index("Thứ trưởng") < page.index("Sở") < page.index("Phóng viên")
