@@ -89,6 +89,16 @@ def env_database(name: str, default: str) -> dict[str, Any]:
         )
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a database URL: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
+        # Under ASGI every request runs in a thread of its own: a persistent connection
+        # (CONN_MAX_AGE) is left open per request until PostgreSQL refuses new clients. A
+        # pool hands one connection per request back when the request ends (bench/).
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+            "timeout": 10,
+        }
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Persistent connections buy nothing on SQLite and keep the file locked longer.
         config["CONN_MAX_AGE"] = 0

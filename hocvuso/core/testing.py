@@ -12,3 +12,4 @@ os.environ.setdefault("HOCVUSO_DEV", "1")
 os.environ.pop("REDIS_URL", None)  # tests must not depend on a Redis being up
 # A live-server thread holding a persistent connection would block dropping the test database.
 os.environ["DATABASE_CONN_MAX_AGE"] = "0"
+os.environ["DATABASE_POOL"] = "0"  # nor a pool

@@ -79,3 +79,30 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_postgres_gets_a_connection_pool_by_default(monkeypatch):
+    # hocvuso.core.testing turns the pool off for the test run; a deployment has it on.
+    monkeypatch.delenv("DATABASE_POOL", raising=False)
+    monkeypatch.delenv("DATABASE_POOL_MAX_SIZE", raising=False)
+    monkeypatch.setenv("DB", "postgres://u:p@db.internal:5432/hocvuso")
+    config = env_database("DB", "sqlite:///unused")
+    assert config["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
+    assert config["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 10, "timeout": 10}
+    monkeypatch.setenv("DATABASE_POOL_MAX_SIZE", "25")
+    assert env_database("DB", "")["OPTIONS"]["pool"]["max_size"] == 25
+
+
+def test_pool_can_be_turned_off_for_persistent_connections(monkeypatch):
+    monkeypatch.setenv("DATABASE_POOL", "0")
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "30")
+    monkeypatch.setenv("DB", "postgres://u:p@db.internal:5432/hocvuso")
+    config = env_database("DB", "sqlite:///unused")
+    assert "pool" not in config.get("OPTIONS", {})
+    assert config["CONN_MAX_AGE"] == 30
+
+
+def test_sqlite_never_gets_a_pool(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_POOL", raising=False)
+    config = env_database("DB", f"sqlite:///{tmp_path}/x.sqlite3")
+    assert "pool" not in config["OPTIONS"]

@@ -1,0 +1,269 @@
+"""What the launch-ceremony benchmarks share: a fresh PostgreSQL database, a province with
+N units and an event with a bridge point at each, a coordinator's session, and the real ASGI
+server (uvicorn) as a subprocess on a free loopback port.
+
+Import this module before anything from Django: it sets the environment (production-like
+settings, DEBUG off) for this process and for the server it starts, then sets Django up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+# One database per script, so two of them never share one.
+DB_NAME = "hocvuso_bench_events_" + Path(sys.argv[0]).stem.removeprefix("event_")
+
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "hocvuso.settings",
+    "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}",
+    "HOCVUSO_DEV": "0",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS.
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOG_LEVEL": "WARNING",
+}
+for _name, _value in SERVER_ENV.items():
+    os.environ[_name] = _value
+os.environ.pop("REDIS_URL", None)  # this process never broadcasts; the server decides
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
+
+from hocvuso.accounts.models import RoleAssignment, User  # noqa: E402
+from hocvuso.core.roles import Role  # noqa: E402
+from hocvuso.events.models import BridgePoint, Event  # noqa: E402
+from hocvuso.events.services import add_bridge_points, create_event  # noqa: E402
+from hocvuso.orgunits.models import OrgUnit  # noqa: E402
+from hocvuso.orgunits.services import add_children_bulk, create_unit  # noqa: E402
+
+VILLAGES_PER_COMMUNE = 9
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr, so the JSON line is the last line of stdout."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[None]:
+    """Create the bench database, migrate it, and drop it at the end."""
+    _drop_database()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    log(f"database {DB_NAME} migrated in {time.perf_counter() - started:.1f} s")
+    try:
+        yield
+    finally:
+        connection.close()
+        _drop_database()
+
+
+def _drop_database() -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+@transaction.atomic
+def build_province(units: int) -> OrgUnit:
+    """A province with ``units`` units below it: communes with nine villages each, inserted
+    with bulk_create and paths computed in Python (orgunits.services.add_children_bulk)."""
+    province = create_unit(actor=None, parent=None, name="Tỉnh Thử Tải", kind="province")
+    communes_wanted = max(1, -(-units // (VILLAGES_PER_COMMUNE + 1)))
+    communes = add_children_bulk(
+        province,
+        [OrgUnit(name=f"Xã {i:05d}", kind="commune") for i in range(communes_wanted)],
+        actor=None,
+    )
+    left = units - len(communes)
+    for commune in communes:
+        take = min(VILLAGES_PER_COMMUNE, left)
+        if take <= 0:
+            break
+        # Each commune is fetched again inside: add_children_bulk locks it and reads its paths.
+        add_children_bulk(
+            commune,
+            [OrgUnit(name=f"Thôn {n} {commune.name}", kind="village") for n in range(take)],
+            actor=None,
+        )
+        left -= take
+    return province
+
+
+def build_event(bridge_points: int) -> Event:
+    """A province of ``bridge_points`` units and an event, registration open, with a bridge
+    point at every unit."""
+    started = time.perf_counter()
+    province = build_province(bridge_points)
+    now = timezone.now()
+    event = create_event(
+        actor=None,
+        organiser=province,
+        title="Lễ ra quân Bình dân học vụ số (thử tải)",
+        starts_at=now + datetime.timedelta(days=2),
+        ends_at=now + datetime.timedelta(days=2, hours=2),
+        registration_closes_at=now + datetime.timedelta(days=1),
+    )
+    hosts = OrgUnit.objects.filter(path__startswith=province.path, depth__gt=1).order_by("path")
+    add_bridge_points(actor=None, event=event, hosts=hosts)
+    count = BridgePoint.objects.filter(event=event).count()
+    if count != bridge_points:
+        raise SystemExit(f"built {count} bridge points, wanted {bridge_points}")
+    log(f"{count} units and bridge points built in {time.perf_counter() - started:.1f} s")
+    return event
+
+
+def tokens(event: Event) -> list[str]:
+    return list(event.bridge_points.order_by("pk").values_list("access_token", flat=True))
+
+
+def coordinator_cookies(event: Event) -> dict[str, str]:
+    """A coordinator of the organising unit, signed in: session and CSRF cookies (the CSRF
+    token goes in the X-CSRFToken header too)."""
+    user = User.objects.create_user(username="bench-coordinator", password=get_random_string(20))
+    RoleAssignment.objects.create(user=user, unit=event.organiser, role=Role.COORDINATOR)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "hocvuso.accounts.backends.UsernameOrEmailBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"sessionid": session.session_key, "csrftoken": get_random_string(32)}
+
+
+@dataclass
+class Server:
+    base: str
+    pid: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(*, workers: int = 1, redis: bool = False) -> Iterator[Server]:
+    """uvicorn serving hocvuso.asgi on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, **SERVER_ENV}
+    if redis:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    command = [
+        str(ROOT / ".venv/bin/uvicorn"),
+        "hocvuso.asgi:application",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        f"--workers={workers}",
+        "--loop=uvloop",
+        "--http=httptools",
+        "--ws=websockets-sansio",
+        "--backlog=8192",
+        "--no-access-log",
+        "--log-level=warning",
+        "--timeout-graceful-shutdown=5",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 — our own command
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, process)
+        log(f"uvicorn ({workers} worker(s), {'Redis' if redis else 'in-memory'} layer) on {base}")
+        yield Server(base, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+    """uvicorn binds its port once the application is loaded."""
+    port = int(base.rsplit(":", 1)[1])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"uvicorn exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            time.sleep(0.2)
+        else:
+            return
+    raise SystemExit("uvicorn did not answer within 60 s")
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (uvicorn's workers), in MiB."""
+    pids = [pid, *_children(pid)]
+    return round(sum(_rss_kib(p) for p in pids) / 1024, 1)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _rss_kib(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def server_db_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DB_NAME],
+        )
+        return cursor.fetchone()[0]
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p99 and max of ``values`` (milliseconds), rounded."""
+    ordered = sorted(values)
+    if not ordered:
+        return {"p50_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p99_ms": round(at(0.99), 1),
+        "max_ms": round(ordered[-1], 1),
+    }
