@@ -24,6 +24,7 @@ from django.db import connection, transaction
 
 from hocvuso.events.models import Attendance, AttendanceCategory, BridgePoint
 from hocvuso.events.selectors import event_tally
+from hocvuso.events.services import attendance_total
 
 TARGET_MS = 150
 STATUSES = [
@@ -45,6 +46,10 @@ def fill(event: object, rng: random.Random) -> dict[str, int]:
             expected, actual = expected + e, actual + a
             rows.append(Attendance(bridge_point_id=pk, category=category, expected=e, actual=a))
     Attendance.objects.bulk_create(rows, batch_size=5000)
+    # What report_attendance keeps on each point, set here for all points in one statement.
+    BridgePoint.objects.filter(event=event).update(
+        expected_total=attendance_total("expected"), actual_total=attendance_total("actual")
+    )
     points = list(BridgePoint.objects.filter(event=event).values_list("pk", flat=True))
     for i, status in enumerate(STATUSES):
         BridgePoint.objects.filter(pk__in=points[i :: len(STATUSES)]).update(status=status)
@@ -110,6 +115,7 @@ def main() -> None:
         and tally.not_registered == 0
         and sum(r.points for r in tally.by_parent) == args.bridge_points
         and sum(r.expected for r in tally.by_level) == inserted["expected"]
+        and sum(r.actual for r in tally.by_parent) == inserted["actual"]
         and {s: n for s, _, n in tally.by_status}[BridgePoint.Status.TROUBLE] == trouble
     )
     results = {

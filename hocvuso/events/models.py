@@ -101,6 +101,11 @@ class BridgePoint(TimeStampedModel):
     trouble_note = models.CharField(_("sự cố"), max_length=300, blank=True)
     checked_in_at = models.DateTimeField(_("có mặt lúc"), null=True, blank=True)
     reported_at = models.DateTimeField(_("báo cáo số người lúc"), null=True, blank=True)
+    # The sums of this point's Attendance rows, kept by ``report_attendance`` in the statement
+    # that stamps ``reported_at``: the control room totals levels and parent units from 10,000
+    # points instead of 70,000 attendance rows (bench/event_tally.py).
+    expected_total = models.PositiveIntegerField(default=0, editable=False)
+    actual_total = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("điểm cầu")

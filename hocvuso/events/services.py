@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,6 +114,9 @@ def report_attendance(
     )[1]
     if not created:
         return False
+    # Two phones of one point submitting at once take turns, so each point's totals are
+    # summed over what the other committed.
+    BridgePoint.objects.select_for_update().filter(pk=bridge_point.pk).values_list("pk").get()
     Attendance.objects.bulk_create(
         [
             Attendance(bridge_point=bridge_point, category=category, **{field: count})
@@ -121,12 +126,14 @@ def report_attendance(
         unique_fields=["bridge_point", "category"],
         update_fields=[field],
     )
-    changed = ["reported_at"]
-    bridge_point.reported_at = now
     if bridge_point.status == BridgePoint.Status.INVITED:
         bridge_point.status = BridgePoint.Status.REGISTERED
-        changed.append("status")
-    bridge_point.save(update_fields=changed)
+    bridge_point.reported_at = now
+    BridgePoint.objects.filter(pk=bridge_point.pk).update(
+        status=bridge_point.status,
+        reported_at=now,
+        **{f"{field}_total": attendance_total(field)},
+    )
     record_audit(
         actor=None,
         action=AuditLog.Action.UPDATE,
@@ -136,6 +143,17 @@ def report_attendance(
     )
     live.announce(live.control_group(event.pk), {"kind": "tally"})
     return True
+
+
+def attendance_total(field: str) -> Coalesce:
+    """The sum of ``field`` over the point's attendance rows, for an UPDATE of the point."""
+    rows = (
+        Attendance.objects.filter(bridge_point=OuterRef("pk"))
+        .values("bridge_point")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows), 0)
 
 
 def _check_counts(counts: Mapping[str, int]) -> None:

@@ -76,6 +76,29 @@ def test_a_correction_replaces_the_figure_rather_than_adding_to_it(client, point
     assert event_tally(event).expected == 35
 
 
+def test_levels_and_parent_units_add_up_to_the_categories(client, tree, event) -> None:
+    """The by-level and by-parent figures come from each point's kept totals: corrections
+    and partial submissions must leave them equal to the sum of the attendance rows."""
+    hoalu = event.bridge_points.get(host=tree.hoalu)
+    services.add_bridge_points(actor=None, event=event, hosts=villages_under([tree.hoalu]))
+    village = event.bridge_points.get(host=tree.hoalu_village)
+    with time_machine.travel(BEFORE, tick=False):
+        send(client, hoalu, officials=40, residents=60)
+        send(client, hoalu, residents=10)  # a correction of one category
+        send(client, village, students=7)
+    with time_machine.travel(ON_THE_DAY, tick=False):
+        send(client, village, field="actual", students=9)
+    tally = event_tally(event)
+    assert (tally.expected, tally.actual) == (57, 9)
+    for rows in (tally.by_level, tally.by_parent):
+        assert sum(r.expected for r in rows) == 57
+        assert sum(r.actual for r in rows) == 9
+    levels = {r.key: (r.points, r.expected, r.actual) for r in tally.by_level}
+    assert levels == {"commune": (2, 50, 0), "village": (1, 7, 9)}
+    parents = {r.label: (r.points, r.expected) for r in tally.by_parent}
+    assert parents == {"Tỉnh Ninh Bình": (2, 50), "Phường Hoa Lư": (1, 7)}
+
+
 @time_machine.travel(CUT_OFF + datetime.timedelta(minutes=1), tick=False)
 def test_registration_after_the_cut_off_is_refused_and_nothing_saved(client, point) -> None:
     response = send(client, point, officials=10)
