@@ -116,7 +116,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "hocvuso.core.layers.InMemoryChannelLayer"}}
 # Seconds between the chair pressing "launch" and every screen flipping, so that screens that
 # get the message at different moments still flip together.
 EVENT_LAUNCH_DELAY_SECONDS = env_int("EVENT_LAUNCH_DELAY_SECONDS", 5)
