@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hocvuso.accounts",
     "hocvuso.plans",
     "hocvuso.events",
+    "hocvuso.fieldwork",
 ]
 if DEV:
     INSTALLED_APPS.append("hocvuso.demo")

@@ -1,0 +1,353 @@
+"""Writes to teams and visits. Each validates, writes, refreshes the summaries coverage reads
+and audits in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocvuso.core.models import AuditLog
+from hocvuso.core.services import diff, record_audit, snapshot
+from hocvuso.fieldwork.models import (
+    Household,
+    Service,
+    ServiceMonth,
+    Team,
+    TeamMember,
+    VillageMonth,
+    Visit,
+)
+from hocvuso.orgunits.models import OrgUnit
+from hocvuso.orgunits.text import fold
+
+if TYPE_CHECKING:
+    from hocvuso.accounts.models import User
+
+# A run of nine or more digits is a CMND/CCCD number (or a phone): never stored.
+ID_NUMBER = re.compile(r"\d{9,}")
+NOT_WORDS = re.compile(r"[^a-z0-9/\- ]+")
+EQUITY_FIELDS = ("aged_60_plus", "women", "ethnic_minority", "disability")
+# A household is a handful of people; more is a typo, or a meeting logged as a visit.
+MAX_PEOPLE_PER_VISIT = 50
+TEAM_FIELDS = ("name", "unit")
+MEMBER_FIELDS = ("name", "role", "phone", "user", "active")
+
+
+# --- Teams
+
+
+@transaction.atomic
+def create_team(*, actor: User | None, unit: OrgUnit, name: str) -> Team:
+    if unit.kind not in (OrgUnit.Kind.COMMUNE, OrgUnit.Kind.VILLAGE):
+        raise ValidationError({"unit": _("Tổ công nghệ số thuộc một xã, phường hoặc thôn, tổ.")})
+    team = Team(unit=unit, name=" ".join(name.split()))
+    team.full_clean()
+    team.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=team,
+        unit=unit,
+        changes=diff({}, snapshot(team, TEAM_FIELDS)),
+    )
+    return team
+
+
+@transaction.atomic
+def add_member(*, actor: User | None, team: Team, **fields: Any) -> TeamMember:
+    member = TeamMember(team=team, **fields)
+    member.full_clean()
+    member.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=member,
+        unit_id=team.unit_id,
+        changes=diff({}, snapshot(member, MEMBER_FIELDS)),
+    )
+    return member
+
+
+@transaction.atomic
+def update_member(*, actor: User | None, member: TeamMember, **fields: Any) -> TeamMember:
+    before = snapshot(member, MEMBER_FIELDS)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=member,
+        unit_id=member.team.unit_id,
+        changes=diff(before, snapshot(member, MEMBER_FIELDS)),
+    )
+    return member
+
+
+# --- Visits
+
+
+def household_ref(text: str) -> str:
+    """A household's reference as stored: folded, so "Số 12, ngõ 3" and "so 12 ngo 3" are
+    the same house. Refuses national ID numbers."""
+    if ID_NUMBER.search(re.sub(r"[\s.\-]", "", text or "")):
+        raise ValidationError(
+            _("Không ghi số CCCD, CMND hay số điện thoại: chỉ ghi số nhà hoặc tên xóm, tổ.")
+        )
+    ref = " ".join(NOT_WORDS.sub(" ", fold(text)).split())
+    if not ref:
+        raise ValidationError(_("Hãy ghi số nhà hoặc tên xóm, tổ của hộ."))
+    return ref[:100]
+
+
+@dataclass
+class VisitInput:
+    """One visit as typed on a phone or read from a file, before it is checked."""
+
+    id: uuid.UUID
+    team_id: int
+    village_id: int
+    visited_on: datetime.date
+    household: str
+    people_guided: int
+    services: list[str] = field(default_factory=list)
+    outcome: str = Visit.Outcome.DONE
+    follow_up_on: datetime.date | None = None
+    note: str = ""
+    members_present: list[int] = field(default_factory=list)
+    aged_60_plus: int | None = None
+    women: int | None = None
+    ethnic_minority: int | None = None
+    disability: int | None = None
+
+
+@dataclass
+class Batch:
+    """What a batch of visits came to: the ids saved now, those already saved by an earlier
+    try, and the refused ones with their reasons (in Vietnamese)."""
+
+    saved: list[uuid.UUID] = field(default_factory=list)
+    duplicates: list[uuid.UUID] = field(default_factory=list)
+    rejected: dict[uuid.UUID, str] = field(default_factory=dict)
+
+
+class VisitChecker:
+    """Checks visits against the teams, villages and services they name, fetched once per
+    batch, not once per visit."""
+
+    def __init__(self, teams: Iterable[Team], *, today: datetime.date | None = None) -> None:
+        self.teams = {team.pk: team for team in teams}
+        self.services = {s.code: s for s in Service.objects.filter(active=True)}
+        self.today = today or timezone.localdate()
+        team_units = [team.unit for team in self.teams.values()]
+        self.villages: dict[int, OrgUnit] = {}
+        if team_units:
+            under = Q()
+            for unit in team_units:
+                under |= Q(path__startswith=unit.path)
+            self.villages = {
+                u.pk: u
+                for u in OrgUnit.objects.filter(
+                    under, kind__in=(OrgUnit.Kind.COMMUNE, OrgUnit.Kind.VILLAGE)
+                )
+            }
+        self.provinces = {
+            u.path: u.pk
+            for u in OrgUnit.objects.filter(
+                path__in={unit.path[: OrgUnit.steplen] for unit in team_units}
+            )
+        }
+
+    def check(self, row: VisitInput) -> Visit:
+        """The visit to save, or ValidationError with every problem of the row."""
+        problems: list[str] = []
+        team = self.teams.get(row.team_id)
+        village = self.villages.get(row.village_id)
+        if team is None:
+            problems.append(_("tổ không thuộc phạm vi của bạn"))
+        elif village is None or not village.path.startswith(team.unit.path):
+            problems.append(_("thôn, tổ dân phố không thuộc địa bàn của tổ"))
+        try:
+            household = household_ref(row.household)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+            household = ""
+        if row.visited_on > self.today:
+            problems.append(_("ngày hướng dẫn ở tương lai"))
+        if not 1 <= row.people_guided <= MAX_PEOPLE_PER_VISIT:
+            problems.append(
+                _("số người được hướng dẫn phải từ 1 đến %(n)d") % {"n": MAX_PEOPLE_PER_VISIT}
+            )
+        for name in EQUITY_FIELDS:
+            value = getattr(row, name)
+            if value is not None and not 0 <= value <= row.people_guided:
+                problems.append(
+                    _("“%(field)s” phải từ 0 đến số người được hướng dẫn")
+                    % {"field": Visit._meta.get_field(name).verbose_name}
+                )
+        mask = 0
+        for code in row.services:
+            service = self.services.get(code)
+            if service is None:
+                problems.append(_("nội dung “%(code)s” không có trong danh mục") % {"code": code})
+            else:
+                mask |= service.mask
+        if row.outcome not in Visit.Outcome.values:
+            problems.append(_("kết quả không hợp lệ"))
+        elif row.outcome == Visit.Outcome.FOLLOW_UP and row.follow_up_on is None:
+            problems.append(_("cần quay lại thì phải có ngày hẹn"))
+        if row.follow_up_on is not None and row.follow_up_on < row.visited_on:
+            problems.append(_("ngày hẹn quay lại trước ngày hướng dẫn"))
+        if len(row.note) > 500:
+            problems.append(_("ghi chú dài quá 500 ký tự"))
+        if problems:
+            raise ValidationError(problems)
+        return Visit(
+            id=row.id,
+            team_id=team.pk,
+            village_id=village.pk,
+            province_id=self.provinces[village.path[: OrgUnit.steplen]],
+            visited_on=row.visited_on,
+            household=household,
+            people_guided=row.people_guided,
+            services=mask,
+            outcome=row.outcome,
+            follow_up_on=row.follow_up_on if row.outcome == Visit.Outcome.FOLLOW_UP else None,
+            note=row.note.strip(),
+            members_present=sorted(set(row.members_present)),
+            **{name: getattr(row, name) for name in EQUITY_FIELDS},
+        )
+
+
+@transaction.atomic
+def record_visits(
+    *, actor: User | None, teams: Iterable[Team], rows: Sequence[VisitInput]
+) -> Batch:
+    """Save a batch of visits from a phone or a form. Each visit is checked on its own: good
+    ones are saved even when others are refused, since the phone shows each record's fate.
+    A visit whose id was already saved is a retried sync: reported as such, saved once.
+    ``teams`` are the teams the actor may log visits for."""
+    batch = Batch()
+    ids = [row.id for row in rows]
+    known = set(Visit.objects.filter(id__in=ids).values_list("id", flat=True))
+    checker = VisitChecker(teams)
+    visits: dict[uuid.UUID, Visit] = {}
+    for row in rows:
+        if row.id in known or row.id in visits:
+            batch.duplicates.append(row.id)
+            continue
+        try:
+            visits[row.id] = checker.check(row)
+        except ValidationError as exc:
+            batch.rejected[row.id] = "; ".join(exc.messages)
+    for visit in visits.values():
+        visit.recorded_by = actor
+    Visit.objects.bulk_create(visits.values(), ignore_conflicts=True)
+    batch.saved = list(visits)
+    if visits:
+        refresh_summaries({v.village_id for v in visits.values()})
+        by_team: dict[int, int] = {}
+        for visit in visits.values():
+            by_team[visit.team_id] = by_team.get(visit.team_id, 0) + 1
+        for team_id, n in by_team.items():
+            team = checker.teams[team_id]
+            record_audit(
+                actor=actor,
+                action=AuditLog.Action.CREATE,
+                obj=team,
+                unit_id=team.unit_id,
+                changes={"visits_added": n},
+            )
+    return batch
+
+
+# --- Summaries
+
+
+def refresh_summaries(villages: Iterable[int]) -> None:
+    """Recompute the households reached and the monthly summaries of these villages from
+    their visits: set-based statements, the same for one visit or a million."""
+    villages = sorted(set(villages))
+    for start in range(0, len(villages), 500):
+        _refresh(villages[start : start + 500])
+
+
+def _refresh(villages: list[int]) -> None:
+    households, visits = Household._meta.db_table, Visit._meta.db_table
+    marks = ", ".join(["%s"] * len(villages))
+    Household.objects.filter(village_id__in=villages).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {households} (village_id, ref, first_visited_on, last_visited_on) "  # noqa: S608 — table names from the models
+            f"SELECT village_id, household, MIN(visited_on), MAX(visited_on) FROM {visits} "
+            f"WHERE village_id IN ({marks}) GROUP BY village_id, household",
+            villages,
+        )
+    new = {
+        (r["village_id"], r["month"]): r["n"]
+        for r in Household.objects.filter(village_id__in=villages)
+        .annotate(month=TruncMonth("first_visited_on"))
+        .values("village_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    scoped = Visit.objects.filter(village_id__in=villages).annotate(month=TruncMonth("visited_on"))
+    months = [
+        VillageMonth(
+            village_id=r["village_id"],
+            month=_as_date(r["month"]),
+            visits=r["n"],
+            new_households=new.get((r["village_id"], r["month"]), 0),
+            people_guided=r["people"] or 0,
+            last_visited_on=r["last"],
+            **{name: r[name] or 0 for name in EQUITY_FIELDS},
+        )
+        for r in scoped.values("village_id", "month")
+        .annotate(
+            n=Count("pk"),
+            people=Sum("people_guided"),
+            last=Max("visited_on"),
+            **{name: Sum(name) for name in EQUITY_FIELDS},
+        )
+        .order_by()
+    ]
+    VillageMonth.objects.filter(village_id__in=villages).delete()
+    VillageMonth.objects.bulk_create(months, batch_size=2000)
+    ServiceMonth.objects.filter(village_id__in=villages).delete()
+    service_rows: list[ServiceMonth] = []
+    for service in Service.objects.all():
+        with_service = scoped.annotate(bit=F("services").bitand(service.mask)).filter(bit__gt=0)
+        service_rows += [
+            ServiceMonth(
+                village_id=r["village_id"],
+                month=_as_date(r["month"]),
+                service=service,
+                visits=r["n"],
+                people=r["people"] or 0,
+            )
+            for r in with_service.values("village_id", "month")
+            .annotate(n=Count("pk"), people=Sum("people_guided"))
+            .order_by()
+        ]
+    ServiceMonth.objects.bulk_create(service_rows, batch_size=2000)
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def services_of(mask: int, services: Mapping[int, Service]) -> list[Service]:
+    """The services whose bits are set in ``mask``, given ``{bit: service}``."""
+    return [s for bit, s in sorted(services.items()) if mask & (1 << bit)]
