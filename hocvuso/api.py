@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from hocvuso.fieldwork.api import router as fieldwork_router
 from hocvuso.orgunits.api import router as orgunits_router
 
 api = NinjaAPI(
@@ -14,3 +15,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/units/", orgunits_router)
+api.add_router("/fieldwork/", fieldwork_router)

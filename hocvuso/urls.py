@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/", include("hocvuso.orgunits.urls")),
     path("plans/", include("hocvuso.plans.urls")),
     path("events/", include("hocvuso.events.urls")),
+    path("fieldwork/", include("hocvuso.fieldwork.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -26,6 +26,9 @@ MANAGE_PEOPLE = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 VIEW_AUDIT = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 MANAGE_PLANS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 REPORT_TASKS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT})
+MANAGE_TEAMS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT})
+# A team member logs visits for the teams they belong to, wherever their role is held.
+LOG_VISITS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT, Role.TEAM_MEMBER})
 
 # Order used to pick the home page of a person who holds several roles.
 PRECEDENCE = [

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hocvuso.fieldwork.models import TeamMember
+from hocvuso.orgunits.models import OrgUnit
+
+MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (``<input type="month">``), or as MM/YYYY."""
+
+    input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
+    widget = MONTH_WIDGET
+
+
+class PeriodForm(forms.Form):
+    """The months a coverage page covers, read from the query string. Defaults: this year
+    up to this month."""
+
+    start = MonthField(label=_("Từ tháng"), required=False)
+    end = MonthField(label=_("Đến tháng"), required=False)
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        today = timezone.localdate()
+        start, end = today.replace(month=1, day=1), today.replace(day=1)
+        if self.is_valid():
+            start = self.cleaned_data["start"] or start
+            end = self.cleaned_data["end"] or end
+        if end < start:
+            start, end = end, start
+        return start.replace(day=1), end.replace(day=1)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Tên tổ"), max_length=200)
+    unit = forms.ModelChoiceField(label=_("Địa bàn"), queryset=None)
+
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ["name", "role", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}

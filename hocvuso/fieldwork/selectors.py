@@ -1,0 +1,356 @@
+"""Reads of teams, visits and coverage that depend on the user, through the one scoping
+function."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from hocvuso.core import roles as R
+from hocvuso.fieldwork.models import Service, ServiceMonth, Team, VillageMonth, Visit
+from hocvuso.orgunits.models import OrgUnit, UnitPopulation
+from hocvuso.orgunits.selectors import scope_for_user
+
+if TYPE_CHECKING:
+    from hocvuso.accounts.models import User
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """Teams in the user's units, and the teams the user is a member of."""
+    scoped = scope_for_user(Team.objects.all(), user, via="unit").values("pk")
+    return Team.objects.filter(
+        Q(pk__in=scoped) | Q(members__user=user, members__active=True)
+    ).distinct()
+
+
+def teams_for_logging(user: User) -> QuerySet[Team]:
+    """Teams the user may log visits for: where they hold a role that logs visits, and the
+    teams they are an active member of."""
+    scoped = scope_for_user(Team.objects.all(), user, via="unit", roles=R.LOG_VISITS).values("pk")
+    return (
+        Team.objects.filter(Q(pk__in=scoped) | Q(members__user=user, members__active=True))
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+
+
+def get_team_for_user(user: User, pk: int) -> Team:
+    team = teams_visible_to(user).select_related("unit").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+@dataclass
+class TeamFigures:
+    visits: int
+    people: int
+    households: int
+    last_visited_on: datetime.date | None
+
+
+def team_figures(team: Team) -> TeamFigures:
+    """A team's visits, people guided and distinct households, all time. Two queries."""
+    r = team.visits.aggregate(
+        n=Count("pk"),
+        people=Sum("people_guided"),
+        last=Max("visited_on"),
+    )
+    households = team.visits.values("village", "household").distinct().count()
+    return TeamFigures(r["n"], r["people"] or 0, households, r["last"])
+
+
+def logging_form_data(user: User) -> tuple[list[Team], list[dict], list[dict]]:
+    """The user's teams with their villages and members, and the topics, as the phone form
+    keeps them offline. Three queries whatever the number of teams."""
+    teams = list(teams_for_logging(user).prefetch_related("members"))
+    under = Q()
+    for team in teams:
+        under |= Q(path__startswith=team.unit.path)
+    places = (
+        list(
+            OrgUnit.objects.filter(under, kind__in=(OrgUnit.Kind.COMMUNE, OrgUnit.Kind.VILLAGE))
+            .order_by("path")
+            .values("pk", "name", "path")
+        )
+        if teams
+        else []
+    )
+    data = [
+        {
+            "id": team.pk,
+            "name": team.name,
+            "villages": [
+                {"id": p["pk"], "name": p["name"]}
+                for p in places
+                if p["path"].startswith(team.unit.path)
+            ],
+            "members": [{"id": m.pk, "name": m.name} for m in team.members.all() if m.active],
+        }
+        for team in teams
+    ]
+    services = [{"code": s.code, "name": s.name} for s in Service.objects.filter(active=True)]
+    return teams, data, services
+
+
+# --- Coverage
+
+
+@dataclass
+class Figures:
+    """Coverage figures of one unit (or the whole) for a period."""
+
+    unit: OrgUnit | None = None
+    visits: int = 0
+    people: int = 0
+    reached: int = 0  # households reached at least once by the end of the period
+    households: int | None = None  # households living there (latest population figures)
+    adults: int | None = None
+    last_visited_on: datetime.date | None = None
+    aged_60_plus: int = 0
+    women: int = 0
+    ethnic_minority: int = 0
+    disability: int = 0
+    teams: list[Team] = field(default_factory=list)
+
+    @property
+    def household_percent(self) -> float | None:
+        return _percent(self.reached, self.households)
+
+    @property
+    def people_percent(self) -> float | None:
+        return _percent(self.people, self.adults)
+
+    def add(self, other: Figures) -> None:
+        for name in ("visits", "people", "reached", *EQUITY):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.last_visited_on and (
+            self.last_visited_on is None or other.last_visited_on > self.last_visited_on
+        ):
+            self.last_visited_on = other.last_visited_on
+
+
+@dataclass
+class Coverage:
+    unit: OrgUnit
+    start: datetime.date
+    end: datetime.date
+    total: Figures
+    rows: list[Figures]  # one per child unit, for drilling down
+    services: list[tuple[Service, int, int]]  # (service, visits, people)
+    trend: list[tuple[datetime.date, int, int, int]]  # (month, visits, people, reached by then)
+
+
+EQUITY = ("aged_60_plus", "women", "ethnic_minority", "disability")
+
+
+def _percent(part: int, whole: int | None) -> float | None:
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def coverage(unit: OrgUnit, *, start: datetime.date, end: datetime.date) -> Coverage:
+    """Coverage of ``unit`` for the months from ``start`` to ``end``: its figures, each
+    child's, each topic's and the month-by-month trend, all read from the per-village monthly
+    summaries (five queries, whatever the number of visits). Callers check the user may see
+    ``unit``: a role covers the subtree."""
+    first, last = month_start(start), month_start(end)
+    child_len = (unit.depth + 1) * OrgUnit.steplen
+    months = VillageMonth.objects.filter(village__path__startswith=unit.path)
+    child = Substr("village__path", 1, child_len)
+    rows: dict[str, Figures] = {}
+    for r in (
+        months.filter(month__gte=first, month__lte=last)
+        .values(key=child)
+        .annotate(
+            n=Sum("visits"), people=Sum("people_guided"), **{name: Sum(name) for name in EQUITY}
+        )
+        .order_by()
+    ):
+        figures = rows.setdefault(r["key"], Figures())
+        figures.visits, figures.people = r["n"], r["people"]
+        for name in EQUITY:
+            setattr(figures, name, r[name])
+    for r in (
+        months.filter(month__lte=last)
+        .values(key=child)
+        .annotate(reached=Sum("new_households"), last=Max("last_visited_on"))
+        .order_by()
+    ):
+        figures = rows.setdefault(r["key"], Figures())
+        figures.reached, figures.last_visited_on = r["reached"], r["last"]
+    children = list(
+        OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    )
+    denominators = population_by_path(unit)
+    total = Figures(unit=unit)
+    result: list[Figures] = []
+    for child_unit in children:
+        figures = rows.get(child_unit.path, Figures())
+        figures.unit = child_unit
+        figures.households, figures.adults = denominators.get(child_unit.path, (None, None))
+        total.add(figures)
+        if child_unit.is_territorial or figures.visits or figures.reached:
+            result.append(figures)
+    own = rows.get(unit.path)  # visits logged at the unit itself (a commune without villages)
+    if own is not None:
+        total.add(own)
+    total.households, total.adults = denominators.get(unit.path, (None, None))
+    by_service = {
+        r["service"]: (r["n"], r["people"])
+        for r in ServiceMonth.objects.filter(
+            village__path__startswith=unit.path, month__gte=first, month__lte=last
+        )
+        .values("service")
+        .annotate(n=Sum("visits"), people=Sum("people"))
+        .order_by()
+    }
+    services = [(s, *by_service.get(s.pk, (0, 0))) for s in Service.objects.filter(active=True)]
+    trend: list[tuple[datetime.date, int, int, int]] = []
+    reached = 0
+    for r in (
+        months.filter(month__lte=last)
+        .values("month")
+        .annotate(n=Sum("visits"), people=Sum("people_guided"), new=Sum("new_households"))
+        .order_by("month")
+    ):
+        reached += r["new"]
+        if r["month"] >= first:
+            trend.append((r["month"], r["n"], r["people"], reached))
+    return Coverage(unit, first, last, total, result, services, trend)
+
+
+def population_by_path(unit: OrgUnit) -> dict[str, tuple[int | None, int | None]]:
+    """Households and adults of ``unit`` and each unit under it: its own latest figures, else
+    the sum of its children's, so a commune with figures only for its villages still has a
+    denominator. One query."""
+    latest: dict[str, tuple[int | None, int | None]] = {}
+    for path, households, adults in (
+        UnitPopulation.objects.filter(unit__path__startswith=unit.path)
+        .order_by("unit__path", "year")
+        .values_list("unit__path", "households", "adults")
+    ):
+        latest[path] = (households, adults)  # the latest year wins
+    step = OrgUnit.steplen
+    paths = set(latest)
+    for path in latest:
+        while len(path) > len(unit.path):
+            path = path[:-step]
+            paths.add(path)
+    from_children: dict[str, list[int | None]] = {}
+    result: dict[str, tuple[int | None, int | None]] = {}
+    # Deepest first: a unit's children are final before it is summed into its parent.
+    for path in sorted(paths, key=len, reverse=True):
+        own = latest.get(path, (None, None))
+        summed = from_children.get(path, [None, None])
+        value = (
+            own[0] if own[0] is not None else summed[0],
+            own[1] if own[1] is not None else summed[1],
+        )
+        result[path] = value
+        if len(path) > len(unit.path):
+            parent = from_children.setdefault(path[:-step], [None, None])
+            for i in (0, 1):
+                if value[i] is not None:
+                    parent[i] = (parent[i] or 0) + value[i]
+    return result
+
+
+# --- Left behind, follow-ups, leaderboard
+
+LEFT_BEHIND_LIMIT = 50
+
+
+def left_behind(unit: OrgUnit, *, end: datetime.date) -> list[Figures]:
+    """The places of ``unit`` where teams go (villages, and communes without villages),
+    least covered first: never visited, then lowest share of households reached, then the
+    longest since a visit; each with its teams. Three queries."""
+    places = {
+        u.path: u
+        for u in OrgUnit.objects.filter(
+            path__startswith=unit.path, kind__in=(OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNE)
+        )
+    }
+    # A commune with villages is covered through them.
+    for path in [p for p, u in places.items() if u.kind == OrgUnit.Kind.VILLAGE]:
+        places.pop(path[: -OrgUnit.steplen], None)
+    reached = {
+        r["village__path"]: r
+        for r in VillageMonth.objects.filter(
+            village__path__startswith=unit.path, month__lte=month_start(end)
+        )
+        .values("village__path")
+        .annotate(reached=Sum("new_households"), last=Max("last_visited_on"))
+        .order_by()
+    }
+    denominators = population_by_path(unit)
+    teams: dict[str, list[Team]] = {}
+    for team in Team.objects.filter(
+        unit__path__startswith=unit.path[: -OrgUnit.steplen] or unit.path
+    ).select_related("unit"):
+        teams.setdefault(team.unit.path, []).append(team)
+    rows = []
+    for path, place in places.items():
+        r = reached.get(path, {})
+        figures = Figures(
+            unit=place,
+            reached=r.get("reached") or 0,
+            last_visited_on=r.get("last"),
+            households=denominators.get(path, (None, None))[0],
+        )
+        figures.teams = teams.get(path, []) + teams.get(path[: -OrgUnit.steplen], [])
+        rows.append(figures)
+    never = datetime.date.min
+    rows.sort(
+        key=lambda f: (
+            f.last_visited_on is not None,
+            f.household_percent if f.household_percent is not None else f.reached,
+            f.last_visited_on or never,
+            f.unit.path,
+        )
+    )
+    return rows[:LEFT_BEHIND_LIMIT]
+
+
+def follow_ups_due(unit: OrgUnit, *, today: datetime.date) -> QuerySet[Visit]:
+    """Visits that asked for a return whose date has come, where nobody has been back."""
+    later = Visit.objects.filter(
+        village=OuterRef("village"),
+        household=OuterRef("household"),
+        visited_on__gt=OuterRef("visited_on"),
+    )
+    return (
+        Visit.objects.filter(
+            outcome=Visit.Outcome.FOLLOW_UP,
+            follow_up_on__lte=today,
+            village__path__startswith=unit.path,
+        )
+        .exclude(Exists(later))
+        .select_related("village", "team")
+        .order_by("follow_up_on")
+    )
+
+
+def leaderboard(unit: OrgUnit, *, start: datetime.date, end: datetime.date) -> QuerySet[Team]:
+    """The teams of ``unit`` by visits in the period, then people guided."""
+    period = Q(visits__visited_on__gte=start, visits__visited_on__lte=end)
+    return (
+        Team.objects.filter(unit__path__startswith=unit.path)
+        .annotate(
+            visit_count=Count("visits", filter=period),
+            people=Sum("visits__people_guided", filter=period),
+        )
+        .select_related("unit")
+        .order_by("-visit_count", "-people", "name")
+    )

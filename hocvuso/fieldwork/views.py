@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hocvuso.core import roles as R
+from hocvuso.core.forms import attach_errors
+from hocvuso.core.http import AuthedRequest
+from hocvuso.fieldwork import selectors, services
+from hocvuso.fieldwork.forms import MemberForm, PeriodForm, TeamForm
+from hocvuso.orgunits.models import OrgUnit
+from hocvuso.orgunits.selectors import (
+    get_unit_for_user,
+    scope_for_user,
+    top_units_for,
+    user_can,
+    visible_ancestors,
+)
+
+# --- Coverage
+
+
+@require_GET
+@login_required
+def coverage(request: AuthedRequest) -> HttpResponse:
+    """Coverage of a unit for a period, drillable down the tree, with the places left behind
+    and the follow-ups that are due."""
+    unit = _unit_from(request)
+    period = PeriodForm(request.GET)
+    start, end = period.period()
+    today = timezone.localdate()
+    context = {
+        "unit": unit,
+        "ancestors": visible_ancestors(request.user, unit)[:-1],
+        "period": period,
+        "coverage": selectors.coverage(unit, start=start, end=end),
+        "left_behind": selectors.left_behind(unit, end=end),
+        "follow_ups": selectors.follow_ups_due(unit, today=today)[:50],
+        "can_log": selectors.teams_for_logging(request.user).exists(),
+    }
+    return render(request, "fieldwork/coverage.html", context)
+
+
+# --- Teams
+
+
+@require_GET
+@login_required
+def teams(request: AuthedRequest) -> HttpResponse:
+    """The teams of a unit, ranked by their visits in the period (the leaderboard)."""
+    unit = _unit_from(request)
+    period = PeriodForm(request.GET)
+    start, end = period.period()
+    end_day = (end + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    context = {
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "teams": selectors.leaderboard(unit, start=start, end=end_day)[:200],
+        "can_manage": user_can(request.user, unit, R.MANAGE_TEAMS),
+    }
+    return render(request, "fieldwork/teams.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_create(request: AuthedRequest) -> HttpResponse:
+    units = scope_for_user(
+        OrgUnit.objects.filter(kind__in=(OrgUnit.Kind.COMMUNE, OrgUnit.Kind.VILLAGE)),
+        request.user,
+        roles=R.MANAGE_TEAMS,
+    ).order_by("path")
+    if not units.exists():
+        raise PermissionDenied
+    form = TeamForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.create_team(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lập tổ. Hãy thêm thành viên."))
+            return redirect("fieldwork:team", pk=team.pk)
+    return render(request, "fieldwork/team_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A team's page: its members, its figures and its latest visits."""
+    team = selectors.get_team_for_user(request.user, pk)
+    can_manage = user_can(request.user, team.unit, R.MANAGE_TEAMS)
+    form = MemberForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.add_member(actor=request.user, team=team, **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Đã thêm thành viên."))
+                return redirect("fieldwork:team", pk=team.pk)
+    context = {
+        "team": team,
+        "members": team.members.select_related("user"),
+        "form": form,
+        "figures": selectors.team_figures(team),
+        "visits": team.visits.select_related("village").order_by("-visited_on", "-received_at")[
+            :50
+        ],
+        "can_manage": can_manage,
+    }
+    return render(request, "fieldwork/team_detail.html", context)
+
+
+def _unit_from(request: AuthedRequest) -> OrgUnit:
+    unit_pk = request.GET.get("unit", "")
+    if unit_pk.isdigit():
+        return get_unit_for_user(request.user, int(unit_pk))
+    unit = top_units_for(request.user).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+# --- The offline phone form
+
+
+@require_GET
+@login_required
+@never_cache  # the service worker keeps its own copy for offline use
+def log_visits(request: AuthedRequest) -> HttpResponse:
+    """The phone form a team member logs visits on, with or without a connection."""
+    teams, team_data, services = selectors.logging_form_data(request.user)
+    if not teams:
+        raise Http404
+    context = {
+        "teams": team_data,
+        "services": services,
+        "today": timezone.localdate().isoformat(),
+        "batch_url": reverse("api:sync_visits"),
+        "sw_url": reverse("fieldwork:service_worker"),
+    }
+    return render(request, "fieldwork/log.html", context)
+
+
+@require_GET
+@cache_control(no_cache=True)  # browsers check for a new worker on every visit
+def service_worker(request: AuthedRequest) -> HttpResponse:
+    """The service worker, from /fieldwork/ so that it may control the phone form."""
+    path = finders.find("fieldwork/sw.js")
+    if path is None:
+        raise Http404
+    with open(path, encoding="utf-8") as source:
+        script = source.read()
+    return HttpResponse(script, content_type="text/javascript; charset=utf-8")
+
+
+@require_GET
+def manifest(request: AuthedRequest) -> HttpResponse:
+    """What makes the phone form installable on a home screen."""
+    data = {
+        "name": _("Học vụ số — Ghi lượt hướng dẫn"),
+        "short_name": _("Hướng dẫn tại nhà"),
+        "start_url": reverse("fieldwork:log"),
+        "scope": "/fieldwork/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#b3001b",
+        "lang": request.LANGUAGE_CODE,
+        "icons": [
+            {"src": static(f"img/icon-{n}.png"), "sizes": f"{n}x{n}", "type": "image/png"}
+            for n in (192, 512)
+        ],
+    }
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json"
+    )
