@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hocvuso.fieldwork.models import TeamMember
+from hocvuso.fieldwork.models import Team, TeamMember, Visit
 from hocvuso.orgunits.models import OrgUnit
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -53,3 +53,27 @@ class MemberForm(forms.ModelForm):
         model = TeamMember
         fields = ["name", "role", "phone"]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
+
+
+class VisitFilterForm(forms.Form):
+    start = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    team = forms.ModelChoiceField(label=_("Tổ"), queryset=None, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Kết quả"),
+        required=False,
+        choices=[("", _("Tất cả")), *Visit.Outcome.choices],
+    )
+
+    def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(unit__path__startswith=unit.path)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; a bad value is shown on the form and left out."""
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v}

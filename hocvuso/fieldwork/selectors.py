@@ -354,3 +354,25 @@ def leaderboard(unit: OrgUnit, *, start: datetime.date, end: datetime.date) -> Q
         .select_related("unit")
         .order_by("-visit_count", "-people", "name")
     )
+
+
+def visits_of(
+    unit: OrgUnit,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    team: Team | None = None,
+    outcome: str = "",
+) -> QuerySet[Visit]:
+    """Visits in ``unit``'s villages, newest first, filtered. Callers check the user may see
+    ``unit``."""
+    rows = Visit.objects.filter(village__path__startswith=unit.path)
+    if start:
+        rows = rows.filter(visited_on__gte=start)
+    if end:
+        rows = rows.filter(visited_on__lte=end)
+    if team:
+        rows = rows.filter(team=team)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    return rows.order_by("-visited_on", "-received_at")

@@ -7,6 +7,8 @@ from hocvuso.fieldwork import views
 app_name = "fieldwork"
 urlpatterns = [
     path("", views.coverage, name="coverage"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/import/", views.visit_import, name="visit_import"),
     # --- Teams
     path("teams/", views.teams, name="teams"),
     path("teams/new/", views.team_create, name="team_create"),

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import itertools
 import json
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -20,7 +26,11 @@ from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest
 from hocvuso.fieldwork import selectors, services
-from hocvuso.fieldwork.forms import MemberForm, PeriodForm, TeamForm
+from hocvuso.fieldwork.forms import MemberForm, PeriodForm, TeamForm, VisitFilterForm
+from hocvuso.fieldwork.importers import TEMPLATE_HEADERS
+from hocvuso.fieldwork.models import Service, Visit
+from hocvuso.orgunits.forms import ImportForm
+from hocvuso.orgunits.importers import ImportRejected
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import (
     get_unit_for_user,
@@ -136,6 +146,117 @@ def _unit_from(request: AuthedRequest) -> OrgUnit:
     if unit is None:
         raise Http404
     return unit
+
+
+# --- Visits: list, export, import
+
+
+@require_GET
+@login_required
+def visits(request: AuthedRequest) -> HttpResponse:
+    """The visits of a unit, filtered by period, team and outcome; exported as CSV."""
+    unit = _unit_from(request)
+    filters = VisitFilterForm(request.GET, unit=unit)
+    rows = selectors.visits_of(unit, **filters.filters())
+    if request.GET.get("format") == "csv":
+        return _visits_csv(rows)
+    context = {
+        "unit": unit,
+        "filters": filters,
+        "page": Paginator(rows.select_related("team", "village"), 50).get_page(
+            request.GET.get("page")
+        ),
+        "can_import": user_can(request.user, unit, R.MANAGE_TEAMS),
+    }
+    return render(request, "fieldwork/visits.html", context)
+
+
+def _visits_csv(rows: QuerySet[Visit]) -> StreamingHttpResponse:
+    """Streamed, in the import's columns, so an exported file can be corrected and imported
+    elsewhere; household references, never names."""
+    services_by_bit = {s.bit: s for s in Service.objects.all()}
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(TEMPLATE_HEADERS)
+        values = rows.values_list(
+            "visited_on",
+            "team__name",
+            "village__name",
+            "household",
+            "people_guided",
+            "services",
+            "outcome",
+            "follow_up_on",
+            "aged_60_plus",
+            "women",
+            "ethnic_minority",
+            "disability",
+            "note",
+            "id",
+        )
+        outcomes = dict(Visit.Outcome.choices)
+        for n, (day, team, village, house, people, mask, outcome, follow, *rest) in enumerate(
+            values.iterator(chunk_size=5000)
+        ):
+            topics = "; ".join(s.name for s in services.services_of(mask, services_by_bit))
+            writer.writerow(
+                [
+                    day.strftime("%d/%m/%Y"),
+                    team,
+                    village,
+                    house,
+                    people,
+                    topics,
+                    outcomes[outcome],
+                    follow.strftime("%d/%m/%Y") if follow else "",
+                    *("" if v is None else v for v in rest),
+                ]
+            )
+            if n % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(
+        itertools.chain(["\ufeff"], lines()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="luot-huong-dan.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def visit_import(request: AuthedRequest) -> HttpResponse:
+    """Visits from the CSV or Excel sheets teams keep, all or nothing."""
+    unit = _unit_from(request)
+    if not user_can(request.user, unit, R.MANAGE_TEAMS):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_visits(
+                actor=request.user, unit=unit, filename=upload.name, stream=upload.file
+            )
+        except ImportRejected as exc:
+            errors = [str(e) for e in exc.errors]
+        else:
+            messages.success(
+                request,
+                _("Đã nhập %(rows)d lượt hướng dẫn ở %(villages)d thôn, tổ.")
+                % {"rows": result.rows, "villages": result.villages},
+            )
+            return redirect(f"{reverse('fieldwork:visits')}?unit={unit.pk}")
+    return render(
+        request,
+        "fieldwork/visit_import.html",
+        {"unit": unit, "form": form, "errors": errors, "headers": TEMPLATE_HEADERS},
+        status=400 if errors else 200,
+    )
 
 
 # --- The offline phone form
