@@ -8,6 +8,7 @@ from hocvuso.accounts.models import User
 from hocvuso.accounts.services import assign_role, create_user
 from hocvuso.demo import data
 from hocvuso.demo.events import load_demo_event
+from hocvuso.demo.fieldwork import load_demo_fieldwork
 from hocvuso.demo.plans import DRAFT_TITLE, load_demo_draft, load_demo_plan
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import children_of
@@ -66,6 +67,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         else:
             assign_role(actor=None, user=user, unit=unit, role=role)
         logins.append((username, str(role.label), unit.name))
+    load_demo_fieldwork(list(wards.values()), User.objects.filter(username="tocongnghe").first())
     return logins
 
 
