@@ -49,10 +49,24 @@ class TeamForm(forms.Form):
 
 
 class MemberForm(forms.ModelForm):
+    """A team member; their account, when they have one, chosen among the people with a role
+    in the team's area, so that they can log visits from their phone."""
+
     class Meta:
         model = TeamMember
-        fields = ["name", "role", "phone"]
+        fields = ["name", "role", "phone", "user"]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from hocvuso.accounts.models import User
+
+        self.fields["user"].queryset = (
+            User.objects.filter(role_assignments__unit__path__startswith=team.unit.path)
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["user"].required = False
 
 
 class VisitFilterForm(forms.Form):

@@ -113,7 +113,7 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A team's page: its members, its figures and its latest visits."""
     team = selectors.get_team_for_user(request.user, pk)
     can_manage = user_can(request.user, team.unit, R.MANAGE_TEAMS)
-    form = MemberForm(request.POST or None) if can_manage else None
+    form = MemberForm(request.POST or None, team=team) if can_manage else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied

@@ -182,3 +182,18 @@ def test_a_team_belongs_to_a_commune_or_a_village(client, tree, coordinator) -> 
         reverse("fieldwork:team_create"), {"name": "Tổ thôn Đông", "unit": tree.namhoalu_village.pk}
     )
     assert created.status_code == 302
+
+
+def test_linking_a_member_to_their_account_lets_them_log(
+    client, tree, team, hoalu_focal_point, team_member, viewer
+) -> None:
+    client.force_login(team_member)
+    assert client.get(reverse("fieldwork:log")).status_code == 404  # not in the team yet
+    client.force_login(hoalu_focal_point)
+    url = reverse("fieldwork:team", args=[team.pk])
+    page = client.get(url).text
+    assert f'value="{team_member.pk}"' in page
+    assert f'value="{viewer.pk}"' not in page  # a role elsewhere: not offered
+    client.post(url, {"name": "Trần Văn Tổ", "role": "member", "user": team_member.pk})
+    client.force_login(team_member)
+    assert client.get(reverse("fieldwork:log")).status_code == 200
