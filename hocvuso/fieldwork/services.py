@@ -326,21 +326,26 @@ def _refresh(villages: list[int]) -> None:
     VillageMonth.objects.filter(village_id__in=villages).delete()
     VillageMonth.objects.bulk_create(months, batch_size=2000)
     ServiceMonth.objects.filter(village_id__in=villages).delete()
-    service_rows: list[ServiceMonth] = []
-    for service in Service.objects.all():
-        with_service = scoped.annotate(bit=F("services").bitand(service.mask)).filter(bit__gt=0)
-        service_rows += [
-            ServiceMonth(
-                village_id=r["village_id"],
-                month=_as_date(r["month"]),
-                service=service,
-                visits=r["n"],
-                people=r["people"] or 0,
-            )
-            for r in with_service.values("village_id", "month")
-            .annotate(n=Count("pk"), people=Sum("people_guided"))
-            .order_by()
-        ]
+    topics = list(Service.objects.all())
+    # One pass over the visits for every topic: a count and a sum per topic's bit.
+    with_bits = scoped.alias(**{f"b{s.bit}": F("services").bitand(s.mask) for s in topics})
+    per_topic = {}
+    for s in topics:
+        has = Q(**{f"b{s.bit}__gt": 0})
+        per_topic[f"n{s.bit}"] = Count("pk", filter=has)
+        per_topic[f"p{s.bit}"] = Sum("people_guided", filter=has)
+    service_rows = [
+        ServiceMonth(
+            village_id=r["village_id"],
+            month=_as_date(r["month"]),
+            service=s,
+            visits=r[f"n{s.bit}"],
+            people=r[f"p{s.bit}"] or 0,
+        )
+        for r in with_bits.values("village_id", "month").annotate(**per_topic).order_by()
+        for s in topics
+        if r[f"n{s.bit}"]
+    ]
     ServiceMonth.objects.bulk_create(service_rows, batch_size=2000)
 
 
