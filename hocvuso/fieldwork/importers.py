@@ -18,6 +18,7 @@ from pathlib import PurePath
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hocvuso.fieldwork.models import Service, Team, Visit
 from hocvuso.fieldwork.services import ID_NUMBER, MAX_PEOPLE_PER_VISIT, household_ref
@@ -83,6 +84,15 @@ OUTCOMES = {
     "quay lai": Visit.Outcome.FOLLOW_UP,
     "can quay lai": Visit.Outcome.FOLLOW_UP,
 }
+# Labels of the optional counts, translated only when a row is wrong.
+EQUITY_LABELS = (
+    ("aged_60_plus", gettext_lazy("từ 60 tuổi")),
+    ("women", gettext_lazy("nữ")),
+    ("ethnic_minority", gettext_lazy("dân tộc thiểu số")),
+    ("disability", gettext_lazy("khuyết tật")),
+)
+PEOPLE_LABEL = gettext_lazy("số người")
+SERVICE_SEPARATORS = re.compile(r"[;,\n]+")
 DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$|^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 # The columns of ``Visit`` an importer writes, in order.
 COLUMNS = (
@@ -153,7 +163,13 @@ class VisitReader:
             )
         )
         self._dates: dict[str, datetime.date | None] = {}
-        self._seen: dict[tuple[object, ...], int] = {}
+        # Teams, villages, topics and outcomes repeat on most rows: each distinct cell text
+        # is folded and looked up once.
+        self._team_cells: dict[str, tuple[int, str] | None] = {}
+        self._place_cells: dict[str, tuple[int, str] | None] = {}
+        self._service_cells: dict[str, tuple[int, list[str]]] = {}
+        self._outcome_cells: dict[str, str | None] = {}
+        self.line = 0  # the line of the row last yielded
 
     def rows(self, table: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[object, ...]]:
         table = iter(table)
@@ -173,6 +189,7 @@ class VisitReader:
                     self.errors.append(RowError(line, "; ".join(problems)))
                 continue
             self.summary.rows += 1
+            self.line = line
             self.summary.villages.add(row[2])
             yield row
 
@@ -200,8 +217,8 @@ class VisitReader:
         return columns
 
     def _row(self, values: dict[str, str], problems: list[str]) -> tuple[object, ...]:
-        team = self.teams.get(fold(values.get("team", "")))
-        place = self.places.get(fold(values.get("village", "")))
+        team = self._cached(self._team_cells, values.get("team", ""), self.teams)
+        place = self._cached(self._place_cells, values.get("village", ""), self.places)
         if team is None:
             problems.append(
                 _("không có tổ “%(name)s” trong địa bàn") % {"name": values.get("team", "")}
@@ -230,33 +247,21 @@ class VisitReader:
                 household = household_ref(text)
             except Exception as exc:
                 problems.extend(getattr(exc, "messages", [str(exc)]))
-        people = self._count(values.get("people_guided", ""), problems, _("số người"))
+        people = self._count(values.get("people_guided", ""), problems, PEOPLE_LABEL)
         if people is not None and not 1 <= people <= MAX_PEOPLE_PER_VISIT:
             problems.append(
                 _("số người được hướng dẫn phải từ 1 đến %(n)d") % {"n": MAX_PEOPLE_PER_VISIT}
             )
         equity = []
-        for name, label in (
-            ("aged_60_plus", _("từ 60 tuổi")),
-            ("women", _("nữ")),
-            ("ethnic_minority", _("dân tộc thiểu số")),
-            ("disability", _("khuyết tật")),
-        ):
+        for name, label in EQUITY_LABELS:
             value = self._count(values.get(name, ""), problems, label, required=False)
             if value is not None and people is not None and value > people:
                 problems.append(_("“%(field)s” lớn hơn số người") % {"field": label})
             equity.append(value)
-        mask = 0
-        for item in re.split(r"[;,\n]+", values.get("services", "")):
-            item = fold(item)
-            if not item:
-                continue
-            bit = self._service(item)
-            if bit is None:
-                problems.append(_("nội dung “%(code)s” không có trong danh mục") % {"code": item})
-            else:
-                mask |= bit
-        outcome = OUTCOMES.get(fold(values.get("outcome", "")))
+        mask, unknown = self._services_of(values.get("services", ""))
+        for item in unknown:
+            problems.append(_("nội dung “%(code)s” không có trong danh mục") % {"code": item})
+        outcome = self._cached(self._outcome_cells, values.get("outcome", ""), OUTCOMES)
         if outcome is None:
             problems.append(_("kết quả không hợp lệ"))
         follow_up = None
@@ -279,9 +284,9 @@ class VisitReader:
             return ()
         if visit_id is None:
             key = (team[0], place[0], visited_on, household, people, mask, outcome)
-            n = self._seen.get(key, 0)
-            self._seen[key] = n + 1
-            visit_id = uuid.uuid5(ID_NAMESPACE, f"{key}#{n}")
+            # Derived from the row alone, so memory stays flat: two identical rows get one id,
+            # which the database refuses (import_visits then names both lines).
+            visit_id = uuid.uuid5(ID_NAMESPACE, f"{key}#0")
         return (
             visit_id,
             team[0],
@@ -299,6 +304,28 @@ class VisitReader:
             self.actor_id,
             self.now,
         )
+
+    @staticmethod
+    def _cached(cells: dict[str, object], text: str, by_folded: dict[str, object]) -> object:
+        if text not in cells:
+            cells[text] = by_folded.get(fold(text))
+        return cells[text]
+
+    def _services_of(self, cell: str) -> tuple[int, list[str]]:
+        """The topics' bits of one cell, and the items that are no topic."""
+        if cell not in self._service_cells:
+            mask, unknown = 0, []
+            for item in SERVICE_SEPARATORS.split(cell):
+                item = fold(item)
+                if not item:
+                    continue
+                bit = self._service(item)
+                if bit is None:
+                    unknown.append(item)
+                else:
+                    mask |= bit
+            self._service_cells[cell] = (mask, unknown)
+        return self._service_cells[cell]
 
     def _service(self, text: str) -> int | None:
         """A topic by code, full name, or a part of its name found in no other

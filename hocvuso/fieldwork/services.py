@@ -12,8 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +32,7 @@ from hocvuso.orgunits.text import fold
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
+    from hocvuso.orgunits.importers import RowError
 
 # A run of nine or more digits is a CMND/CCCD number (or a phone): never stored.
 ID_NUMBER = re.compile(r"\d{9,}")
@@ -284,69 +284,58 @@ def refresh_summaries(villages: Iterable[int]) -> None:
         _refresh(villages[start : start + 500])
 
 
+def _month_of(column: str) -> str:
+    """SQL for the first day of ``column``'s month, on either database."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
 def _refresh(villages: list[int]) -> None:
+    """Set-based statements, so the summaries of a million visits are computed in the
+    database, not in Python: households, then months, then topics by month."""
     households, visits = Household._meta.db_table, Visit._meta.db_table
-    marks = ", ".join(["%s"] * len(villages))
-    Household.objects.filter(village_id__in=villages).delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {households} (village_id, ref, first_visited_on, last_visited_on) "  # noqa: S608 — table names from the models
+    months, topics = VillageMonth._meta.db_table, ServiceMonth._meta.db_table
+    scope = f"village_id IN ({', '.join(['%s'] * len(villages))})"
+    month, first_month = _month_of("visited_on"), _month_of("first_visited_on")
+    equity = ", ".join(EQUITY_FIELDS)
+    equity_sums = ", ".join(f"COALESCE(SUM({name}), 0) AS {name}" for name in EQUITY_FIELDS)
+    # (statement, how many times it names the villages)
+    statements = [
+        (f"DELETE FROM {households} WHERE {scope}", 1),  # noqa: S608 — tables from the models, values bound
+        (f"DELETE FROM {months} WHERE {scope}", 1),  # noqa: S608 — tables from the models, values bound
+        (f"DELETE FROM {topics} WHERE {scope}", 1),  # noqa: S608 — tables from the models, values bound
+        (
+            f"INSERT INTO {households} (village_id, ref, first_visited_on, last_visited_on) "  # noqa: S608
             f"SELECT village_id, household, MIN(visited_on), MAX(visited_on) FROM {visits} "
-            f"WHERE village_id IN ({marks}) GROUP BY village_id, household",
-            villages,
-        )
-    new = {
-        (r["village_id"], r["month"]): r["n"]
-        for r in Household.objects.filter(village_id__in=villages)
-        .annotate(month=TruncMonth("first_visited_on"))
-        .values("village_id", "month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    scoped = Visit.objects.filter(village_id__in=villages).annotate(month=TruncMonth("visited_on"))
-    months = [
-        VillageMonth(
-            village_id=r["village_id"],
-            month=_as_date(r["month"]),
-            visits=r["n"],
-            new_households=new.get((r["village_id"], r["month"]), 0),
-            people_guided=r["people"] or 0,
-            last_visited_on=r["last"],
-            **{name: r[name] or 0 for name in EQUITY_FIELDS},
-        )
-        for r in scoped.values("village_id", "month")
-        .annotate(
-            n=Count("pk"),
-            people=Sum("people_guided"),
-            last=Max("visited_on"),
-            **{name: Sum(name) for name in EQUITY_FIELDS},
-        )
-        .order_by()
+            f"WHERE {scope} GROUP BY village_id, household",
+            1,
+        ),
+        (
+            f"INSERT INTO {months} (village_id, month, visits, new_households, people_guided, "  # noqa: S608
+            f"{equity}, last_visited_on) "
+            f"SELECT v.village_id, v.month, v.n, COALESCE(h.n, 0), v.people, {equity}, v.last "
+            f"FROM (SELECT village_id, {month} AS month, COUNT(*) AS n, "
+            f"SUM(people_guided) AS people, {equity_sums}, MAX(visited_on) AS last "
+            f"FROM {visits} WHERE {scope} GROUP BY village_id, {month}) v "
+            f"LEFT JOIN (SELECT village_id, {first_month} AS month, COUNT(*) AS n "
+            f"FROM {households} WHERE {scope} GROUP BY village_id, {first_month}) h "
+            f"ON h.village_id = v.village_id AND h.month = v.month",
+            2,
+        ),
+        # One pass over the visits, joined to each topic whose bit they carry.
+        (
+            f"INSERT INTO {topics} (village_id, month, service_id, visits, people) "  # noqa: S608
+            f"SELECT v.village_id, {month}, s.id, COUNT(*), SUM(v.people_guided) "
+            f"FROM {visits} v JOIN {Service._meta.db_table} s "
+            f"ON (v.services & (1 << s.bit)) <> 0 WHERE v.{scope} "
+            f"GROUP BY v.village_id, {month}, s.id",
+            1,
+        ),
     ]
-    VillageMonth.objects.filter(village_id__in=villages).delete()
-    VillageMonth.objects.bulk_create(months, batch_size=2000)
-    ServiceMonth.objects.filter(village_id__in=villages).delete()
-    topics = list(Service.objects.all())
-    # One pass over the visits for every topic: a count and a sum per topic's bit.
-    with_bits = scoped.alias(**{f"b{s.bit}": F("services").bitand(s.mask) for s in topics})
-    per_topic = {}
-    for s in topics:
-        has = Q(**{f"b{s.bit}__gt": 0})
-        per_topic[f"n{s.bit}"] = Count("pk", filter=has)
-        per_topic[f"p{s.bit}"] = Sum("people_guided", filter=has)
-    service_rows = [
-        ServiceMonth(
-            village_id=r["village_id"],
-            month=_as_date(r["month"]),
-            service=s,
-            visits=r[f"n{s.bit}"],
-            people=r[f"p{s.bit}"] or 0,
-        )
-        for r in with_bits.values("village_id", "month").annotate(**per_topic).order_by()
-        for s in topics
-        if r[f"n{s.bit}"]
-    ]
-    ServiceMonth.objects.bulk_create(service_rows, batch_size=2000)
+    with connection.cursor() as cursor:
+        for sql, uses in statements:
+            cursor.execute(sql, villages * uses)
 
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
@@ -406,14 +395,39 @@ def import_visits(
                 changes={"visits_imported": reader.summary.rows, "file": filename[:100]},
             )
     except IntegrityError:
-        raise ImportRejected(
-            [
-                RowError(
-                    0, _("Tệp có lượt đã được nhập trước đây: không nhập lại để khỏi đếm hai lần.")
-                )
-            ]
-        ) from None
+        raise ImportRejected(_repeated_rows(unit, filename, stream)) from None
     return ImportResult(reader.summary.rows, len(reader.summary.villages))
+
+
+def _repeated_rows(unit: OrgUnit, filename: str, stream: IO[bytes]) -> list[RowError]:
+    """Why the database refused a file's visits: rows imported before, or the same row twice
+    in the file. Reads the file again, so it costs nothing on a good import."""
+    from hocvuso.fieldwork.importers import MAX_ERRORS, VisitReader, table_of
+    from hocvuso.orgunits.importers import RowError
+
+    before = RowError(
+        0, _("Tệp có lượt đã được nhập trước đây: không nhập lại để khỏi đếm hai lần.")
+    )
+    if not stream.seekable():
+        return [before]
+    stream.seek(0)
+    reader = VisitReader(unit, actor_id=None, today=timezone.localdate())
+    first_line: dict[uuid.UUID, int] = {}
+    errors: list[RowError] = []
+    for row in reader.rows(table_of(filename, stream)):
+        seen = first_line.setdefault(row[0], reader.line)
+        if seen != reader.line:
+            errors.append(
+                RowError(
+                    reader.line, _("trùng hệt dòng %(line)d: một lượt ghi hai lần") % {"line": seen}
+                )
+            )
+            if len(errors) == MAX_ERRORS:
+                break
+    ids = list(first_line)
+    if any(Visit.objects.filter(pk__in=ids[i : i + 500]).exists() for i in range(0, len(ids), 500)):
+        errors.insert(0, before)
+    return errors or [before]
 
 
 def _copy_visits(rows: Iterable[tuple[object, ...]], columns: Sequence[str]) -> None:

@@ -76,6 +76,14 @@ def test_the_same_file_twice_is_refused_not_counted_twice(focal, tree) -> None:
     assert Visit.objects.count() == 3
 
 
+def test_a_row_written_twice_in_one_file_names_both_lines(focal, tree) -> None:
+    response = upload(focal, tree, csv_file(*GOOD, GOOD[0]))
+    assert response.status_code == 400
+    assert "Dòng 5: trùng hệt dòng 2" in response.text
+    assert "đã được nhập trước đây" not in response.text
+    assert not Visit.objects.exists()
+
+
 def test_an_excel_file_works_too(focal, tree) -> None:
     workbook = openpyxl.Workbook()
     for line in [HEADER, GOOD[0]]:

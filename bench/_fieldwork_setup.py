@@ -1,0 +1,329 @@
+"""What the door-to-door benchmarks share: a fresh PostgreSQL database, a province of about
+1,500 villages under about 100 communes with one community digital team per commune, a
+deterministic stream of household visits over the past twelve months (households visited
+again and again), a coordinator of the province, and uvicorn as a subprocess.
+
+Import this module before anything from Django: it sets the environment (production-like
+settings, DEBUG off) for this process and for the server it starts, then sets Django up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+# One database per script, so two of them never share one.
+DB_NAME = "hocvuso_bench_fieldwork_" + Path(sys.argv[0]).stem.removeprefix("fieldwork_")
+DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
+
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "hocvuso.settings",
+    "DATABASE_URL": DB_URL,
+    "HOCVUSO_DEV": "0",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS.
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOG_LEVEL": "WARNING",
+}
+for _name, _value in SERVER_ENV.items():
+    os.environ[_name] = _value
+os.environ.pop("REDIS_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
+
+from hocvuso.accounts.models import RoleAssignment, User  # noqa: E402
+from hocvuso.core.roles import Role  # noqa: E402
+from hocvuso.fieldwork.models import Service, Team  # noqa: E402
+from hocvuso.fieldwork.services import create_team  # noqa: E402
+from hocvuso.orgunits.models import OrgUnit  # noqa: E402
+from hocvuso.orgunits.services import add_children_bulk, create_unit  # noqa: E402
+
+VILLAGES_PER_COMMUNE = 15
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr, so the JSON line is the last line of stdout."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[None]:
+    """Create the bench database, migrate it, and drop it at the end."""
+    _drop_database()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    log(f"database {DB_NAME} migrated in {time.perf_counter() - started:.1f} s")
+    try:
+        yield
+    finally:
+        connection.close()
+        _drop_database()
+
+
+def _drop_database() -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+@dataclass
+class Place:
+    pk: int
+    name: str
+    team_pk: int
+    team_name: str
+
+
+@dataclass
+class Province:
+    unit: OrgUnit
+    villages: list[Place]  # with the team of their commune
+    teams: list[Team]
+
+
+@transaction.atomic
+def build_province(villages: int) -> Province:
+    """A province of ``villages`` villages, fifteen to a commune (add_children_bulk: paths
+    computed in Python, one insert per commune), and one team per commune (create_team)."""
+    started = time.perf_counter()
+    province = create_unit(actor=None, parent=None, name="Tỉnh Thử Tải", kind="province")
+    communes = add_children_bulk(
+        province,
+        [
+            OrgUnit(name=f"Xã {i:03d}", kind="commune")
+            for i in range(max(1, -(-villages // VILLAGES_PER_COMMUNE)))
+        ],
+        actor=None,
+    )
+    places: list[Place] = []
+    teams: list[Team] = []
+    left = villages
+    for commune in communes:
+        take = min(VILLAGES_PER_COMMUNE, left)
+        team = create_team(actor=None, unit=commune, name=f"Tổ công nghệ số {commune.name}")
+        teams.append(team)
+        created = add_children_bulk(
+            commune,
+            [OrgUnit(name=f"Thôn {n + 1} {commune.name}", kind="village") for n in range(take)],
+            actor=None,
+        )
+        places += [Place(v.pk, v.name, team.pk, team.name) for v in created]
+        left -= take
+    log(
+        f"{len(communes)} communes, {len(places)} villages, {len(teams)} teams built in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return Province(province, places, teams)
+
+
+def coordinator(unit: OrgUnit) -> User:
+    user = User.objects.create_user(username="bench-coordinator", password=get_random_string(20))
+    RoleAssignment.objects.create(user=user, unit=unit, role=Role.COORDINATOR)
+    return user
+
+
+def session_cookies(user: User) -> dict[str, str]:
+    """Session and CSRF cookies of ``user`` signed in (the CSRF token goes in the
+    X-CSRFToken header too)."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "hocvuso.accounts.backends.UsernameOrEmailBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"sessionid": session.session_key, "csrftoken": get_random_string(32)}
+
+
+# --- Visits
+
+
+@dataclass(slots=True)
+class VisitRow:
+    """One generated visit, typed; ``household_text`` is what a person writes, ``household``
+    the folded reference the app stores for it."""
+
+    id: uuid.UUID
+    place: Place
+    visited_on: datetime.date
+    household_text: str
+    household: str
+    people: int
+    services: list[Service]
+    follow_up_on: datetime.date | None  # set when the outcome is "follow up"
+    aged_60_plus: int | None
+    women: int | None
+    ethnic_minority: int | None
+    disability: int | None
+
+
+def visits(
+    places: list[Place], rows: int, *, seed: int = 5, today: datetime.date | None = None
+) -> Iterator[VisitRow]:
+    """``rows`` visits spread over ``places`` and the 365 days before ``today``. Each village
+    has about a third as many households as it gets visits, so most households are visited
+    two or three times; 15 % of visits ask for a return two weeks later. A household is
+    visited at most once a day (the importer refuses a row written twice)."""
+    rng = random.Random(seed)  # noqa: S311 — load figures, not secrets
+    today = today or timezone.localdate()
+    services = list(Service.objects.filter(active=True).order_by("bit"))
+    per_village = max(5, rows // max(1, len(places)) // 3)
+    days = [today - datetime.timedelta(days=d) for d in range(365)]
+    fortnight = datetime.timedelta(days=14)
+    random_ = rng.random
+    n_places, n_services = len(places), len(services)
+    visited: set[tuple[int, int, int]] = set()
+    for _ in range(rows):
+        while True:
+            place = places[int(random_() * n_places)]
+            h = int(random_() * per_village) + 1
+            day = int(random_() * 365)
+            if (place.pk, h, day) not in visited:
+                visited.add((place.pk, h, day))
+                break
+        xom = h % 7 + 1
+        people = 1 + int(random_() * 6)
+        first = int(random_() * n_services)
+        chosen = [services[first]]
+        if random_() < 0.5:
+            chosen.append(services[(first + 1 + int(random_() * (n_services - 1))) % n_services])
+        visited_on = days[day]
+        r = random_()
+        yield VisitRow(
+            id=uuid.UUID(int=rng.getrandbits(128)),
+            place=place,
+            visited_on=visited_on,
+            household_text=f"Số {h}, xóm {xom}",
+            household=f"so {h} xom {xom}",
+            people=people,
+            services=chosen,
+            follow_up_on=visited_on + fortnight if r < 0.15 else None,
+            aged_60_plus=int(r * 10) % (people + 1) if r < 0.6 else None,
+            women=int(r * 100) % (people + 1),
+            ethnic_minority=int(r * 1000) % (people + 1) if r < 0.3 else None,
+            disability=1 if r < 0.03 else None,
+        )
+
+
+class Sent:
+    """What was generated, to check nothing was lost."""
+
+    def __init__(self) -> None:
+        self.rows = self.people = self.women = self.follow_ups = 0
+        self._households: set[tuple[int, str]] = set()
+
+    def add(self, row: VisitRow) -> None:
+        self.rows += 1
+        self.people += row.people
+        self.women += row.women or 0
+        self.follow_ups += row.follow_up_on is not None
+        self._households.add((row.place.pk, row.household))
+
+    @property
+    def distinct_households(self) -> int:
+        return len(self._households)
+
+
+# --- uvicorn
+
+
+@dataclass
+class Server:
+    base: str
+    pid: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(*, workers: int = 1) -> Iterator[Server]:
+    """uvicorn serving hocvuso.asgi on a free loopback port; yields its base URL."""
+    port = free_port()
+    command = [
+        str(ROOT / ".venv/bin/uvicorn"),
+        "hocvuso.asgi:application",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        f"--workers={workers}",
+        "--loop=uvloop",
+        "--http=httptools",
+        "--backlog=8192",
+        "--no-access-log",
+        "--log-level=warning",
+        "--timeout-graceful-shutdown=5",
+    ]
+    env = {**os.environ, **SERVER_ENV}
+    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 — our own command
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"uvicorn exited with {process.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("uvicorn did not answer within 60 s") from None
+                time.sleep(0.2)
+        log(f"uvicorn ({workers} worker(s)) on {base}")
+        yield Server(base, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def rss_kib(pid: int | str = "self") -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p95, p99 and max of ``values`` (milliseconds), rounded."""
+    ordered = sorted(values)
+    if not ordered:
+        return {"p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": at(1.0)}
