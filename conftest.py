@@ -146,6 +146,14 @@ def _no_real_email(settings: object) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _api_allowances(settings: object) -> None:
+    """API rate limits no test reaches: the allowances count in a cache shared by the whole
+    run, where users of different tests share ids. Throttling tests set their own."""
+    settings.API_RATE_LIMIT = "100000/m"
+    settings.API_ANON_RATE_LIMIT = "100000/m"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _drop_stray_connections(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
     """End connections other threads left on the test database before it is dropped.

@@ -16,6 +16,7 @@ from hocvuso.core.env import (
     env_database,
     env_int,
     env_list,
+    env_rate,
     env_secret,
     env_str,
     env_time,
@@ -226,6 +227,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The open API's allowances (hocvuso/core/api.py): requests per person, by session or token,
+# and per address without credentials; over them the API answers 429.
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/m")
+API_ANON_RATE_LIMIT = env_rate("API_ANON_RATE_LIMIT", "60/m")
+# An address is REMOTE_ADDR, or behind the HTTPS proxy the address it forwards: a client's
+# own X-Forwarded-For must not choose which allowance it draws on.
+NINJA_NUM_PROXIES = 1 if SECURE_PROXY_SSL_HEADER else 0
 
 LOGGING = {
     "version": 1,

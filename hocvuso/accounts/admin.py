@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from hocvuso.accounts.models import RoleAssignment, User
+from hocvuso.accounts.models import ApiToken, RoleAssignment, User
+from hocvuso.accounts.services import revoke_api_token
 from hocvuso.core.admin import AuditedAdminMixin
 
 
@@ -25,3 +30,27 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners on their own page; a superuser only looks, and revokes
+    one that leaked (through the audited service)."""
+
+    list_display = ["name", "prefix", "user", "created_at", "last_used_at", "expires_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields if f.name != "secret_hash"]
+    exclude = ["secret_hash"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Thu hồi các mã đã chọn"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            revoke_api_token(actor=request.user, token=token)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

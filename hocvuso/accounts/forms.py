@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +46,27 @@ class PersonForm(forms.Form):
     def __init__(self, *args: object, roles: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = roles
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name to recognise it by, and how long it works."""
+
+    LIFETIMES = [
+        (30, _("30 ngày")),
+        (90, _("90 ngày")),
+        (365, _("1 năm")),
+        (0, _("Không hết hạn (đến khi thu hồi)")),
+    ]
+
+    name = forms.CharField(
+        label=_("Tên gợi nhớ"),
+        max_length=100,
+        help_text=_("Mã dùng cho việc gì, ví dụ: “Bảng số liệu của Sở”, “Tập lệnh xuất báo cáo”."),
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Thời hạn"), choices=LIFETIMES, coerce=int, initial=90
+    )
+
+    def expires_at(self) -> datetime.datetime | None:
+        days = self.cleaned_data["lifetime"]
+        return timezone.now() + datetime.timedelta(days=days) if days else None

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
@@ -97,3 +101,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# What every personal API secret starts with: a leaked one is recognisable in a log or a
+# repository (secret scanners key on such prefixes), and a wrong paste fails on sight.
+API_SECRET_PREFIX = "hvs_"  # noqa: S105 -- a public marker, not a secret
+# How much of the secret the person sees again after creation, to tell their tokens apart.
+API_PREFIX_LENGTH = 12
+
+
+def new_api_secret() -> str:
+    return API_SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_secret(secret: str) -> str:
+    """SHA-256 of the secret: a 256-bit random secret needs no slow, salted hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal token a program sends as ``Authorization: Bearer <secret>`` to act through
+    the API as its owner: the owner's units and roles, nothing more.
+
+    Only the SHA-256 of the secret is kept; the secret itself is shown once, when created.
+    ``prefix`` is its first characters, which the owner sees to tell their tokens apart.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(_("mã nhận diện"), max_length=API_PREFIX_LENGTH)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: datetime.datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from hocvuso.accounts.models import Notification, RoleAssignment, User
+from hocvuso.accounts.models import (
+    API_SECRET_PREFIX,
+    ApiToken,
+    Notification,
+    RoleAssignment,
+    User,
+    hash_api_secret,
+)
 from hocvuso.core import roles as R
 from hocvuso.core.models import AuditLog
 from hocvuso.orgunits.models import OrgUnit
@@ -102,3 +110,29 @@ def focal_points_by_unit(units: Iterable[OrgUnit]) -> dict[int, list[User]]:
         own_and_ancestors = (unit.path[:end] for end in range(len(unit.path), 0, -step))
         found[unit.pk] = next((holders[p] for p in own_and_ancestors if p in holders), [])
     return found
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The person's own API tokens, newest first; nobody lists another's."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def get_api_token_for_user(user: User, pk: int) -> ApiToken:
+    """The token if it is ``user``'s own, else 404."""
+    return get_object_or_404(api_tokens_of(user), pk=pk)
+
+
+def get_usable_api_token(secret: str, *, now: datetime.datetime) -> ApiToken | None:
+    """The token whose secret this is, if it is neither revoked nor expired and its owner may
+    still sign in; one indexed query. The owner comes with it as ``token.user``."""
+    if not secret.startswith(API_SECRET_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(secret_hash=hash_api_secret(secret), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from hocvuso.accounts.models import Notification, RoleAssignment, User
+from hocvuso.accounts.models import (
+    API_PREFIX_LENGTH,
+    ApiToken,
+    Notification,
+    RoleAssignment,
+    User,
+    hash_api_secret,
+    new_api_secret,
+)
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.orgunits.models import OrgUnit
 
 USER_FIELDS = ("username", "email", "full_name", "is_active")
+# The secret's hash is never logged: it is no secret, but nothing needs it outside the table.
+API_TOKEN_FIELDS = ("name", "prefix", "expires_at", "revoked_at")
+# Enough for every script a person runs; a cap keeps a forgotten loop from minting thousands.
+MAX_ACTIVE_API_TOKENS = 20
+# Recording each use would write on every request; once a minute says enough about "last used".
+API_TOKEN_USE_RESOLUTION = datetime.timedelta(minutes=1)
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 logger = logging.getLogger(__name__)
@@ -174,3 +189,73 @@ def mark_notifications_read(*, actor: User, notification: Notification | None = 
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def create_api_token(
+    *, actor: User, name: str, expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Give ``actor`` a personal API token; returns it with its secret, the only time the
+    secret exists outside the caller's hands (only its SHA-256 is stored).
+
+    The token authenticates as ``actor`` exactly: same units, same roles, revoked with them.
+    Anyone signed in may create their own. Audited without the secret or its hash.
+    """
+    name = " ".join(name.split())
+    now = timezone.now()
+    if not name:
+        raise ValidationError({"name": _("Hãy đặt tên cho mã truy cập.")})
+    if expires_at is not None and expires_at <= now:
+        raise ValidationError({"expires_at": _("Thời hạn phải ở sau thời điểm hiện tại.")})
+    active = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).exclude(
+        expires_at__lte=now
+    )
+    if active.count() >= MAX_ACTIVE_API_TOKENS:
+        raise ValidationError(
+            _("Bạn đã có %(n)s mã truy cập đang dùng; hãy thu hồi mã không cần nữa.")
+            % {"n": MAX_ACTIVE_API_TOKENS}
+        )
+    secret = new_api_secret()
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name,
+        prefix=secret[:API_PREFIX_LENGTH],
+        secret_hash=hash_api_secret(secret),
+        expires_at=expires_at,
+    )
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=token,
+        changes=diff({}, snapshot(token, API_TOKEN_FIELDS)),
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
+    """Stop ``token`` working from now on (idempotent). Only its owner, or a superuser,
+    revokes it. Audited."""
+    if token.user_id != actor.pk and not actor.is_superuser:
+        raise PermissionDenied
+    if token.revoked_at is not None:
+        return token
+    before = snapshot(token, API_TOKEN_FIELDS)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=token,
+        changes=diff(before, snapshot(token, API_TOKEN_FIELDS)),
+    )
+    return token
+
+
+def mark_api_token_used(*, token: ApiToken, now: datetime.datetime) -> None:
+    """Stamp ``last_used_at`` at most once a minute: one conditional UPDATE, none while the
+    stamp is fresh. Not audited: using a token changes no record."""
+    if token.last_used_at is not None and now - token.last_used_at < API_TOKEN_USE_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

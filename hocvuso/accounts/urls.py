@@ -36,6 +36,8 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("people/add/<int:unit_pk>/", views.person_add, name="person_add"),
     path("people/roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.accounts import selectors, services
-from hocvuso.accounts.forms import PersonForm
+from hocvuso.accounts.forms import ApiTokenForm, PersonForm
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest
@@ -126,3 +127,41 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     services.mark_notifications_read(actor=request.user)
     messages.success(request, _("Đã đánh dấu mọi thông báo là đã đọc."))
     return redirect("accounts:notifications")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache  # the page that shows a new secret must not be kept by the browser or a proxy
+def api_tokens(request: AuthedRequest) -> HttpResponse:
+    """The person's own API tokens: listed, created (the secret shown on this one response,
+    never again, so there is no redirect that would have to carry it), revoked."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_api_token(
+                actor=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    context = {
+        "tokens": selectors.api_tokens_of(request.user),
+        "form": form,
+        "created": created,
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = selectors.get_api_token_for_user(request.user, pk)
+    services.revoke_api_token(actor=request.user, token=token)
+    messages.success(
+        request,
+        _("Đã thu hồi mã %(name)s: từ giờ mã này không còn dùng được.") % {"name": token.name},
+    )
+    return redirect("accounts:api_tokens")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,19 @@ def env_time(name: str, default: str) -> datetime.time:
         raise ImproperlyConfigured(
             f"{name} must be a time as HH:MM, e.g. 07:00; got {raw!r}"
         ) from None
+
+
+_RATE = re.compile(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate written ``count/period``, the period one of s, m, h, d (``600/m``)."""
+    raw = (os.environ.get(name) or default).strip()
+    if not _RATE.fullmatch(raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate as count/period (s, m, h or d), e.g. 600/m; got {raw!r}"
+        )
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hocvuso.core.env import env_bool, env_database, env_int, env_list, env_secret
+from hocvuso.core.env import (
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_rate,
+    env_secret,
+)
 
 
 def test_bool_reads_common_spellings_and_rejects_typos(monkeypatch):
@@ -24,6 +31,16 @@ def test_int_and_list(monkeypatch):
     monkeypatch.setenv("N", "mười")
     with pytest.raises(ImproperlyConfigured, match="whole number"):
         env_int("N", 1)
+
+
+def test_rate_takes_count_per_period_and_rejects_anything_else(monkeypatch):
+    assert env_rate("API_RATE", "600/m") == "600/m"
+    monkeypatch.setenv("API_RATE", " 20/hour ")
+    assert env_rate("API_RATE", "600/m") == "20/hour"
+    for bad in ("600", "600/week", "0/m", "-1/s", "abc/m"):
+        monkeypatch.setenv("API_RATE", bad)
+        with pytest.raises(ImproperlyConfigured, match="count/period"):
+            env_rate("API_RATE", "600/m")
 
 
 def test_secret_from_file_and_missing_secret(monkeypatch, tmp_path):
