@@ -20,8 +20,10 @@ from ninja.security import django_auth
 from hocvuso.accounts.api import ApiTokenAuth
 from hocvuso.accounts.api import router as accounts_router
 from hocvuso.core.api import AddressRateThrottle, AnonymousAllowance, PersonRateThrottle
+from hocvuso.events.api import router as events_router
 from hocvuso.fieldwork.api import router as fieldwork_router
 from hocvuso.orgunits.api import router as orgunits_router
+from hocvuso.plans.api import router as plans_router
 
 api = NinjaAPI(
     title="Học vụ số API",
@@ -33,6 +35,8 @@ api = NinjaAPI(
 )
 api.add_router("/me/", accounts_router)
 api.add_router("/units/", orgunits_router)
+api.add_router("/plans/", plans_router)
+api.add_router("/events/", events_router)
 api.add_router("/fieldwork/", fieldwork_router)
 
 

@@ -61,7 +61,7 @@ def test_search_never_shows_another_commune(client, tree, role):
     client.force_login(User.objects.get(username=f"p_{role}"))
     page = client.get("/units/search/", {"q": "thon dong"}).content.decode()
     assert "Thôn Đông" not in page
-    assert client.get("/api/units/", {"q": "nam hoa lu"}).json() == []
+    assert client.get("/api/units/", {"q": "nam hoa lu"}).json()["items"] == []
 
 
 @pytest.mark.parametrize(

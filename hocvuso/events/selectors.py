@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -116,6 +117,22 @@ def get_point_by_token(token: str) -> BridgePoint | None:
         .filter(access_token=token)
         .first()
     )
+
+
+def get_point_for_reporter(user: User, event: Event, pk: int) -> BridgePoint:
+    """A bridge point of ``event`` (which the caller got through :func:`get_event_for_user`)
+    whose attendance ``user`` may report from their account: they hold REPORT_TASKS on the
+    host unit, or MANAGE_PLANS on the organiser. 404 when the event has no such point, 403
+    for anyone else who sees the event."""
+    point = event.bridge_points.select_related("host", "event").filter(pk=pk).first()
+    if point is None:
+        raise Http404
+    if not (
+        user_can(user, point.host, R.REPORT_TASKS)
+        or user_can(user, event.organiser, R.MANAGE_PLANS)
+    ):
+        raise PermissionDenied
+    return point
 
 
 def get_point_for_manager(user: User, event: Event, pk: int) -> BridgePoint:
@@ -498,6 +515,25 @@ def event_list_for(user: User) -> QuerySet[Event]:
         .annotate(point_count=Count("bridge_points"))
         .order_by("-starts_at", "-pk")
     )
+
+
+def find_events(
+    user: User,
+    *,
+    organiser_id: int | None = None,
+    starts_from: datetime.date | None = None,
+    starts_to: datetime.date | None = None,
+) -> QuerySet[Event]:
+    """The events list (:func:`event_list_for`) narrowed by organiser and by the local day
+    the event starts, both ends included."""
+    events = event_list_for(user)
+    if organiser_id is not None:
+        events = events.filter(organiser_id=organiser_id)
+    if starts_from is not None:
+        events = events.filter(starts_at__date__gte=starts_from)
+    if starts_to is not None:
+        events = events.filter(starts_at__date__lte=starts_to)
+    return events
 
 
 def province_of(unit: OrgUnit) -> OrgUnit:

@@ -91,12 +91,15 @@ def report_attendance(
     submission_id: uuid.UUID,
     counts: Mapping[str, int],
     field: str = "expected",
+    actor: User | None = None,
 ) -> bool:
     """Set a bridge point's counts by category: "expected" until the registration cut-off,
     "actual" from the day of the ceremony. Returns False, changing nothing, when this
-    submission was already received. Reported from the bridge point's secret link, so there is
-    no user; audited all the same. A few short statements whatever the number of categories:
-    thousands of bridge points report in the same minutes."""
+    submission was already received. Reported from the bridge point's secret link, with no
+    user, or through the API by ``actor`` (who holds REPORT_TASKS on the host or MANAGE_PLANS
+    on the organiser: ``selectors.get_point_for_reporter``); audited either way. A few short
+    statements whatever the number of categories: thousands of bridge points report in the
+    same minutes."""
     if field not in ("expected", "actual"):
         raise ValueError(field)
     _check_counts(counts)
@@ -135,7 +138,7 @@ def report_attendance(
         **{f"{field}_total": attendance_total(field)},
     )
     record_audit(
-        actor=None,
+        actor=actor,
         action=AuditLog.Action.UPDATE,
         obj=bridge_point,
         unit_id=bridge_point.host_id,

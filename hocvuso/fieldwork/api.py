@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from hocvuso.core.api import Id, PathId, choice, paginated
 from hocvuso.fieldwork import selectors, services
-from hocvuso.fieldwork.models import Visit
+from hocvuso.fieldwork.models import Team, Visit
 from hocvuso.fieldwork.services import VisitInput
 
 router = Router(tags=["fieldwork"])
+Outcome = choice(Visit.Outcome)
 
 # What a phone sends at once: small enough for a slow 3G upload, large enough to catch up a
 # day offline in one go.
@@ -76,4 +80,85 @@ def sync_visits(request: HttpRequest, payload: BatchIn) -> BatchOut:
         saved=batch.saved,
         duplicates=batch.duplicates,
         rejected={str(k): v for k, v in batch.rejected.items()},
+    )
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    unit_id: int
+    unit_name: str
+
+    @staticmethod
+    def resolve_unit_name(team: Team) -> str:
+        return team.unit.name
+
+
+class TeamFilters(Schema):
+    # Teams of this unit and of the units under it.
+    unit: Id | None = None
+
+
+class VisitOut(Schema):
+    """A visit as the visits page and its CSV export show it: a household reference, never a
+    name; the phone's note stays on the phone's side."""
+
+    id: uuid.UUID
+    team_id: int
+    village_id: int
+    visited_on: datetime.date
+    household: str
+    people_guided: int
+    services: list[str]
+    outcome: Outcome
+    follow_up_on: datetime.date | None
+    aged_60_plus: int | None
+    women: int | None
+    ethnic_minority: int | None
+    disability: int | None
+
+    @staticmethod
+    def resolve_services(visit: Visit, context: dict[str, Any]) -> list[str]:
+        # The topics' codes by bit, asked once per request rather than once per visit.
+        request = context["request"]
+        codes = request.__dict__.get("_service_codes")
+        if codes is None:
+            codes = request.__dict__["_service_codes"] = selectors.service_codes_by_bit()
+        return [code for bit, code in sorted(codes.items()) if visit.services & (1 << bit)]
+
+
+class VisitFilters(Schema):
+    team: Id | None = None
+    # The village (or commune) visited.
+    village: Id | None = None
+    # The day of the visit, both ends included.
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    outcome: Outcome | None = None
+
+
+@router.get("/teams", response=list[TeamOut])
+@paginated
+def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> QuerySet[Team]:
+    """Community digital teams in the caller's units, and those the caller belongs to."""
+    return selectors.find_teams(request.user, unit_id=filters.unit)
+
+
+@router.get("/teams/{team_id}", response=TeamOut)
+def get_team(request: HttpRequest, team_id: PathId) -> Team:
+    """One team; 404 when the caller may not see it."""
+    return selectors.get_team_for_user(request.user, team_id)
+
+
+@router.get("/visits", response=list[VisitOut])
+@paginated
+def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> QuerySet[Visit]:
+    """Household visits in the villages of the caller's units, newest first."""
+    return selectors.find_visits(
+        request.user,
+        team_id=filters.team,
+        village_id=filters.village,
+        start=filters.date_from,
+        end=filters.date_to,
+        outcome=filters.outcome or "",
     )

@@ -14,7 +14,7 @@ from django.http import Http404
 from hocvuso.core import roles as R
 from hocvuso.fieldwork.models import Service, ServiceMonth, Team, VillageMonth, Visit
 from hocvuso.orgunits.models import OrgUnit, UnitPopulation
-from hocvuso.orgunits.selectors import scope_for_user
+from hocvuso.orgunits.selectors import scope_for_user, visible_unit
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -45,6 +45,51 @@ def get_team_for_user(user: User, pk: int) -> Team:
     if team is None:
         raise Http404
     return team
+
+
+def find_teams(user: User, *, unit_id: int | None = None) -> QuerySet[Team]:
+    """Teams visible to ``user`` by their units' tree, then name; narrowed to a unit's
+    subtree (a unit the user may not see matches nothing)."""
+    teams = teams_visible_to(user).select_related("unit")
+    if unit_id is not None:
+        unit = visible_unit(user, unit_id)
+        teams = teams.filter(unit__path__startswith=unit.path) if unit else teams.none()
+    return teams.order_by("unit__path", "name", "pk")
+
+
+def visits_visible_to(user: User) -> QuerySet[Visit]:
+    """Visits in the villages of the user's units."""
+    return scope_for_user(Visit.objects.all(), user, via="village")
+
+
+def find_visits(
+    user: User,
+    *,
+    team_id: int | None = None,
+    village_id: int | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    outcome: str = "",
+) -> QuerySet[Visit]:
+    """Visits visible to ``user``, newest first, narrowed by team, village (or commune)
+    visited, period (both ends included) and outcome."""
+    rows = visits_visible_to(user)
+    if team_id is not None:
+        rows = rows.filter(team_id=team_id)
+    if village_id is not None:
+        rows = rows.filter(village_id=village_id)
+    if start is not None:
+        rows = rows.filter(visited_on__gte=start)
+    if end is not None:
+        rows = rows.filter(visited_on__lte=end)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    return rows.order_by("-visited_on", "-received_at", "id")
+
+
+def service_codes_by_bit() -> dict[int, str]:
+    """Each guidance topic's code by its bit in ``Visit.services``; one small query."""
+    return dict(Service.objects.values_list("bit", "code"))
 
 
 @dataclass

@@ -11,7 +11,19 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from hocvuso.core import roles as R
@@ -106,6 +118,35 @@ def get_unit_for_user(
     if not user_can(user, unit, roles):
         raise PermissionDenied
     return unit
+
+
+def visible_unit(user: User | AnonymousUser, pk: int) -> OrgUnit | None:
+    """The unit if ``user`` may see it, else None: for a filter, where a unit out of scope
+    simply matches nothing."""
+    return units_visible_to(user).filter(pk=pk).first()
+
+
+def find_units(
+    user: User | AnonymousUser,
+    *,
+    kind: str = "",
+    parent: OrgUnit | None = None,
+    query: str = "",
+) -> QuerySet[OrgUnit]:
+    """Units ``user`` may see in tree order (each unit before its subtree), narrowed to one
+    ``kind``, to the direct children of ``parent`` (which the caller got through
+    :func:`get_unit_for_user`), and to names containing every word of ``query`` with or
+    without diacritics. Each unit carries ``parent_pk``, its parent's id (None for a root)."""
+    units = units_visible_to(user)
+    if parent is not None:
+        units = units.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    if kind:
+        units = units.filter(kind=kind)
+    for word in fold(query).split():
+        units = units.filter(search_text__contains=word)
+    parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * OrgUnit.steplen)
+    parents = OrgUnit.objects.filter(path=parent_path).values("pk")[:1]
+    return units.annotate(parent_pk=Subquery(parents)).order_by("path")
 
 
 def top_units_for(user: User | AnonymousUser) -> QuerySet[OrgUnit]:

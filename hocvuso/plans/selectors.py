@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.core import roles as R
-from hocvuso.orgunits.selectors import scope_for_user, user_can
+from hocvuso.orgunits.selectors import scope_for_user, user_can, visible_unit
 from hocvuso.orgunits.text import fold
 from hocvuso.plans.models import Activity, Plan, Task
 
@@ -67,6 +67,48 @@ def get_task_for_user(user: User, pk: int, *, roles: Iterable[str] = R.VIEW) -> 
     ):
         raise PermissionDenied
     return task
+
+
+def find_plans(
+    user: User, *, status: str = "", kind: str = "", issuing_unit_id: int | None = None
+) -> QuerySet[Plan]:
+    """Plans visible to ``user``, newest first, narrowed by status, kind and issuing unit."""
+    plans = plans_visible_to(user)
+    if status:
+        plans = plans.filter(status=status)
+    if kind:
+        plans = plans.filter(kind=kind)
+    if issuing_unit_id is not None:
+        plans = plans.filter(issuing_unit_id=issuing_unit_id)
+    return plans.order_by("-created_at", "-pk")
+
+
+def find_tasks(
+    user: User,
+    *,
+    plan: Plan | None = None,
+    status: str = "",
+    unit_id: int | None = None,
+    deadline_from: date | None = None,
+    deadline_to: date | None = None,
+) -> QuerySet[Task]:
+    """Duties visible to ``user`` (of ``plan``, when given, which the caller got through
+    :func:`get_plan_for_user`), soonest deadline first, narrowed by status, by a unit's
+    subtree (a unit the user may not see matches nothing) and by deadline, both ends
+    included."""
+    tasks = tasks_visible_to(user)
+    if plan is not None:
+        tasks = tasks.filter(plan=plan)
+    if status:
+        tasks = tasks.filter(status=status)
+    if unit_id is not None:
+        unit = visible_unit(user, unit_id)
+        tasks = tasks.filter(unit__path__startswith=unit.path) if unit else tasks.none()
+    if deadline_from is not None:
+        tasks = tasks.filter(deadline__gte=deadline_from)
+    if deadline_to is not None:
+        tasks = tasks.filter(deadline__lte=deadline_to)
+    return tasks.order_by(F("deadline").asc(nulls_last=True), "plan_id", "position", "id")
 
 
 def overdue_tasks_for(user: User, *, today: date) -> QuerySet[Task]:
