@@ -83,6 +83,8 @@ def fresh_database() -> Iterator[None]:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     log(f"database {DB_NAME} migrated in {time.perf_counter() - started:.1f} s")
+    # With DEBUG off pages name their static files through the collected manifest.
+    call_command("collectstatic", verbosity=0, interactive=False)
     try:
         yield
     finally:
@@ -187,13 +189,26 @@ class VisitRow:
 def visits(
     places: list[Place], rows: int, *, seed: int = 5, today: datetime.date | None = None
 ) -> Iterator[VisitRow]:
+    """See :func:`_visits`. The topics are read now, not at the first row: a caller may
+    iterate inside a COPY, when the connection can run no other query."""
+    services = list(Service.objects.filter(active=True).order_by("bit"))
+    return _visits(places, rows, services, seed=seed, today=today)
+
+
+def _visits(
+    places: list[Place],
+    rows: int,
+    services: list[Service],
+    *,
+    seed: int,
+    today: datetime.date | None,
+) -> Iterator[VisitRow]:
     """``rows`` visits spread over ``places`` and the 365 days before ``today``. Each village
     has about a third as many households as it gets visits, so most households are visited
     two or three times; 15 % of visits ask for a return two weeks later. A household is
     visited at most once a day (the importer refuses a row written twice)."""
     rng = random.Random(seed)  # noqa: S311 — load figures, not secrets
     today = today or timezone.localdate()
-    services = list(Service.objects.filter(active=True).order_by("bit"))
     per_village = max(5, rows // max(1, len(places)) // 3)
     days = [today - datetime.timedelta(days=d) for d in range(365)]
     fortnight = datetime.timedelta(days=14)

@@ -43,10 +43,14 @@ def load(province: setup.Province, n: int) -> setup.Sent:
     provinces = province.unit.pk
     now = datetime.datetime.now(tz=datetime.UTC)
     started = time.perf_counter()
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {Visit._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
-    ) as copy:
-        for row in setup.visits(province.villages, n):
+    rows = setup.visits(province.villages, n)  # reads the topics: not inside the COPY
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {Visit._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
             sent.add(row)
             mask = 0
             for service in row.services:
@@ -161,18 +165,18 @@ def main() -> None:
         cov = selectors.coverage(unit, start=start, end=end)
         due = list(selectors.follow_ups_due(unit, today=today)[:50])
         slowest = max(timer.queries)
-        follow_sql, follow_params = (
-            selectors.follow_ups_due(unit, today=today)[:50].query.sql_with_params()
-        )
+        follow_sql, follow_params = selectors.follow_ups_due(unit, today=today)[
+            :50
+        ].query.sql_with_params()
         setup.log("EXPLAIN ANALYZE of follow_ups_due[:50]:\n" + explain(follow_sql, follow_params))
         if slowest[1] != follow_sql:
             setup.log(f"slowest statement ({slowest[0]:.1f} ms): {slowest[1][:300]}")
 
     # The page shows the totals as plain integers after these labels.
-    shown = {
-        label: int(m.group(1)) if (m := re.search(rf"{label}: <strong>(\d+)</strong>", html)) else None
-        for label in ("Lượt đến hộ", "Lượt người được hướng dẫn", "Hộ đã được hướng dẫn")
-    }
+    shown = {}
+    for label in ("Lượt đến hộ", "Lượt người được hướng dẫn", "Hộ đã được hướng dẫn"):
+        found = re.search(rf"{label}: <strong>(\d+)</strong>", html)
+        shown[label] = int(found.group(1)) if found else None
     total = cov.total
     ok = (
         total.visits == sent.rows == shown["Lượt đến hộ"]
@@ -193,7 +197,7 @@ def main() -> None:
         "page": page,
         "target_ms": TARGET_MS,
         "target_met": page["p95_ms"] < TARGET_MS,
-        **{name: figures for name, figures in parts.items()},
+        **parts,
         "page_queries": len(queries),
         "page_sql_ms": round(sum(ms for ms, _ in queries), 1),
         "slowest_sql_ms": round(queries[0][0], 1),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hocvuso.plans",
     "hocvuso.events",
     "hocvuso.fieldwork",
+    "hocvuso.reports",
 ]
 if DEV:
     INSTALLED_APPS.append("hocvuso.demo")
@@ -130,7 +131,10 @@ PLAN_REMINDER_OVERDUE_EVERY_DAYS = env_int("PLAN_REMINDER_OVERDUE_EVERY_DAYS", 7
 # Jobs `hocvuso run-scheduler` enqueues once a day, at a local (TIME_ZONE) time of day.
 SCHEDULED_JOBS = {
     "hocvuso.plans.jobs.send_task_reminders": env_time("PLAN_REMINDER_TIME", "07:00"),
+    "hocvuso.reports.jobs.send_report_reminders": env_time("REPORT_REMINDER_TIME", "07:30"),
 }
+# A unit late with a periodic report is reminded the day after the deadline, then every N days.
+REPORT_REMINDER_EVERY_DAYS = env_int("REPORT_REMINDER_EVERY_DAYS", 3)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("plans/", include("hocvuso.plans.urls")),
     path("events/", include("hocvuso.events.urls")),
     path("fieldwork/", include("hocvuso.fieldwork.urls")),
+    path("reports/", include("hocvuso.reports.urls")),
+    path("statistics/", include("hocvuso.reports.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

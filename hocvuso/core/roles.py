@@ -30,6 +30,11 @@ MANAGE_TEAMS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT
 # A team member logs visits for the teams they belong to, wherever their role is held.
 LOG_VISITS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT, Role.TEAM_MEMBER})
 
+# Reports: a focal point types their unit's figures; reviewers of an ancestor approve them.
+ENTER_DATA = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT})
+REVIEW_REPORTS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT})
+MANAGE_INDICATORS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
+
 # Order used to pick the home page of a person who holds several roles.
 PRECEDENCE = [
     Role.ADMINISTRATOR,

@@ -10,6 +10,7 @@ from hocvuso.demo import data
 from hocvuso.demo.events import load_demo_event
 from hocvuso.demo.fieldwork import load_demo_fieldwork
 from hocvuso.demo.plans import DRAFT_TITLE, load_demo_draft, load_demo_plan
+from hocvuso.demo.reports import load_demo_reports
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import children_of
 from hocvuso.orgunits.services import (
@@ -68,6 +69,7 @@ def load_demo() -> list[tuple[str, str, str]]:
             assign_role(actor=None, user=user, unit=unit, role=role)
         logins.append((username, str(role.label), unit.name))
     load_demo_fieldwork(list(wards.values()), User.objects.filter(username="tocongnghe").first())
+    load_demo_reports(province)
     return logins
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -691,3 +691,75 @@ def registry_of(event: Event) -> dict[str, list[RegistryEntry]]:
     for entry in event.registry.select_related("unit").order_by("kind", "pk"):
         registry[entry.kind].append(entry)
     return registry
+
+
+# --- Figures for the reports app's computed indicators
+
+
+def bridge_point_sums(
+    *, paths: Sequence[str], length: int, start: datetime.datetime, end: datetime.datetime
+) -> list[tuple[str, datetime.datetime, int, int]]:
+    """Bridge points and their attendees (people actually present), by the first ``length``
+    characters of the host unit's path and the ceremony's start, for the ceremonies starting
+    in [start, end) and hosts under ``paths``. One query."""
+    condition = Q()
+    for path in paths:
+        condition |= Q(host__path__startswith=path)
+    rows = (
+        BridgePoint.objects.filter(condition, event__starts_at__gte=start, event__starts_at__lt=end)
+        .annotate(prefix=Substr("host__path", 1, length))
+        .values_list("prefix", "event__starts_at")
+        .annotate(points=Count("pk"), attendees=Sum("actual_total"))
+        .order_by()
+    )
+    return list(rows)
+
+
+@dataclass
+class CeremonyFigures:
+    """One ceremony's bridge points in a unit's subtree (see :func:`ceremonies_under`)."""
+
+    event: Event
+    points: int
+    connected: int
+    expected: int
+    attendees: int
+
+
+def ceremonies_under(
+    unit: OrgUnit, *, start: datetime.datetime, end: datetime.datetime
+) -> list[CeremonyFigures]:
+    """Ceremonies starting in [start, end) with a bridge point hosted in ``unit``'s subtree,
+    in time order: their points there, how many connected (checked in, online or with
+    trouble), and the people expected and actually present. Callers check that the user may
+    see ``unit``. Two queries."""
+    connected = (
+        BridgePoint.Status.CHECKED_IN,
+        BridgePoint.Status.ONLINE,
+        BridgePoint.Status.TROUBLE,
+    )
+    rows = {
+        row["event_id"]: row
+        for row in BridgePoint.objects.filter(
+            host__path__startswith=unit.path, event__starts_at__gte=start, event__starts_at__lt=end
+        )
+        .values("event_id")
+        .annotate(
+            points=Count("pk"),
+            connected=Count("pk", filter=Q(status__in=connected)),
+            expected=Sum("expected_total"),
+            attendees=Sum("actual_total"),
+        )
+        .order_by()
+    }
+    events = Event.objects.filter(pk__in=rows).order_by("starts_at", "pk")
+    return [
+        CeremonyFigures(
+            event,
+            rows[event.pk]["points"],
+            rows[event.pk]["connected"],
+            rows[event.pk]["expected"] or 0,
+            rows[event.pk]["attendees"] or 0,
+        )
+        for event in events
+    ]

@@ -4,6 +4,7 @@ function."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,8 @@ from django.http import Http404
 
 from hocvuso.core import roles as R
 from hocvuso.fieldwork.models import Service, ServiceMonth, Team, VillageMonth, Visit
-from hocvuso.orgunits.models import OrgUnit, UnitPopulation
-from hocvuso.orgunits.selectors import scope_for_user, visible_unit
+from hocvuso.orgunits.models import OrgUnit
+from hocvuso.orgunits.selectors import population_by_path, scope_for_user, visible_unit
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -276,42 +277,6 @@ def coverage(unit: OrgUnit, *, start: datetime.date, end: datetime.date) -> Cove
     return Coverage(unit, first, last, total, result, services, trend)
 
 
-def population_by_path(unit: OrgUnit) -> dict[str, tuple[int | None, int | None]]:
-    """Households and adults of ``unit`` and each unit under it: its own latest figures, else
-    the sum of its children's, so a commune with figures only for its villages still has a
-    denominator. One query."""
-    latest: dict[str, tuple[int | None, int | None]] = {}
-    for path, households, adults in (
-        UnitPopulation.objects.filter(unit__path__startswith=unit.path)
-        .order_by("unit__path", "year")
-        .values_list("unit__path", "households", "adults")
-    ):
-        latest[path] = (households, adults)  # the latest year wins
-    step = OrgUnit.steplen
-    paths = set(latest)
-    for path in latest:
-        while len(path) > len(unit.path):
-            path = path[:-step]
-            paths.add(path)
-    from_children: dict[str, list[int | None]] = {}
-    result: dict[str, tuple[int | None, int | None]] = {}
-    # Deepest first: a unit's children are final before it is summed into its parent.
-    for path in sorted(paths, key=len, reverse=True):
-        own = latest.get(path, (None, None))
-        summed = from_children.get(path, [None, None])
-        value = (
-            own[0] if own[0] is not None else summed[0],
-            own[1] if own[1] is not None else summed[1],
-        )
-        result[path] = value
-        if len(path) > len(unit.path):
-            parent = from_children.setdefault(path[:-step], [None, None])
-            for i in (0, 1):
-                if value[i] is not None:
-                    parent[i] = (parent[i] or 0) + value[i]
-    return result
-
-
 # --- Left behind, follow-ups, leaderboard
 
 LEFT_BEHIND_LIMIT = 50
@@ -421,3 +386,42 @@ def visits_of(
     if outcome:
         rows = rows.filter(outcome=outcome)
     return rows.order_by("-visited_on", "-received_at")
+
+
+# --- Figures for the reports app's computed indicators
+
+
+def monthly_sums(
+    *, paths: Sequence[str], length: int, start: datetime.date, end: datetime.date, field: str
+) -> list[tuple[str, datetime.date, int]]:
+    """``field`` of the village summaries (visits, people_guided, new_households …) summed by
+    the first ``length`` characters of the village's path and by month, for the villages
+    under ``paths`` and the months overlapping [start, end]. One query."""
+    condition = Q()
+    for path in paths:
+        condition |= Q(village__path__startswith=path)
+    rows = (
+        VillageMonth.objects.filter(condition, month__gte=month_start(start), month__lte=end)
+        .annotate(prefix=Substr("village__path", 1, length))
+        .values_list("prefix", "month")
+        .annotate(total=Sum(field))
+        .order_by()
+    )
+    return list(rows)
+
+
+def team_counts(*, paths: Sequence[str], length: int, members: bool = False) -> dict[str, int]:
+    """Teams (or their members) today, by the first ``length`` characters of the team's
+    unit path, under ``paths``."""
+    condition = Q()
+    for path in paths:
+        condition |= Q(unit__path__startswith=path)
+    measure = Count("members") if members else Count("pk", distinct=True)
+    rows = (
+        Team.objects.filter(condition)
+        .annotate(prefix=Substr("unit__path", 1, length))
+        .values_list("prefix")
+        .annotate(n=measure)
+        .order_by()
+    )
+    return dict(rows)

@@ -27,7 +27,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from hocvuso.core import roles as R
-from hocvuso.orgunits.models import OrgUnit
+from hocvuso.orgunits.models import OrgUnit, UnitPopulation
 from hocvuso.orgunits.text import fold
 
 if TYPE_CHECKING:
@@ -202,3 +202,42 @@ def people_on_unit(unit: OrgUnit) -> QuerySet[Model]:
     return unit.role_assignments.select_related("user").order_by(
         "role", "user__full_name", "user__username"
     )
+
+
+def population_by_path(
+    unit: OrgUnit, *, year: int | None = None
+) -> dict[str, tuple[int | None, int | None]]:
+    """Households and adults of ``unit`` and each unit under it: its own latest figures (up to
+    ``year`` when given), else the sum of its children's, so a commune with figures only for
+    its villages still has a denominator. One query."""
+    latest: dict[str, tuple[int | None, int | None]] = {}
+    figures = UnitPopulation.objects.filter(unit__path__startswith=unit.path)
+    if year is not None:
+        figures = figures.filter(year__lte=year)
+    for path, households, adults in figures.order_by("unit__path", "year").values_list(
+        "unit__path", "households", "adults"
+    ):
+        latest[path] = (households, adults)  # the latest year wins
+    step = OrgUnit.steplen
+    paths = set(latest)
+    for path in latest:
+        while len(path) > len(unit.path):
+            path = path[:-step]
+            paths.add(path)
+    from_children: dict[str, list[int | None]] = {}
+    result: dict[str, tuple[int | None, int | None]] = {}
+    # Deepest first: a unit's children are final before it is summed into its parent.
+    for path in sorted(paths, key=len, reverse=True):
+        own = latest.get(path, (None, None))
+        summed = from_children.get(path, [None, None])
+        value = (
+            own[0] if own[0] is not None else summed[0],
+            own[1] if own[1] is not None else summed[1],
+        )
+        result[path] = value
+        if len(path) > len(unit.path):
+            parent = from_children.setdefault(path[:-step], [None, None])
+            for i in (0, 1):
+                if value[i] is not None:
+                    parent[i] = (parent[i] or 0) + value[i]
+    return result

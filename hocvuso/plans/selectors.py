@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -350,3 +351,73 @@ def get_draft_activity_for_user(user: User, pk: int) -> Activity:
         raise Http404
     get_plan_for_user(user, activity.plan_id, roles=R.MANAGE_PLANS)
     return activity
+
+
+# --- Figures for the reports app's computed indicators
+
+
+def tasks_done_by_day(
+    *, paths: Sequence[str], length: int, start: date, end: date
+) -> list[tuple[str, date, int]]:
+    """Duties done in [start, end], by the first ``length`` characters of the unit's path and
+    the day they were done, for units under ``paths``. One query."""
+    condition = Q()
+    for path in paths:
+        condition |= Q(unit__path__startswith=path)
+    rows = (
+        Task.objects.filter(
+            condition, status=Task.Status.DONE, done_on__gte=start, done_on__lte=end
+        )
+        .annotate(prefix=Substr("unit__path", 1, length))
+        .values_list("prefix", "done_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return list(rows)
+
+
+@dataclass
+class PlanProgressRow:
+    """One plan's duties in a unit's subtree (see :func:`progress_under`)."""
+
+    plan: Plan
+    tally: Tally
+    done_in_period: int
+
+
+def progress_under(unit: OrgUnit, *, today: date, start: date, end: date) -> list[PlanProgressRow]:
+    """The duties of published or closed plans given to ``unit``'s subtree, by plan: how many,
+    done, in progress and overdue as they stand at ``today``, and how many were done between
+    ``start`` and ``end``. Callers check that the user may see ``unit``: a role covers the
+    subtree. Two queries."""
+    not_done = ~Q(status=Task.Status.DONE)
+    counts = (
+        Task.objects.filter(unit__path__startswith=unit.path)
+        .exclude(plan__status=Plan.Status.DRAFT)
+        .values("plan_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=Task.Status.DONE)),
+            in_progress=Count("pk", filter=Q(status=Task.Status.IN_PROGRESS)),
+            overdue=Count("pk", filter=not_done & Q(deadline__lt=today)),
+            done_in_period=Count(
+                "pk", filter=Q(status=Task.Status.DONE, done_on__gte=start, done_on__lte=end)
+            ),
+        )
+        .order_by()
+    )
+    by_plan = {row["plan_id"]: row for row in counts}
+    plans = Plan.objects.filter(pk__in=by_plan).order_by("issued_on", "pk")
+    return [
+        PlanProgressRow(
+            plan,
+            Tally(
+                by_plan[plan.pk]["total"],
+                by_plan[plan.pk]["done"],
+                by_plan[plan.pk]["in_progress"],
+                by_plan[plan.pk]["overdue"],
+            ),
+            by_plan[plan.pk]["done_in_period"],
+        )
+        for plan in plans
+    ]

@@ -1,0 +1,283 @@
+"""The indicators every province reports, shipped with the app (editable afterwards): the
+targets of Plan 01-KH/BCĐTW (21/3/2025) and the counters provinces actually send up.
+
+Plain data, read by the data migration that installs them and by the demo; codes never
+change, so a province's edits to names survive upgrades.
+"""
+
+from __future__ import annotations
+
+# code, name, short name, value type, aggregation, unit of measure, source, numerator,
+# denominator, public
+INDICATORS: list[dict[str, object]] = [
+    # Denominators and numerators of Plan 01's shares
+    {
+        "code": "plan01-staff",
+        "name": "Cán bộ, công chức, viên chức",
+        "short_name": "CBCCVC",
+        "unit_of_measure": "người",
+    },
+    {
+        "code": "plan01-staff-skilled",
+        "name": "Cán bộ, công chức, viên chức hiểu biết về chuyển đổi số, có kỹ năng số",
+        "short_name": "CBCCVC có kỹ năng số",
+        "unit_of_measure": "người",
+    },
+    {
+        "code": "plan01-pupils",
+        "name": "Học sinh, sinh viên",
+        "short_name": "HSSV",
+        "unit_of_measure": "người",
+    },
+    {
+        "code": "plan01-pupils-equipped",
+        "name": (
+            "Học sinh, sinh viên được trang bị kiến thức số, kỹ năng an toàn trên môi trường số"
+        ),
+        "short_name": "HSSV được trang bị",
+        "unit_of_measure": "người",
+    },
+    {
+        "code": "plan01-adults",
+        "name": "Người trưởng thành (theo số liệu dân số)",
+        "short_name": "Người trưởng thành",
+        "unit_of_measure": "người",
+        "source": "orgunits.adults",
+    },
+    {
+        "code": "plan01-adults-skilled",
+        "name": "Người trưởng thành có kiến thức, kỹ năng số cơ bản",
+        "short_name": "Người có kỹ năng số",
+        "unit_of_measure": "người",
+    },
+    {
+        "code": "plan01-workers",
+        "name": "Người lao động trong doanh nghiệp, hợp tác xã",
+        "short_name": "Người lao động",
+        "unit_of_measure": "người",
+    },
+    {
+        "code": "plan01-workers-skilled",
+        "name": "Người lao động trong doanh nghiệp, hợp tác xã có kỹ năng số cơ bản",
+        "short_name": "Người lao động có kỹ năng số",
+        "unit_of_measure": "người",
+    },
+    # Plan 01's five targets
+    {
+        "code": "plan01-staff-share",
+        "name": "Tỷ lệ cán bộ, công chức, viên chức hiểu biết về chuyển đổi số và có kỹ năng số",
+        "short_name": "% CBCCVC có kỹ năng số",
+        "value_type": "percentage",
+        "aggregation": "ratio",
+        "numerator": "plan01-staff-skilled",
+        "denominator": "plan01-staff",
+        "unit_of_measure": "%",
+        "is_public": True,
+    },
+    {
+        "code": "plan01-pupils-share",
+        "name": "Tỷ lệ học sinh, sinh viên được trang bị kiến thức số và kỹ năng an toàn",
+        "short_name": "% HSSV được trang bị",
+        "value_type": "percentage",
+        "aggregation": "ratio",
+        "numerator": "plan01-pupils-equipped",
+        "denominator": "plan01-pupils",
+        "unit_of_measure": "%",
+        "is_public": True,
+    },
+    {
+        "code": "plan01-adults-share",
+        "name": "Tỷ lệ người trưởng thành có kiến thức, kỹ năng số cơ bản",
+        "short_name": "% người trưởng thành có kỹ năng số",
+        "value_type": "percentage",
+        "aggregation": "ratio",
+        "numerator": "plan01-adults-skilled",
+        "denominator": "plan01-adults",
+        "unit_of_measure": "%",
+        "is_public": True,
+    },
+    {
+        "code": "plan01-vneid-confirmed",
+        "name": "Người trưởng thành được xác nhận đạt kỹ năng số cơ bản trên VNeID",
+        "short_name": "Xác nhận trên VNeID",
+        "unit_of_measure": "người",
+        "is_public": True,
+    },
+    {
+        "code": "plan01-workers-share",
+        "name": "Tỷ lệ người lao động trong doanh nghiệp, hợp tác xã có kỹ năng số cơ bản",
+        "short_name": "% người lao động có kỹ năng số",
+        "value_type": "percentage",
+        "aggregation": "ratio",
+        "numerator": "plan01-workers-skilled",
+        "denominator": "plan01-workers",
+        "unit_of_measure": "%",
+        "is_public": True,
+    },
+    # Counters every plan asks for
+    {
+        "code": "classes-held",
+        "name": "Lớp tập huấn, bồi dưỡng kỹ năng số đã tổ chức",
+        "short_name": "Lớp tập huấn",
+        "unit_of_measure": "lớp",
+        "is_public": True,
+    },
+    {
+        "code": "class-attendees",
+        "name": "Lượt người dự lớp tập huấn, bồi dưỡng",
+        "short_name": "Người dự lớp",
+        "unit_of_measure": "lượt người",
+        "is_public": True,
+    },
+    {
+        "code": "people-guided",
+        "name": "Lượt người được Tổ công nghệ số cộng đồng hướng dẫn",
+        "short_name": "Lượt người được hướng dẫn",
+        "unit_of_measure": "lượt người",
+        "source": "fieldwork.people_guided",
+        "is_public": True,
+    },
+    {
+        "code": "households-reached",
+        "name": "Hộ gia đình được hướng dẫn lần đầu",
+        "short_name": "Hộ được hướng dẫn",
+        "unit_of_measure": "hộ",
+        "source": "fieldwork.households_reached",
+        "is_public": True,
+    },
+    {
+        "code": "home-visits",
+        "name": "Lượt đến hộ “đi từng ngõ, gõ từng nhà”",
+        "short_name": "Lượt đến hộ",
+        "unit_of_measure": "lượt",
+        "source": "fieldwork.visits",
+    },
+    {
+        "code": "teams",
+        "name": "Tổ công nghệ số cộng đồng",
+        "short_name": "Số tổ",
+        "unit_of_measure": "tổ",
+        "source": "fieldwork.teams",
+        "is_public": True,
+    },
+    {
+        "code": "team-members",
+        "name": "Thành viên Tổ công nghệ số cộng đồng",
+        "short_name": "Thành viên tổ",
+        "unit_of_measure": "người",
+        "source": "fieldwork.team_members",
+        "is_public": True,
+    },
+    {
+        "code": "bridge-points",
+        "name": "Điểm cầu lễ phát động",
+        "short_name": "Điểm cầu",
+        "unit_of_measure": "điểm",
+        "source": "events.bridge_points",
+        "is_public": True,
+    },
+    {
+        "code": "bridge-point-attendees",
+        "name": "Người dự tại các điểm cầu",
+        "short_name": "Người dự điểm cầu",
+        "unit_of_measure": "người",
+        "source": "events.attendees",
+        "is_public": True,
+    },
+    {
+        "code": "tasks-done",
+        "name": "Nhiệm vụ đã hoàn thành theo kế hoạch",
+        "short_name": "Nhiệm vụ xong",
+        "unit_of_measure": "nhiệm vụ",
+        "source": "plans.tasks_done",
+    },
+    {
+        "code": "accounts-vneid",
+        "name": "Tài khoản định danh điện tử VNeID mức 2 được kích hoạt",
+        "short_name": "Tài khoản VNeID",
+        "unit_of_measure": "tài khoản",
+        "is_public": True,
+    },
+    {
+        "code": "accounts-payment",
+        "name": "Tài khoản thanh toán điện tử được mở",
+        "short_name": "Tài khoản thanh toán",
+        "unit_of_measure": "tài khoản",
+        "is_public": True,
+    },
+    {
+        "code": "accounts-ecommerce",
+        "name": "Hộ, cơ sở bán hàng trên sàn thương mại điện tử",
+        "short_name": "Bán hàng trên sàn TMĐT",
+        "unit_of_measure": "hộ, cơ sở",
+        "is_public": True,
+    },
+    {
+        "code": "accounts-citizen-app",
+        "name": "Người cài đặt, sử dụng ứng dụng công dân số của tỉnh",
+        "short_name": "Dùng app công dân số",
+        "unit_of_measure": "người",
+        "is_public": True,
+    },
+    {
+        "code": "difficulties",
+        "name": "Khó khăn, vướng mắc và kiến nghị",
+        "short_name": "Khó khăn, kiến nghị",
+        "value_type": "text",
+        "aggregation": "none",
+    },
+]
+
+# Plan 01's targets for every province, by year: shares in percent.
+PLAN01_SHARE_TARGETS: dict[str, dict[int, int]] = {
+    "plan01-staff-share": {2025: 80, 2026: 100},
+    "plan01-pupils-share": {2025: 100, 2026: 100},
+    "plan01-adults-share": {2025: 80, 2026: 100},
+    "plan01-workers-share": {2025: 80, 2026: 100},
+}
+
+# The monthly form of the demo and of a new province: what communes send up each month.
+MONTHLY_FORM = [
+    "plan01-adults",
+    "plan01-adults-skilled",
+    "plan01-adults-share",
+    "plan01-vneid-confirmed",
+    "classes-held",
+    "class-attendees",
+    "people-guided",
+    "households-reached",
+    "teams",
+    "accounts-vneid",
+    "accounts-payment",
+    "accounts-ecommerce",
+    "difficulties",
+]
+MONTHLY_FORM_REQUIRED = ["plan01-adults-skilled", "classes-held", "class-attendees"]
+# (left, operator, right): "people with skills ≤ adults", "attendees ≥ classes"
+MONTHLY_FORM_RULES = [
+    ("plan01-adults-skilled", "le", "plan01-adults"),
+    ("plan01-vneid-confirmed", "le", "plan01-adults-skilled"),
+    ("class-attendees", "ge", "classes-held"),
+]
+
+
+def install(indicator_model: type) -> None:
+    """Create or refresh the built-in indicators (``indicator_model`` is the real model or a
+    migration's historical one). Names a province changed are kept."""
+    by_code = {}
+    for position, spec in enumerate(INDICATORS):
+        spec = dict(spec)
+        numerator = spec.pop("numerator", None)
+        denominator = spec.pop("denominator", None)
+        code = spec.pop("code")
+        indicator, _created = indicator_model.objects.get_or_create(
+            code=code,
+            defaults={
+                **spec,
+                "position": position,
+                "is_builtin": True,
+                "numerator": by_code.get(numerator),
+                "denominator": by_code.get(denominator),
+            },
+        )
+        by_code[code] = indicator
