@@ -13,7 +13,14 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from hocvuso.core import roles as R
-from hocvuso.fieldwork.models import Service, ServiceMonth, Team, VillageMonth, Visit
+from hocvuso.fieldwork.models import (
+    Household,
+    Service,
+    ServiceMonth,
+    Team,
+    VillageMonth,
+    Visit,
+)
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import population_by_path, scope_for_user, visible_unit
 
@@ -335,10 +342,12 @@ def left_behind(unit: OrgUnit, *, end: datetime.date) -> list[Figures]:
 
 def follow_ups_due(unit: OrgUnit, *, today: datetime.date) -> QuerySet[Visit]:
     """Visits that asked for a return whose date has come, where nobody has been back."""
-    later = Visit.objects.filter(
+    # The household's last visit is kept in its summary row: one unique-index lookup per
+    # candidate instead of scanning the village's visits (bench/fieldwork_coverage.py).
+    later = Household.objects.filter(
         village=OuterRef("village"),
-        household=OuterRef("household"),
-        visited_on__gt=OuterRef("visited_on"),
+        ref=OuterRef("household"),
+        last_visited_on__gt=OuterRef("visited_on"),
     )
     return (
         Visit.objects.filter(
