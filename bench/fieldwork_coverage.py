@@ -8,8 +8,9 @@ commune, one team per commune), COPYs ``--visits`` visits straight into fieldwor
 ``refresh_summaries`` once for every village, adds household and adult figures for every
 village (UnitPopulation), ANALYZEs, then times ``GET /fieldwork/?unit=<province>&start=&end=``
 (the months of the past 365 days, over which the visits are spread) ``--repeat`` times
-through Django's test Client, in-process, signed in as a coordinator of the province, and each selector the page calls (coverage,
-left_behind, follow_ups_due[:50] evaluated) on its own. Target: page p95 under 200 ms.
+through Django's test Client, in-process, signed in as a coordinator of the province, and
+each selector the page calls (coverage, left_behind, follow_ups_due[:50] evaluated) on its
+own. Target: page p95 under 200 ms.
 Checks the page's and coverage()'s totals equal the visits inserted; exits non-zero
 otherwise. Lists on stderr the page's statements of one request with their times. Prints
 one JSON line last.

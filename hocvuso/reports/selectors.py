@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -548,6 +548,24 @@ def _display(value: Decimal | str | None, indicator: Indicator) -> str:
     return value if isinstance(value, str) else format_value(value, indicator)
 
 
+def _formatter(indicator: Indicator) -> Callable[[Decimal | str | None], str]:
+    """``_display`` for one indicator's cells: the same text as ``numbers.format_value``, with
+    a shortcut for whole numbers, since a pivot formats tens of thousands of them."""
+    if indicator.value_type == Indicator.ValueType.PERCENTAGE:
+        return lambda value: _display(value, indicator)
+
+    def show(value: Decimal | str | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            whole = int(value)
+            if whole == value:
+                return str(whole) if -1000 < whole < 1000 else f"{whole:,}".replace(",", ".")
+        return _display(value, indicator)
+
+    return show
+
+
 def _tables(
     indicators: Sequence[Indicator],
     total: OrgUnit | None,
@@ -558,29 +576,31 @@ def _tables(
     targets: dict[tuple[int, int], Decimal] | None = None,
     year_key: str = "",
 ) -> list[PivotTable]:
+    keys = [p.key for p in periods]
+    get, targets, year_figures = figures.get, targets or {}, year_figures or {}
+    units = [total, *rows] if total is not None else list(rows)
     tables = []
     for indicator in indicators:
-
-        def row(unit: OrgUnit, is_total: bool, indicator: Indicator = indicator) -> PivotRow:
-            cells = [figures.get((indicator.pk, unit.pk, p.key)) for p in periods]
-            target = (targets or {}).get((indicator.pk, unit.pk))
-            return PivotRow(
-                indicator,
-                unit,
-                cells,
-                [_display(v, indicator) for v in cells],
-                is_total=is_total,
-                year_value=(year_figures or {}).get((indicator.pk, unit.pk, year_key)),
-                target=target,
+        ipk, show = indicator.pk, _formatter(indicator)
+        built = []
+        for unit in units:
+            upk = unit.pk
+            cells = [get((ipk, upk, k)) for k in keys]
+            built.append(
+                PivotRow(
+                    indicator,
+                    unit,
+                    cells,
+                    [show(v) for v in cells],
+                    is_total=unit is total,
+                    year_value=year_figures.get((ipk, upk, year_key)),
+                    target=targets.get((ipk, upk)),
+                )
             )
-
-        tables.append(
-            PivotTable(
-                indicator,
-                row(total, True) if total is not None else None,
-                [row(u, False) for u in rows],
-            )
-        )
+        if total is not None:
+            tables.append(PivotTable(indicator, built[0], built[1:]))
+        else:
+            tables.append(PivotTable(indicator, None, built))
     return tables
 
 
