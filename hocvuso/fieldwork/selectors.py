@@ -297,7 +297,7 @@ def left_behind(unit: OrgUnit, *, end: datetime.date) -> list[Figures]:
         u.path: u
         for u in OrgUnit.objects.filter(
             path__startswith=unit.path, kind__in=(OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNE)
-        )
+        ).only("id", "path", "depth", "numchild", "name", "kind")
     }
     # A commune with villages is covered through them.
     for path in [p for p, u in places.items() if u.kind == OrgUnit.Kind.VILLAGE]:
