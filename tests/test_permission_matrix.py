@@ -16,6 +16,12 @@ from hocvuso.orgunits.models import OrgUnit, UnitPopulation
 
 ROLES = list(Role)
 READ_URLS = ["/units/{pk}/", "/api/units/{pk}", "/api/units/{pk}/children"]
+# Reports' analysis pages take the unit from the query string.
+READ_URLS += [
+    "/reports/pivot/?unit={pk}",
+    "/reports/pivot/xlsx?unit={pk}",
+    "/reports/dashboard/?unit={pk}",
+]
 WRITE_URLS = [
     ("/units/{pk}/edit/", {"name": "Đổi tên", "kind": "commune"}),
     ("/units/{pk}/add/", {"name": "Thôn mới", "kind": "village"}),

@@ -54,7 +54,7 @@ def load_demo_reports(province: OrgUnit) -> None:
             indicator=by_code["classes-held"],
             unit=province,
             year=year,
-            value=Decimal(6 * len(communes)),
+            value=Decimal(72 * len(communes)),  # six classes a month in each commune
         )
     dataset = create_monthly_form(actor=None, owner_unit=province, code=FORM_CODE)
     months = periods.last_n(periods.PeriodType.MONTHLY, 4, today)[:3]  # three complete months

@@ -29,6 +29,7 @@ class IndicatorForm(forms.ModelForm):
             "description",
             "value_type",
             "aggregation",
+            "over_time",
             "unit_of_measure",
             "numerator",
             "denominator",

@@ -228,6 +228,18 @@ INDICATORS: list[dict[str, object]] = [
     },
 ]
 
+# Counts of what exists at a moment: a longer period shows the last one's figure.
+STOCKS = {
+    "plan01-staff",
+    "plan01-staff-skilled",
+    "plan01-pupils",
+    "plan01-pupils-equipped",
+    "plan01-adults-skilled",
+    "plan01-workers",
+    "plan01-workers-skilled",
+    "plan01-vneid-confirmed",
+}
+
 # Plan 01's targets for every province, by year: shares in percent.
 PLAN01_SHARE_TARGETS: dict[str, dict[int, int]] = {
     "plan01-staff-share": {2025: 80, 2026: 100},
@@ -265,19 +277,27 @@ def install(indicator_model: type) -> None:
     """Create or refresh the built-in indicators (``indicator_model`` is the real model or a
     migration's historical one). Names a province changed are kept."""
     by_code = {}
+    # A migration older than the field installs without it; the next one sets it.
+    knows_time = any(f.name == "over_time" for f in indicator_model._meta.get_fields())
     for position, spec in enumerate(INDICATORS):
         spec = dict(spec)
         numerator = spec.pop("numerator", None)
         denominator = spec.pop("denominator", None)
         code = spec.pop("code")
-        indicator, _created = indicator_model.objects.get_or_create(
+        over_time = {"over_time": "last" if code in STOCKS else "sum"} if knows_time else {}
+        indicator, created = indicator_model.objects.get_or_create(
             code=code,
             defaults={
                 **spec,
+                **over_time,
                 "position": position,
                 "is_builtin": True,
                 "numerator": by_code.get(numerator),
                 "denominator": by_code.get(denominator),
             },
         )
+        if knows_time and not created and code in STOCKS and indicator.over_time != "last":
+            # Installed before indicators knew stocks from flows.
+            indicator.over_time = "last"
+            indicator.save(update_fields=["over_time"])
         by_code[code] = indicator

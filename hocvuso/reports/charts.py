@@ -25,10 +25,10 @@ from hocvuso.reports.numbers import format_value
 # under the test suite's filterwarnings). Take it out again.
 sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginImportFixer)]
 
-# Drawn small (480 px wide) with large type, so that labels stay readable when the SVG is
+# Drawn small (400 px wide) with large type, so that labels stay readable when the SVG is
 # scaled down to a 360 px phone; it grows on wider screens up to the CSS max-width.
-WIDTH = 480
-HEIGHT = 280
+WIDTH = 400
+HEIGHT = 260
 BAR_HEIGHT = 26
 MAX_BARS = 40
 STYLE = Style(

@@ -52,6 +52,17 @@ class Indicator(TimeStampedModel):
         choices=Aggregation.choices,
         default=Aggregation.SUM,
     )
+
+    class OverTime(models.TextChoices):
+        SUM = "sum", _("Cộng các kỳ (số phát sinh trong kỳ)")
+        LAST = "last", _("Lấy kỳ gần nhất (số hiện có)")
+
+    # A count of what happened in a period (classes held) adds up into a longer period; a
+    # count of what exists (people with digital skills) does not: a quarter shows its last
+    # month's figure (DHIS2's "last value").
+    over_time = models.CharField(
+        _("gộp nhiều kỳ"), max_length=4, choices=OverTime.choices, default=OverTime.SUM
+    )
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
     numerator = models.ForeignKey(
         "self",

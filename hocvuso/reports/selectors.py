@@ -13,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Sum, Value
 from django.http import Http404
 
 from hocvuso.core import roles as R
@@ -51,7 +52,8 @@ def values_for(
     Typed sums and averages come from the roll-ups (one query for all); a ratio is computed
     from its two terms; a computed indicator asks its source (one query per source and depth);
     an indicator that does not aggregate shows the unit's own value. Values stored for
-    shorter periods add up into longer ones (months into a quarter)."""
+    shorter periods add up into longer ones (months into a quarter), except a stock's
+    (``over_time`` "last"): a quarter shows its latest month's figure."""
     if not indicators or not units or not periods:
         return {}
     wanted = {i.pk: i for i in indicators}
@@ -64,14 +66,7 @@ def values_for(
     unit_ids = [u.pk for u in units]
     out: dict[tuple[int, int, str], Decimal | str | None] = {}
 
-    # A value stored for one of the periods asked is found at once; a shorter one (a month
-    # in a quarter) is looked for among them.
-    exact = {(p.start, p.end): p for p in ordered}
-
     def bucket(day_start: datetime.date, day_end: datetime.date) -> P.Period | None:
-        period = exact.get((day_start, day_end))
-        if period is not None:
-            return period
         for period in ordered:
             if period.start <= day_start and day_end <= period.end:
                 return period
@@ -84,38 +79,81 @@ def values_for(
         and i.aggregation in (Indicator.Aggregation.SUM, Indicator.Aggregation.AVERAGE)
     ]
     if rolled:
-        sums: dict[tuple[int, int, str], list[Decimal]] = {}
-        for ind, unit, p_start, p_end, total, count in Rollup.objects.filter(
+        averaged = {pk for pk in rolled if wanted[pk].aggregation == Indicator.Aggregation.AVERAGE}
+        # Which period asked each stored period adds into, worked out once per distinct key:
+        # a pivot of 50,000 cells reads 50,000 rows, and each is then only filed.
+        into: dict[str, str | None] = {}
+        counted: dict[tuple[int, int, str], list[Decimal]] = {}
+        kept = Rollup.objects.filter(
             indicator_id__in=rolled,
             unit_id__in=unit_ids,
             period_start__gte=start,
             period_end__lte=end,
-        ).values_list("indicator_id", "unit_id", "period_start", "period_end", "total", "count"):
-            period = bucket(p_start, p_end)
-            if period is None:
+        )
+        if len(ordered) == 1 and all(
+            wanted[pk].over_time == Indicator.OverTime.SUM for pk in rolled
+        ):
+            # One period (a year's figure beside its target) of figures that add up over
+            # time: all of it goes into that one, so the database sums the months and sends
+            # a row per cell.
+            rows = (
+                kept.values_list("indicator_id", "unit_id")
+                .annotate(
+                    stored=Value(ordered[0].key, output_field=CharField()),
+                    sum_total=Sum("total"),
+                    sum_count=Sum("count"),
+                )
+                .order_by()
+            )
+        else:
+            rows = kept.values_list("indicator_id", "unit_id", "period", "total", "count")
+        # A stock (people with skills) shows its latest stored period's figure, not the sum.
+        latest_only = {pk for pk in rolled if wanted[pk].over_time == Indicator.OverTime.LAST}
+        ends: dict[str, datetime.date] = {}
+        latest: dict[tuple[int, int, str], datetime.date] = {}
+        for ind, unit, stored, total, count in rows:
+            if stored not in into:
+                period = P.parse(stored)
+                asked = bucket(period.start, period.end)
+                into[stored] = asked.key if asked is not None else None
+                ends[stored] = period.end
+            key = into[stored]
+            if key is None:
                 continue
-            key = (ind, unit, period.key)
-            cell = sums.get(key)
-            if cell is None:
-                sums[key] = [total, count]
+            cell = (ind, unit, key)
+            if ind in latest_only:
+                if cell in latest and latest[cell] >= ends[stored]:
+                    continue
+                latest[cell] = ends[stored]
+                counted[cell] = [total, count]
+                out[cell] = total
+            elif ind in averaged:
+                so_far = counted.setdefault(cell, [Decimal(0), 0])
+                so_far[0] += total
+                so_far[1] += count
             else:
-                cell[0] += total
-                cell[1] += count
-        averaged = {pk for pk in rolled if wanted[pk].aggregation == Indicator.Aggregation.AVERAGE}
-        for (ind, unit, key), (total, count) in sums.items():
-            if ind in averaged:
-                out[(ind, unit, key)] = (total / count).quantize(Decimal("0.01")) if count else None
-            else:
-                out[(ind, unit, key)] = total
+                before = out.get(cell)
+                out[cell] = total if before is None else before + total
+        for cell, (total, count) in counted.items():
+            if cell[0] in averaged:
+                out[cell] = (total / count).quantize(Decimal("0.01")) if count else None
     own = [
         i.pk
         for i in wanted.values()
         if not i.source and i.aggregation == Indicator.Aggregation.NONE
     ]
     if own:
-        for ind, unit, p_start, p_end, value, text in DataValue.objects.filter(
-            indicator_id__in=own, unit_id__in=unit_ids, period_start__gte=start, period_end__lte=end
-        ).values_list("indicator_id", "unit_id", "period_start", "period_end", "value", "text"):
+        # In time order: a longer period shows its latest value.
+        for ind, unit, p_start, p_end, value, text in (
+            DataValue.objects.filter(
+                indicator_id__in=own,
+                unit_id__in=unit_ids,
+                period_start__gte=start,
+                period_end__lte=end,
+            )
+            .order_by("period_end")
+            .values_list("indicator_id", "unit_id", "period_start", "period_end", "value", "text")
+        ):
             period = bucket(p_start, p_end)
             if period is not None:
                 out[(ind, unit, period.key)] = text if wanted[ind].value_type == "text" else value
@@ -147,11 +185,12 @@ def targets_for(
     indicators: Iterable[Indicator], units: Iterable[OrgUnit], year: int
 ) -> dict[tuple[int, int], Decimal]:
     """``{(indicator pk, unit pk): target}`` for ``year``."""
+    # Tuples, not model instances: a pivot asks for thousands of targets.
     return {
-        (t.indicator_id, t.unit_id): t.value
-        for t in Target.objects.filter(
+        (ind, unit): value
+        for ind, unit, value in Target.objects.filter(
             indicator__in=list(indicators), unit__in=list(units), year=year
-        )
+        ).values_list("indicator_id", "unit_id", "value")
     }
 
 
@@ -484,18 +523,28 @@ def indicators_visible() -> QuerySet[Indicator]:
 # ratio of sums, the mean of the values) and never by adding rows up.
 
 
-@dataclass
+@dataclass(slots=True)
 class PivotRow:
     """One unit's figures for one indicator, a cell per period; and, when the unit has a
-    target for the year, the year's figure (by the same rule) and the target."""
+    target for the year, the year's figure (by the same rule) and the target. Slotted: a
+    pivot holds thousands of rows, and each dict less is less for the garbage collector."""
 
     indicator: Indicator
     unit: OrgUnit
     cells: list[Decimal | str | None]
-    displays: list[str]
     is_total: bool = False
     year_value: Decimal | str | None = None
     target: Decimal | None = None
+    # Writes a cell as numbers.format_value does; one for all of a table's rows.
+    show: Callable[[Decimal | str | None], str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.show is None:
+            self.show = _Formatter(self.indicator)
+
+    @property
+    def displays(self) -> list[str]:
+        return [self.show(v) for v in self.cells]
 
     @property
     def can_drill(self) -> bool:
@@ -523,7 +572,7 @@ class PivotTable:
     total: PivotRow | None  # the chosen unit itself; None on a page without one
     rows: list[PivotRow]
 
-    @property
+    @cached_property
     def has_targets(self) -> bool:
         return any(r.target is not None for r in self.all_rows)
 
@@ -539,7 +588,7 @@ class Pivot:
     year: int
     tables: list[PivotTable]
 
-    @property
+    @cached_property
     def has_targets(self) -> bool:
         return any(t.has_targets for t in self.tables)
 
@@ -548,22 +597,25 @@ def _display(value: Decimal | str | None, indicator: Indicator) -> str:
     return value if isinstance(value, str) else format_value(value, indicator)
 
 
-def _formatter(indicator: Indicator) -> Callable[[Decimal | str | None], str]:
-    """``_display`` for one indicator's cells: the same text as ``numbers.format_value``, with
-    a shortcut for whole numbers, since a pivot formats tens of thousands of them."""
-    if indicator.value_type == Indicator.ValueType.PERCENTAGE:
-        return lambda value: _display(value, indicator)
+class _Formatter:
+    """Writes one indicator's cells as ``numbers.format_value`` does, with a shortcut for whole
+    numbers, since a pivot formats tens of thousands of them. A class, not a closure, so that
+    a cached page of figures can be pickled."""
 
-    def show(value: Decimal | str | None) -> str:
+    __slots__ = ("indicator", "shortcut")
+
+    def __init__(self, indicator: Indicator) -> None:
+        self.indicator = indicator
+        self.shortcut = indicator.value_type != Indicator.ValueType.PERCENTAGE
+
+    def __call__(self, value: Decimal | str | None) -> str:
         if value is None:
             return ""
-        if isinstance(value, Decimal):
+        if self.shortcut and isinstance(value, Decimal):
             whole = int(value)
             if whole == value:
                 return str(whole) if -1000 < whole < 1000 else f"{whole:,}".replace(",", ".")
-        return _display(value, indicator)
-
-    return show
+        return _display(value, self.indicator)
 
 
 def _tables(
@@ -576,27 +628,31 @@ def _tables(
     targets: dict[tuple[int, int], Decimal] | None = None,
     year_key: str = "",
 ) -> list[PivotTable]:
-    keys = [p.key for p in periods]
-    get, targets, year_figures = figures.get, targets or {}, year_figures or {}
+    at = {p.key: n for n, p in enumerate(periods)}
+    targets, year_figures = targets or {}, year_figures or {}
     units = [total, *rows] if total is not None else list(rows)
+    # Each figure filed into its row's list in one pass over them: a pivot can hold 50,000.
+    grid = {i.pk: {u.pk: [None] * len(at) for u in units} for i in indicators}
+    for (ipk, upk, key), value in figures.items():
+        n = at.get(key)
+        by_unit = grid.get(ipk)
+        if n is not None and by_unit is not None and upk in by_unit:
+            by_unit[upk][n] = value
     tables = []
     for indicator in indicators:
-        ipk, show = indicator.pk, _formatter(indicator)
-        built = []
-        for unit in units:
-            upk = unit.pk
-            cells = [get((ipk, upk, k)) for k in keys]
-            built.append(
-                PivotRow(
-                    indicator,
-                    unit,
-                    cells,
-                    [show(v) for v in cells],
-                    is_total=unit is total,
-                    year_value=year_figures.get((ipk, upk, year_key)),
-                    target=targets.get((ipk, upk)),
-                )
+        ipk, show, by_unit = indicator.pk, _Formatter(indicator), grid[indicator.pk]
+        built = [
+            PivotRow(
+                indicator,
+                unit,
+                by_unit[unit.pk],
+                is_total=unit is total,
+                year_value=year_figures.get((ipk, unit.pk, year_key)),
+                target=targets.get((ipk, unit.pk)),
+                show=show,
             )
+            for unit in units
+        ]
         if total is not None:
             tables.append(PivotTable(indicator, built[0], built[1:]))
         else:
@@ -629,10 +685,10 @@ def pivot(
     targets = targets_for(indicators, units, year)
     whole_year = P.year(year)
     year_figures: dict[tuple[int, int, str], Decimal | str | None] = {}
-    if targets:
-        year_figures = (
-            figures if whole_year in ordered else values_for(indicators, units, [whole_year])
-        )
+    if targets and whole_year in ordered:
+        year_figures = figures
+    elif targets:
+        year_figures = values_for(indicators, units, [whole_year])
     tables = _tables(
         indicators, unit, children, ordered, figures, year_figures, targets, whole_year.key
     )
@@ -843,8 +899,11 @@ def public_statistics(*, province: OrgUnit | None, today: datetime.date) -> Publ
     else:
         rows = units = provinces
     figures = values_for(indicators, units, periods)
+    # An indicator nobody has reported on yet is left out rather than shown empty.
+    reported = {pk for pk, _unit, _key in figures}
+    shown = [i for i in indicators if i.pk in reported]
     return PublicStatistics(
-        province, provinces, periods, _tables(indicators, province, rows, periods, figures)
+        province, provinces, periods, _tables(shown, province, rows, periods, figures)
     )
 
 

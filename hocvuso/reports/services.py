@@ -42,6 +42,7 @@ INDICATOR_FIELDS = (
     "short_name",
     "value_type",
     "aggregation",
+    "over_time",
     "unit_of_measure",
     "numerator",
     "denominator",

@@ -28,3 +28,10 @@ def test_the_demo_has_a_monthly_form_partly_sent_and_plan01_targets() -> None:
     share = Indicator.objects.get(code="plan01-adults-share")
     figures = selectors.values_for([share], [province], [last])
     assert 30 < figures[(share.pk, province.pk, last.key)] < 90
+    # People with skills are counted as they stand, not added up month after month.
+    year = periods.year(last.start.year)
+    assert (
+        30
+        < selectors.values_for([share], [province], [year])[(share.pk, province.pk, year.key)]
+        < 90
+    )

@@ -94,7 +94,7 @@ def test_the_page_drills_down_and_the_breadcrumb_goes_back_up(
     page = client.get(PIVOT, params([indicators["adults"]], tree.hoalu)).text
     assert "Tổ dân phố số 1" in page
     assert "Phường Nam Hoa Lư" not in page
-    assert f'<a href="?indicator={indicators["adults"].pk}' in page  # breadcrumb link
+    assert f'<a href="?indicator={indicators["adults"].pk}&amp;' in page  # breadcrumb link
     assert f"unit={tree.province.pk}" in page
 
 
@@ -181,3 +181,48 @@ def test_the_number_of_queries_does_not_grow_with_the_units(
         page = client.get(PIVOT, params(chosen)).text
     assert "Xã 19" in page
     assert "1.200" in page  # 1,000 + 20 × 10 adults in the province
+
+
+def test_a_week_adds_into_its_month_beside_the_month_own_value(dataset, tree, indicators):
+    october = periods.month(2025, 10)
+    save(dataset, tree.hoalu_village, october, adults="100")
+    save(dataset, tree.namhoalu_village, periods.parse("2025-W42"), adults="5")  # 13–19/10
+    table = pivot([indicators["adults"]], tree.province, [periods.month(2025, 9), october])
+    assert table.tables[0].total.cells == [None, Decimal(105)]
+
+
+def test_an_average_is_the_mean_of_the_values_below_not_of_the_rows(tree):
+    from hocvuso.reports.models import Indicator
+    from hocvuso.reports.services import create_dataset, create_indicator
+
+    mean = create_indicator(
+        actor=None, code="t-mean", name="Điểm trung bình", aggregation=Indicator.Aggregation.AVERAGE
+    )
+    form = create_dataset(
+        actor=None, owner_unit=tree.province, code="t-avg", name="Điểm", indicators=[mean]
+    )
+    october, november = periods.month(2025, 10), periods.month(2025, 11)
+    for unit, month, value in [
+        (tree.hoalu_village, october, "10"),
+        (tree.hoalu, october, "40"),
+        (tree.namhoalu_village, october, "20"),
+        (tree.namhoalu_village, november, "30"),
+    ]:
+        save_values(actor=None, dataset=form, unit=unit, period=month, values={mean.pk: value})
+    table = pivot([mean], tree.province, [october, november])
+    # (10 + 40 + 20) / 3, not the mean of Hoa Lư's 25 and Nam Hoa Lư's 20
+    assert table.tables[0].total.cells == [Decimal("23.33"), Decimal(30)]
+    quarter = pivot([mean], tree.province, [periods.quarter(2025, 4)])
+    assert quarter.tables[0].total.cells == [Decimal(25)]  # (10 + 40 + 20 + 30) / 4
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "-0", "7", "999", "1000", "-1234", "1234567", "12.50", "0.05", "-3.25"]
+)
+def test_cells_read_as_everywhere_else(indicators, value):
+    from hocvuso.reports.numbers import format_value
+    from hocvuso.reports.selectors import PivotRow
+
+    for indicator in (indicators["adults"], indicators["share"]):
+        row = PivotRow(indicator, None, [Decimal(value), None])
+        assert row.displays == [format_value(Decimal(value), indicator), ""]

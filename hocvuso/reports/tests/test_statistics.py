@@ -56,6 +56,8 @@ def test_anyone_sees_the_public_figures_of_the_province_and_its_communes(client,
     assert "Nguyễn Văn A" not in page
     assert "Tổ dân phố số 1" not in page  # villages are not shown
     assert "Sở Khoa học và Công nghệ" not in page  # nor agencies
+    # A public indicator nobody has reported on is left out rather than shown empty.
+    assert "Tỷ lệ người lao động trong doanh nghiệp" not in page
 
 
 def test_the_page_is_cached_for_a_few_minutes(

@@ -148,3 +148,22 @@ def test_a_report_sent_after_its_deadline_is_late(dataset, tree, october, time_m
     save(dataset, tree.hoalu, october, adults="100")
     report = submit_report(actor=None, report=Report.objects.get())
     assert report.is_late
+
+
+def test_a_stock_shows_its_latest_month_in_the_quarter_not_the_sum(dataset, tree, indicators):
+    from hocvuso.reports import periods
+
+    skilled = indicators["skilled"]
+    skilled.over_time = "last"
+    skilled.save(update_fields=["over_time"])
+    for month, n in ((10, "100"), (11, "150"), (12, "180")):
+        save(dataset, tree.hoalu, periods.month(2025, month), adults="1000", skilled=n)
+    adults = indicators["adults"]
+    adults.over_time = "last"
+    adults.save(update_fields=["over_time"])
+    q4 = periods.quarter(2025, 4)
+    figures = values_for([skilled, indicators["share"]], [tree.province], [q4])
+    assert figures[(skilled.pk, tree.province.pk, "2025-Q4")] == 180
+    assert figures[(indicators["share"].pk, tree.province.pk, "2025-Q4")] == Decimal("18.0")
+    year = values_for([skilled], [tree.province], [periods.year(2025)])
+    assert year[(skilled.pk, tree.province.pk, "2025")] == 180

@@ -75,13 +75,14 @@ class PivotQuery:
     def drill(self) -> str:
         """The query string of this pivot but its unit: links add ``&unit=``."""
         values = {
-            "indicator": [i.pk for i in self.indicators],
+            # One comma-separated parameter: these links are repeated on every row.
+            "indicator": ",".join(str(i.pk) for i in self.indicators),
             "period_type": self.period_type,
             "count": self.count,
             "end": self.end.strftime("%Y-%m"),
             "shown": 1,
         }
-        return urlencode(values, doseq=True)
+        return urlencode(values, safe=",")
 
     @property
     def chosen(self) -> set[int]:
@@ -98,17 +99,20 @@ def _default_unit(request: AuthedRequest) -> OrgUnit | None:
 
 def _pivot_query(request: AuthedRequest) -> PivotQuery:
     choices = [i for i in selectors.indicators_visible() if i.is_numeric]
-    form = PivotForm(request.GET, indicators=choices)
+    data = request.GET.copy()
+    # The form's checkboxes send indicator=1&indicator=2; the page's links, indicator=1,2.
+    data.setlist("indicator", [v for value in data.getlist("indicator") for v in value.split(",")])
+    form = PivotForm(data, indicators=choices)
     form.is_valid()  # keeps the fields that are valid in cleaned_data
-    data = form.cleaned_data
-    chosen = set(data.get("indicator") or [])
-    if chosen or data.get("shown"):
+    cleaned = form.cleaned_data
+    chosen = set(cleaned.get("indicator") or [])
+    if chosen or cleaned.get("shown"):
         indicators = [i for i in choices if i.pk in chosen]
     else:
         indicators = choices[:DEFAULT_INDICATORS]
-    period_type = data.get("period_type") or P.PeriodType.MONTHLY
-    count = data.get("count") or DEFAULT_PERIODS
-    end = data.get("end") or timezone.localdate().replace(day=1)
+    period_type = cleaned.get("period_type") or P.PeriodType.MONTHLY
+    count = cleaned.get("count") or DEFAULT_PERIODS
+    end = cleaned.get("end") or timezone.localdate().replace(day=1)
     periods = P.last_n(period_type, count, end)
     return PivotQuery(indicators, choices, _default_unit(request), period_type, count, end, periods)
 
