@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, NamedStyle
 
 from hocvuso.core.documents import (
     DATE_FORMAT,
@@ -55,23 +55,53 @@ def xlsx_table(
     sheet_heading(sheet, title, len(labelled))
     header_row(sheet, labelled)
     bold = set(bold_rows)
+    # A named style per kind of cell, set in one assignment.
+    styles = _cell_styles(workbook)
+    # Cells made one by one: append() and sheet[row] each work out the sheet's size by
+    # walking every cell written so far, which made a 2,000-row pivot take 7 s.
+    first = sheet.max_row + 1
     for n, row in enumerate(rows):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            cell.border = GRID
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
-            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.number_format = NUMBER_FORMAT if float(cell.value).is_integer() else "#,##0.0#"
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
-            if n in bold:
-                cell.font = Font(bold=True)
+        weight = "bold" if n in bold else ""
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, Decimal):
+                value = float(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                kind = "whole" if float(value).is_integer() else "decimal"
+            elif isinstance(value, datetime.date):
+                kind = "date"
+            else:
+                kind = "text"
+            cell = sheet.cell(row=first + n, column=column, value=value)
+            cell.style = styles[kind + weight]
     finish_sheet(sheet)
     workbook.properties.title = title
     workbook.properties.creator = "Học vụ số"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_styles(workbook: Workbook) -> dict[str, str]:
+    """Register the table's cell styles on ``workbook``; their names by kind of cell."""
+    formats = {
+        "whole": NUMBER_FORMAT,
+        "decimal": "#,##0.0#",
+        "date": DATE_FORMAT,
+        "text": "General",
+    }
+    names = {}
+    for kind, number_format in formats.items():
+        for weight in ("", "bold"):
+            style = NamedStyle(
+                name=f"hvs-{kind}{weight}",
+                number_format=number_format,
+                border=GRID,
+                alignment=Alignment(vertical="top", wrap_text=kind == "text"),
+                font=Font(bold=bool(weight)),
+            )
+            workbook.add_named_style(style)
+            names[kind + weight] = style.name
+    return names
 
 
 def _sheet_name(title: str) -> str:
