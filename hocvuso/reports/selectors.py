@@ -967,3 +967,43 @@ def my_forms(
         ]
         out.append(MyForm(dataset, recent, rows, len(mine) > units))
     return out
+
+
+@dataclass
+class ValueChange:
+    at: datetime.datetime
+    actor: str
+    indicator: str
+    before: str | None
+    after: str | None
+
+
+def value_history(report: Report, *, limit: int = 200) -> list[ValueChange]:
+    """Every change to the report's values, newest first, from the audit trail: who changed
+    which figure from what to what. For whoever may open the report. One query."""
+    from hocvuso.core.models import AuditLog
+
+    labels = {
+        m.indicator.code: m.indicator.label
+        for m in report.dataset.members.select_related("indicator")
+    }
+    entries = (
+        AuditLog.objects.filter(object_type="reports.report", object_id=str(report.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    def shown(text: str | None) -> str | None:
+        # Numbers are logged as Decimal text ("1200.00"); show them as typed, 1.200.
+        try:
+            return format_value(Decimal(text)) if text is not None else None
+        except ArithmeticError:
+            return text
+
+    changes = []
+    for entry in entries:
+        who = (entry.actor.get_full_name() or entry.actor.username) if entry.actor else ""
+        for code, pair in entry.changes.items():
+            if code in labels and isinstance(pair, list) and len(pair) == 2:
+                before, after = (shown(v) for v in pair)
+                changes.append(ValueChange(entry.created_at, who, labels[code], before, after))
+    return changes

@@ -119,6 +119,9 @@ def test_send_then_the_province_approves_and_the_form_locks(
     client.post(reverse("reports:decide", args=[report.pk]), {"decision": "approve"})
     report.refresh_from_db()
     assert report.status == "approved"
+    page = client.get(review).text
+    assert "Lịch sử sửa số liệu" in page
+    assert "<td>Người trưởng thành</td>" in page
 
 
 def test_a_reviewer_returns_with_a_comment_the_unit_reads(

@@ -162,6 +162,7 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
         "report": report,
         "form": selectors.form_for(report.dataset, report.unit, report.period_obj),
         "steps": report.steps.select_related("actor", "at_unit"),
+        "history": selectors.value_history(report),
         "may_review": services.may_review(request.user, report),
         "may_reopen": report.status == report.Status.APPROVED
         and user_can(request.user, report.dataset.owner_unit, R.MANAGE_INDICATORS),
