@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hocvuso.core.models import TimeStampedModel
 from hocvuso.reports import periods
@@ -30,7 +31,7 @@ class Indicator(TimeStampedModel):
     class ValueType(models.TextChoices):
         COUNT = "count", _("Số đếm")
         PERCENTAGE = "percentage", _("Tỷ lệ phần trăm")
-        NUMBER = "number", _("Số")
+        NUMBER = "number", pgettext_lazy("value type", "Số")
         TEXT = "text", _("Văn bản")
 
     class Aggregation(models.TextChoices):
