@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocvuso.core.models import AuditLog
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.reports.models import (
     DataSet,
     DataValue,
-    Indicator,
     Report,
 )
 from hocvuso.reports.periods import Period
-from hocvuso.reports.services.values import refresh_rollups
+from hocvuso.reports.services.values import Changes, stored, write_changes
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -75,12 +71,12 @@ def import_values(
             unit_id__in=unit_ids, period=period.key, indicator_id__in=indicators
         )
     }
-    changes: list[tuple[OrgUnit, list[tuple[int, Decimal | None, str]]]] = []
+    changes: Changes = []
     for row, row_unit in matched:
         changed = [
             (pk, number, text)
             for pk, (number, text) in row.values.items()
-            if _stored(existing.get((row_unit.pk, pk))) != (number, text)
+            if stored(existing.get((row_unit.pk, pk))) != (number, text)
         ]
         if not changed:
             continue
@@ -90,16 +86,17 @@ def import_values(
     if errors:
         raise importers.reject(errors)
     _open_reports(dataset, period, [u for u, _c in changes], reports)
-    _write_imported(actor, period, changes, existing, indicators)
-    _audit_imported(actor, dataset, changes, existing, indicators, reports, filename)
-    numeric = {pk for _u, changed in changes for pk, _n, _t in changed if indicators[pk].is_numeric}
-    if numeric:
-        refresh_rollups(indicator_ids=numeric, periods=[period.key], units=[u for u, _c in changes])
+    write_changes(
+        actor=actor,
+        dataset=dataset,
+        period=period,
+        changes=changes,
+        existing=existing,
+        indicators=indicators,
+        reports=reports,
+        note={"file": filename[:100]},
+    )
     return ValuesImport(len(matched), sum(len(changed) for _u, changed in changes))
-
-
-def _stored(value: DataValue | None) -> tuple[Decimal | None, str]:
-    return (value.value, value.text) if value is not None else (None, "")
 
 
 def _locked_row(unit: OrgUnit) -> str:
@@ -140,83 +137,3 @@ def _open_reports(
         if report.is_locked:
             unit = next(u for u in missing if u.pk == report.unit_id)
             raise ImportRejected([RowError(0, _locked_row(unit))])
-
-
-def _write_imported(
-    actor: User,
-    period: Period,
-    changes: list[tuple[OrgUnit, list[tuple[int, Decimal | None, str]]]],
-    existing: dict[tuple[int, int], DataValue],
-    indicators: dict[int, Indicator],
-) -> None:
-    now = timezone.now()
-    new, updated, cleared = [], [], []
-    for unit, changed in changes:
-        for pk, number, text in changed:
-            current = existing.get((unit.pk, pk))
-            if number is None and not text:
-                cleared.append(current.pk)
-            elif current is None:
-                new.append(
-                    DataValue(
-                        indicator=indicators[pk],
-                        unit=unit,
-                        period=period.key,
-                        period_start=period.start,
-                        period_end=period.end,
-                        value=number,
-                        text=text,
-                        updated_by=actor,
-                    )
-                )
-            else:
-                updated.append(
-                    DataValue(
-                        pk=current.pk, value=number, text=text, updated_by=actor, updated_at=now
-                    )
-                )
-    DataValue.objects.filter(pk__in=cleared).delete()
-    DataValue.objects.bulk_create(new, batch_size=1000)
-    DataValue.objects.bulk_update(
-        updated, ["value", "text", "updated_by", "updated_at"], batch_size=1000
-    )
-
-
-def _audit_imported(
-    actor: User,
-    dataset: DataSet,
-    changes: list[tuple[OrgUnit, list[tuple[int, Decimal | None, str]]]],
-    existing: dict[tuple[int, int], DataValue],
-    indicators: dict[int, Indicator],
-    reports: dict[int, Report],
-    filename: str,
-) -> None:
-    """One audit row per changed report, as ``record_audit`` writes it, in one statement."""
-
-    def shown(number: Decimal | None, text: str) -> str | None:
-        return text or (str(number) if number is not None else None)
-
-    rows = []
-    for unit, changed in changes:
-        report = reports[unit.pk]
-        report.dataset, report.unit = dataset, unit  # for its name, without a query
-        change_set: dict[str, list[str | None]] = {
-            indicators[pk].code: [
-                shown(*_stored(existing.get((unit.pk, pk)))),
-                shown(number, text),
-            ]
-            for pk, number, text in changed
-        }
-        change_set["file"] = [None, filename[:100]]
-        rows.append(
-            AuditLog(
-                actor=actor,
-                action=AuditLog.Action.UPDATE,
-                object_type=Report._meta.label_lower,
-                object_id=str(report.pk),
-                object_repr=str(report)[:255],
-                unit_id=unit.pk,
-                changes=change_set,
-            )
-        )
-    AuditLog.objects.bulk_create(rows, batch_size=1000)

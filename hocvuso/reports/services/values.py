@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
-from hocvuso.core.services import record_audit
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.reports.models import (
     DataSet,
@@ -71,8 +71,9 @@ def save_values(
     """Store what a unit typed for some of ``dataset``'s indicators (``{indicator pk: text}``;
     an empty text clears the value). Every cell is checked first and nothing is saved if one
     is wrong (ValidationError mapping indicator pk to its message). Refused while the report
-    is submitted or approved. Caller holds ENTER_DATA on ``unit``. One audit row per changed
-    value; the figures up the tree are recomputed in the same transaction."""
+    is submitted or approved. Caller holds ENTER_DATA on ``unit``. Written by
+    :func:`write_changes`: one audit row for the changed values, the figures up the tree
+    recomputed in the same transaction."""
     report = (
         Report.objects.select_for_update()
         .filter(dataset=dataset, unit=unit, period=period.key)
@@ -100,59 +101,123 @@ def save_values(
             errors[str(pk)] = exc.messages
     if errors:
         raise ValidationError(errors)
-    if report is None:
-        report = get_or_create_report(dataset, unit, period)
     existing = {
-        v.indicator_id: v
+        (unit.pk, v.indicator_id): v
         for v in DataValue.objects.select_for_update().filter(
             unit=unit, period=period.key, indicator_id__in=parsed
         )
     }
-    results: dict[int, SaveResult] = {}
-    changed: set[int] = set()
-    for pk, (number, text) in parsed.items():
-        indicator = members[pk]
-        current = existing.get(pk)
-        old = (current.value, current.text) if current else (None, "")
-        if old == (number, text):
-            results[pk] = SaveResult(current, _display(current, indicator))
-            continue
-        if number is None and not text:
-            if current is not None:
-                current.delete()
-            current = None
-        elif current is None:
-            current = DataValue.objects.create(
-                indicator=indicator,
-                unit=unit,
-                period=period.key,
-                period_start=period.start,
-                period_end=period.end,
-                value=number,
-                text=text,
-                updated_by=actor,
-            )
-        else:
-            current.value, current.text, current.updated_by = number, text, actor
-            current.save(update_fields=["value", "text", "updated_by", "updated_at"])
-        changed.add(pk)
-        record_audit(
+    changed = [
+        (pk, number, text)
+        for pk, (number, text) in parsed.items()
+        if stored(existing.get((unit.pk, pk))) != (number, text)
+    ]
+    if changed:
+        if report is None:
+            report = get_or_create_report(dataset, unit, period)
+        write_changes(
             actor=actor,
-            action=AuditLog.Action.UPDATE,
-            obj=report,
-            unit=unit,
-            changes={
-                indicator.code: [
-                    old[1] or (str(old[0]) if old[0] is not None else None),
-                    text or (str(number) if number is not None else None),
-                ]
-            },
+            dataset=dataset,
+            period=period,
+            changes=[(unit, changed)],
+            existing=existing,
+            indicators=members,
+            reports={unit.pk: report},
         )
-        results[pk] = SaveResult(current, _display(current, indicator))
-    numeric = [pk for pk in changed if members[pk].is_numeric]
+    now = {
+        v.indicator_id: v
+        for v in DataValue.objects.filter(unit=unit, period=period.key, indicator_id__in=parsed)
+    }
+    return {pk: SaveResult(now.get(pk), _display(now.get(pk), members[pk])) for pk in parsed}
+
+
+# (unit, [(indicator pk, number, text)]) for each unit whose values change
+Changes = list[tuple[OrgUnit, list[tuple[int, Decimal | None, str]]]]
+
+
+def stored(value: DataValue | None) -> tuple[Decimal | None, str]:
+    """A stored value as (number, text), as the parsers answer; (None, "") when absent."""
+    return (value.value, value.text) if value is not None else (None, "")
+
+
+def write_changes(
+    *,
+    actor: User | None,
+    dataset: DataSet,
+    period: Period,
+    changes: Changes,
+    existing: Mapping[tuple[int, int], DataValue],
+    indicators: Mapping[int, Indicator],
+    reports: Mapping[int, Report],
+    note: Mapping[str, str] | None = None,
+) -> None:
+    """Write the changed values of one or many units — the form and the import alike — in
+    bulk: an empty value deletes the stored one; one audit row per changed report (each
+    indicator's code: [old, new], plus ``note``); then the figures up the tree. ``existing``
+    maps (unit pk, indicator pk) to the stored values, locked by the caller; ``reports``
+    holds each changed unit's report. Call inside the caller's transaction."""
+    now = timezone.now()
+    new, updated, cleared, audits = [], [], [], []
+
+    def shown(number: Decimal | None, text: str) -> str | None:
+        return text or (str(number) if number is not None else None)
+
+    for unit, changed in changes:
+        for pk, number, text in changed:
+            current = existing.get((unit.pk, pk))
+            if number is None and not text:
+                cleared.append(current.pk)
+            elif current is None:
+                new.append(
+                    DataValue(
+                        indicator=indicators[pk],
+                        unit=unit,
+                        period=period.key,
+                        period_start=period.start,
+                        period_end=period.end,
+                        value=number,
+                        text=text,
+                        updated_by=actor,
+                    )
+                )
+            else:
+                updated.append(
+                    DataValue(
+                        pk=current.pk, value=number, text=text, updated_by=actor, updated_at=now
+                    )
+                )
+        report = reports[unit.pk]
+        report.dataset, report.unit = dataset, unit  # for its name, without a query
+        change_set = {
+            indicators[pk].code: [
+                shown(*stored(existing.get((unit.pk, pk)))),
+                shown(number, text),
+            ]
+            for pk, number, text in changed
+        }
+        for key, value in (note or {}).items():
+            change_set[key] = [None, value]
+        audits.append(
+            AuditLog(
+                actor=actor,
+                action=AuditLog.Action.UPDATE,
+                object_type=Report._meta.label_lower,
+                object_id=str(report.pk),
+                object_repr=str(report)[:255],
+                unit_id=unit.pk,
+                changes=change_set,
+            )
+        )
+    DataValue.objects.filter(pk__in=cleared).delete()
+    DataValue.objects.bulk_create(new, batch_size=1000)
+    DataValue.objects.bulk_update(
+        updated, ["value", "text", "updated_by", "updated_at"], batch_size=1000
+    )
+    # The audit rows record_audit() would write, in one statement for a province's file.
+    AuditLog.objects.bulk_create(audits, batch_size=1000)
+    numeric = {pk for _u, changed in changes for pk, _n, _t in changed if indicators[pk].is_numeric}
     if numeric:
-        refresh_rollups(indicator_ids=numeric, periods=[period.key], units=[unit])
-    return results
+        refresh_rollups(indicator_ids=numeric, periods=[period.key], units=[u for u, _c in changes])
 
 
 def _display(value: DataValue | None, indicator: Indicator) -> str:
