@@ -151,6 +151,18 @@ def timed(function, repeat: int) -> dict[str, float]:
     return setup.percentiles(times)
 
 
+def profile(function) -> None:
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(function)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+    setup.log(out.getvalue())
+
+
 def timed_http(url: str, cookies: dict[str, str], repeat: int) -> dict[str, float]:
     """GET ``url`` signed in with ``cookies``, one request at a time, ``repeat`` times."""
     import urllib.request
@@ -178,6 +190,9 @@ def main() -> None:
         dest="gc_freeze",
         action="store_false",
         help="time without first freezing the objects alive after setup (gc.freeze())",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile five pages; the top functions to stderr"
     )
     args = parser.parse_args()
 
@@ -225,6 +240,8 @@ def main() -> None:
             raise SystemExit(f"GET {url}: {response.status_code}")
         html = response.content.decode()
         page = timed(lambda: client.get(url), args.repeat)
+        if args.profile:
+            profile(lambda: [client.get(url) for _ in range(5)])
         fragment = timed(lambda: client.get(url, HTTP_HX_REQUEST="true"), args.repeat)
         started = time.perf_counter()
         xlsx = client.get(url.replace("/reports/pivot/", "/reports/pivot/xlsx"))
