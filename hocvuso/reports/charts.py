@@ -1,4 +1,4 @@
-"""Charts drawn on the server as inline SVG by pygal (docs/decisions/0007): no JavaScript
+"""Charts drawn on the server as inline SVG by pygal (docs/decisions/0008): no JavaScript
 bundle for cheap phones, nothing fetched from a CDN, the page works offline and prints.
 
 A chart is decoration for sighted readers: the page always puts its figures in a table next
@@ -7,6 +7,7 @@ to it. Pure rendering, no query.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -84,6 +85,15 @@ def _svg(chart: pygal.graph.graph.Graph, label: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
+def _ticks(top: float) -> list[float]:
+    """0, half and all of a round number at least ``top`` (1, 2 or 5 times a power of ten)."""
+    if top <= 0:
+        return [0.0, 1.0]
+    scale = 10 ** math.floor(math.log10(top))
+    step = next(m * scale for m in (1, 2, 5, 10) if m * scale >= top)
+    return [0.0, step / 2, float(step)]
+
+
 def _floats(values: Sequence[Decimal | str | None]) -> list[float | None]:
     return [float(v) if isinstance(v, Decimal | int | float) else None for v in values]
 
@@ -108,7 +118,13 @@ def bar_chart(
     beside the chart lists them all)."""
     labels, numbers = list(labels)[:MAX_BARS], _floats(values)[:MAX_BARS]
     chart = pygal.HorizontalBar(
-        **_config(height=60 + BAR_HEIGHT * max(1, len(labels)), truncate_label=22)
+        **_config(
+            height=60 + BAR_HEIGHT * max(1, len(labels)),
+            truncate_label=22,
+            # Three values along the bars: pygal's own nine overlap at a phone's width.
+            y_labels=_ticks(max((n for n in numbers if n is not None), default=0)),
+            margin_right=28,  # room for the last value's label
+        )
     )
     # pygal draws the first bar at the bottom; the first given goes on top.
     chart.x_labels = labels[::-1]
