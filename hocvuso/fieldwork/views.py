@@ -54,7 +54,7 @@ def coverage(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "unit": unit,
-        "ancestors": visible_ancestors(request.user, unit)[:-1],
+        "ancestors": visible_ancestors(request.user, unit),
         "period": period,
         "coverage": selectors.coverage(unit, start=start, end=end),
         "left_behind": selectors.left_behind(unit, end=end),

@@ -197,3 +197,12 @@ def test_linking_a_member_to_their_account_lets_them_log(
     client.post(url, {"name": "Trần Văn Tổ", "role": "member", "user": team_member.pk})
     client.force_login(team_member)
     assert client.get(reverse("fieldwork:log")).status_code == 200
+
+
+def test_a_villages_coverage_leads_back_to_its_commune_and_province(
+    client, coordinator, tree
+) -> None:
+    client.force_login(coordinator)
+    page = client.get(reverse("fieldwork:coverage"), {"unit": tree.hoalu_village.pk}).text
+    assert f"?unit={tree.hoalu.pk}&amp;" in page
+    assert f"?unit={tree.province.pk}&amp;" in page
