@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import CharField, QuerySet, Sum, Value
+from django.db.models import CharField, Q, QuerySet, Sum, Value
 
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.reports import periods as P
@@ -46,7 +46,7 @@ def values_for(
     from its two terms; a computed indicator asks its source (one query per source and depth);
     an indicator that does not aggregate shows the unit's own value. Values stored for
     shorter periods add up into longer ones (months into a quarter), except a stock's
-    (``over_time`` "last"): a quarter shows its latest month's figure."""
+    (``over_time`` "last"): each unit's latest figure in the period, summed up the tree."""
     if not indicators or not units or not periods:
         return {}
     wanted = {i.pk: i for i in indicators}
@@ -65,12 +65,16 @@ def values_for(
                 return period
         return None
 
-    rolled = [
-        i.pk
+    summed_up = [
+        i
         for i in wanted.values()
         if not i.source
         and i.aggregation in (Indicator.Aggregation.SUM, Indicator.Aggregation.AVERAGE)
     ]
+    rolled = [i.pk for i in summed_up if i.over_time == Indicator.OverTime.SUM]
+    stocks = [i for i in summed_up if i.over_time == Indicator.OverTime.LAST]
+    if stocks:
+        out.update(_stocks(stocks, units, ordered, bucket))
     if rolled:
         averaged = {pk for pk in rolled if wanted[pk].aggregation == Indicator.Aggregation.AVERAGE}
         # Which period asked each stored period adds into, worked out once per distinct key:
@@ -83,9 +87,7 @@ def values_for(
             period_start__gte=start,
             period_end__lte=end,
         )
-        if len(ordered) == 1 and all(
-            wanted[pk].over_time == Indicator.OverTime.SUM for pk in rolled
-        ):
+        if len(ordered) == 1:
             # One period (a year's figure beside its target) of figures that add up over
             # time: all of it goes into that one, so the database sums the months and sends
             # a row per cell.
@@ -100,27 +102,16 @@ def values_for(
             )
         else:
             rows = kept.values_list("indicator_id", "unit_id", "period", "total", "count")
-        # A stock (people with skills) shows its latest stored period's figure, not the sum.
-        latest_only = {pk for pk in rolled if wanted[pk].over_time == Indicator.OverTime.LAST}
-        ends: dict[str, datetime.date] = {}
-        latest: dict[tuple[int, int, str], datetime.date] = {}
         for ind, unit, stored, total, count in rows:
             if stored not in into:
                 period = P.parse(stored)
                 asked = bucket(period.start, period.end)
                 into[stored] = asked.key if asked is not None else None
-                ends[stored] = period.end
             key = into[stored]
             if key is None:
                 continue
             cell = (ind, unit, key)
-            if ind in latest_only:
-                if cell in latest and latest[cell] >= ends[stored]:
-                    continue
-                latest[cell] = ends[stored]
-                counted[cell] = [total, count]
-                out[cell] = total
-            elif ind in averaged:
+            if ind in averaged:
                 so_far = counted.setdefault(cell, [Decimal(0), 0])
                 so_far[0] += total
                 so_far[1] += count
@@ -128,8 +119,7 @@ def values_for(
                 before = out.get(cell)
                 out[cell] = total if before is None else before + total
         for cell, (total, count) in counted.items():
-            if cell[0] in averaged:
-                out[cell] = (total / count).quantize(Decimal("0.01")) if count else None
+            out[cell] = (total / count).quantize(Decimal("0.01")) if count else None
     own = [
         i.pk
         for i in wanted.values()
@@ -172,6 +162,52 @@ def values_for(
                     ).quantize(Decimal("0.1"))
     asked = {i.pk for i in indicators}
     return {k: v for k, v in out.items() if k[0] in asked}
+
+
+def _stocks(
+    indicators: Sequence[Indicator],
+    units: Sequence[OrgUnit],
+    periods: Sequence[P.Period],
+    bucket: Callable[[datetime.date, datetime.date], P.Period | None],
+) -> dict[tuple[int, int, str], Decimal]:
+    """Figures of what exists at a moment (people with skills): each unit's own latest value
+    in the period, then summed (or averaged) over every unit's subtree — so a commune that did
+    not report in the period's last month still counts with its latest figure (DHIS2's "last
+    value, summed in the hierarchy"). One query over the values, not the roll-ups."""
+    condition = Q()
+    for unit in units:
+        condition |= Q(unit__path__startswith=unit.path)
+    latest: dict[tuple[int, int, str], tuple[str, Decimal]] = {}
+    for ind, unit_pk, path, p_start, p_end, value in (
+        DataValue.objects.filter(
+            condition,
+            indicator__in=indicators,
+            value__isnull=False,
+            period_start__gte=periods[0].start,
+            period_end__lte=periods[-1].end,
+        )
+        .order_by("period_end")  # a later value replaces an earlier one below
+        .values_list("indicator_id", "unit_id", "unit__path", "period_start", "period_end", "value")
+    ):
+        period = bucket(p_start, p_end)
+        if period is not None:
+            latest[(ind, unit_pk, period.key)] = (path, value)
+    by_length: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit in units:
+        by_length[len(unit.path)][unit.path] = unit.pk
+    sums: dict[tuple[int, int, str], list] = {}
+    for (ind, _unit, key), (path, value) in latest.items():
+        for length, pks in by_length.items():
+            into = pks.get(path[:length])
+            if into is not None:
+                cell = sums.setdefault((ind, into, key), [Decimal(0), 0])
+                cell[0] += value
+                cell[1] += 1
+    averaged = {i.pk for i in indicators if i.aggregation == Indicator.Aggregation.AVERAGE}
+    return {
+        cell: (total / count).quantize(Decimal("0.01")) if cell[0] in averaged else total
+        for cell, (total, count) in sums.items()
+    }
 
 
 def targets_for(

@@ -167,3 +167,22 @@ def test_a_stock_shows_its_latest_month_in_the_quarter_not_the_sum(dataset, tree
     assert figures[(indicators["share"].pk, tree.province.pk, "2025-Q4")] == Decimal("18.0")
     year = values_for([skilled], [tree.province], [periods.year(2025)])
     assert year[(skilled.pk, tree.province.pk, "2025")] == 180
+
+
+def test_a_commune_silent_in_the_last_month_still_counts_with_its_latest_stock(
+    dataset, tree, indicators
+):
+    from hocvuso.reports import periods
+
+    skilled = indicators["skilled"]
+    skilled.over_time = "last"
+    skilled.save(update_fields=["over_time"])
+    save(dataset, tree.hoalu, periods.month(2025, 11), skilled="100")
+    save(dataset, tree.namhoalu, periods.month(2025, 11), skilled="200")
+    save(dataset, tree.namhoalu, periods.month(2025, 12), skilled="250")  # Hoa Lư silent
+    q4 = periods.quarter(2025, 4)
+    figures = values_for([skilled], [tree.province, tree.hoalu, tree.namhoalu], [q4])
+    assert figures[(skilled.pk, tree.province.pk, "2025-Q4")] == 350  # 100 + 250
+    assert figures[(skilled.pk, tree.hoalu.pk, "2025-Q4")] == 100
+    december = values_for([skilled], [tree.province], [periods.month(2025, 12)])
+    assert december[(skilled.pk, tree.province.pk, "2025-12")] == 250
