@@ -111,3 +111,45 @@ def test_visits_logged_offline_reach_the_server_once(
     expect(page.locator("[data-fw=problem]")).to_contain_text("Hãy đăng nhập lại để gửi")
     expect(page.locator('[data-count="pending"]')).to_have_text("1")
     assert Visit.objects.count() == 3
+
+
+def test_a_shared_phone_sends_each_persons_visits_only_under_their_own_account(
+    page: Page, live_server, tree, logging_member
+) -> None:
+    """Two members of a team share one phone: a visit queued offline by the first waits for
+    them, is not sent under the second's session, and goes out when the first signs in."""
+    second = make_person("tothanhvien2", Role.TEAM_MEMBER, tree.hoalu)
+    services.add_member(
+        actor=None, team=Team.objects.get(), name="Trần Văn Bình", role="member", user=second
+    )
+    base = live_server.url
+    form_url = base + reverse("fieldwork:log")
+    login(page, base, "tothanhvien", PASSWORD)
+    page.goto(form_url)
+    page.get_by_label("Thôn, tổ dân phố").select_option(label="Tổ dân phố số 1")
+    wait_for_service_worker(page)
+    page.context.set_offline(True)
+    log_visit(page, "Số 30, ngõ 7", "2")
+    page.close()
+    page = page.context.new_page()
+    page.context.set_offline(False)
+
+    # The phone is handed over: the second member signs in and opens the form.
+    page.context.clear_cookies()
+    login(page, base, "tothanhvien2", PASSWORD)
+    page.goto(form_url)
+    expect(page.locator("[data-fw=held]")).to_contain_text("1 lượt do tài khoản khác ghi")
+    expect(page.locator('[data-count="pending"]')).to_have_text("0")
+    expect(page.get_by_text("Số 30, ngõ 7")).to_have_count(0)
+    page.get_by_role("button", name="Gửi ngay").click()
+    page.wait_for_timeout(500)
+    assert Visit.objects.count() == 0
+
+    # The first member signs in again: the visit goes out, under their name, once.
+    page.context.clear_cookies()
+    login(page, base, "tothanhvien", PASSWORD)
+    page.goto(form_url)
+    expect(page.locator("[data-fw=records] li").filter(has_text="Đã gửi")).to_have_count(
+        1, timeout=10_000
+    )
+    assert list(Visit.objects.values_list("recorded_by", flat=True)) == [logging_member.pk]

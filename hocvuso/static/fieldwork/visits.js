@@ -23,6 +23,11 @@
 
   var form = document.getElementById("visit-form");
   var batchUrl = root.dataset.batchUrl;
+  // Whose session this page belongs to. A record is sent, listed and counted only by the
+  // account that logged it: on a phone passed from hand to hand, another person's queued
+  // visits wait for that person instead of going out under someone else's name.
+  var owner = root.dataset.user || "";
+  function mine(r) { return !r.owner || r.owner === owner; }
   var text = {};
   Array.prototype.forEach.call(document.querySelectorAll("#fw-text [data-key]"), function (el) {
     text[el.dataset.key] = el.textContent;
@@ -84,7 +89,7 @@
   }
   function pendingRecords() {
     return allRecords().then(function (all) {
-      return all.filter(function (r) { return r.status === "pending"; })
+      return all.filter(function (r) { return r.status === "pending" && mine(r); })
         .sort(function (a, b) { return a.created_at - b.created_at; });
     });
   }
@@ -268,6 +273,7 @@
     record.status = "pending";
     record.reason = "";
     record.created_at = Date.now();
+    record.owner = owner;
     prefs = { team: record.team, village: record.village };
     store(PREFS_KEY, prefs);
     putRecords([record]).then(function () {
@@ -289,7 +295,11 @@
   // --- The list and the status line --------------------------------------------------------
 
   function render() {
-    return allRecords().then(function (all) {
+    return allRecords().then(function (everyone) {
+      var all = everyone.filter(mine);
+      var held = everyone.filter(function (r) { return !mine(r) && r.status === "pending"; });
+      $("held").hidden = !held.length;
+      $("held").textContent = held.length ? fmt("held", held.length) : "";
       var counts = { pending: 0, synced: 0, rejected: 0 };
       all.forEach(function (r) { counts[r.status] += 1; });
       Object.keys(counts).forEach(function (k) {
