@@ -24,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+import _common  # noqa: E402 — bench/ is the script's folder, on sys.path
+from _common import free_port, log  # noqa: E402 — the scripts use setup.log
+
 # One database per script, so two of them never share one.
 DB_NAME = "hocvuso_bench_fieldwork_" + Path(sys.argv[0]).stem.removeprefix("fieldwork_")
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -51,11 +53,9 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
@@ -69,32 +69,10 @@ from hocvuso.orgunits.services import add_children_bulk, create_unit  # noqa: E4
 VILLAGES_PER_COMMUNE = 15
 
 
-def log(message: str) -> None:
-    """Progress goes to stderr, so the JSON line is the last line of stdout."""
-    print(message, file=sys.stderr, flush=True)
-
-
-@contextlib.contextmanager
-def fresh_database() -> Iterator[None]:
-    """Create the bench database, migrate it, and drop it at the end."""
-    _drop_database()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    log(f"database {DB_NAME} migrated in {time.perf_counter() - started:.1f} s")
-    # With DEBUG off pages name their static files through the collected manifest.
-    call_command("collectstatic", verbosity=0, interactive=False)
-    try:
-        yield
-    finally:
-        connection.close()
-        _drop_database()
-
-
-def _drop_database() -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+def fresh_database() -> contextlib.AbstractContextManager[None]:
+    """This script's database, created, migrated and its static files collected; dropped at
+    the end."""
+    return _common.fresh_database(DB_NAME, collectstatic=True)
 
 
 @dataclass
@@ -273,12 +251,6 @@ class Sent:
 class Server:
     base: str
     pid: int
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ import sys
 import time
 
 import _events_setup as setup
+from _common import QueryTimer
 from django.db import connection, transaction
 
 from hocvuso.events.models import Attendance, AttendanceCategory, BridgePoint
@@ -54,20 +55,6 @@ def fill(event: object, rng: random.Random) -> dict[str, int]:
     for i, status in enumerate(STATUSES):
         BridgePoint.objects.filter(pk__in=points[i :: len(STATUSES)]).update(status=status)
     return {"expected": expected, "actual": actual, "rows": len(rows)}
-
-
-class QueryTimer:
-    """Time of each SQL statement of one call, to say where the tally spends it."""
-
-    def __init__(self) -> None:
-        self.queries: list[tuple[float, str]] = []
-
-    def __call__(self, execute, sql, params, many, context):  # Django's execute_wrapper hook
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.queries.append(((time.perf_counter() - started) * 1000, sql))
 
 
 def query_breakdown(event: object) -> list[dict]:

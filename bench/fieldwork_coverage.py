@@ -28,7 +28,9 @@ import re
 import sys
 import time
 
+import _common
 import _fieldwork_setup as setup
+from _common import QueryTimer
 from django.db import connection
 from django.test import Client
 
@@ -100,40 +102,12 @@ def add_population(province: setup.Province) -> tuple[int, int]:
     return sum(r.households for r in rows), sum(r.adults for r in rows)
 
 
-class QueryTimer:
-    """Time of each SQL statement of one call."""
-
-    def __init__(self) -> None:
-        self.queries: list[tuple[float, str]] = []
-
-    def __call__(self, execute, sql, params, many, context):  # Django's execute_wrapper hook
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.queries.append(((time.perf_counter() - started) * 1000, sql))
-
-
 def timed(function, repeat: int) -> dict[str, float]:
-    function()  # warm
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return setup.percentiles(times)
+    return _common.timed(function, repeat, setup.percentiles)
 
 
 def profile(function) -> None:
-    import cProfile
-    import io
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.runcall(function)
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
-    setup.log(out.getvalue())
+    _common.profile(function, sort="cumulative", lines=40)
 
 
 def explain(sql: str, params) -> str:

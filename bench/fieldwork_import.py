@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 import _fieldwork_setup as setup
+import psycopg
 from django.db import connection
 from django.db.models import Count, Sum
 
@@ -182,7 +183,7 @@ def reading_only(path: Path, province: setup.Province) -> dict:
     return {"elapsed_s": round(elapsed, 2), "rows_per_s": round(n / elapsed)}
 
 
-def copy_file(conn: setup.psycopg.Connection, sql: str, path: Path) -> float:
+def copy_file(conn: psycopg.Connection, sql: str, path: Path) -> float:
     """Seconds to COPY the file's bytes in with ``sql`` and commit."""
     started = time.perf_counter()
     with conn.cursor() as cursor, cursor.copy(sql) as copy, path.open("rb") as source:
@@ -196,7 +197,7 @@ def baselines(csv_path: Path, rows: int, workdir: Path, columns: int) -> dict:
     """Raw COPY of the same rows: back into fieldwork_visit (emptied), typed into a LIKE
     fieldwork_visit INCLUDING ALL table, and the CSV text into an all-text staging table."""
     dump = workdir / "visits.copy"
-    with setup.psycopg.connect(setup.DB_URL) as conn:
+    with psycopg.connect(setup.DB_URL) as conn:
         started = time.perf_counter()
         with (
             conn.cursor() as cursor,

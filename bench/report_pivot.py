@@ -36,7 +36,9 @@ from collections import defaultdict
 from decimal import Decimal
 from urllib.parse import urlencode
 
+import _common
 import _fieldwork_setup as setup
+from _common import QueryTimer
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
@@ -127,40 +129,12 @@ def load(
     return total, per_commune, time.perf_counter() - started
 
 
-class QueryTimer:
-    """Time of each SQL statement of one call (Django's execute_wrapper hook)."""
-
-    def __init__(self) -> None:
-        self.queries: list[tuple[float, str]] = []
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.queries.append(((time.perf_counter() - started) * 1000, sql))
-
-
 def timed(function, repeat: int) -> dict[str, float]:
-    function()  # warm
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return setup.percentiles(times)
+    return _common.timed(function, repeat, setup.percentiles)
 
 
 def profile(function) -> None:
-    import cProfile
-    import io
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.runcall(function)
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
-    setup.log(out.getvalue())
+    _common.profile(function, sort="tottime", lines=30)
 
 
 def timed_http(url: str, cookies: dict[str, str], repeat: int) -> dict[str, float]:
