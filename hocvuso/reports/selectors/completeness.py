@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hocvuso.orgunits.models import OrgUnit
@@ -58,6 +58,8 @@ class Completeness:
     rows: list[CompletenessRow]
     missing_units: list[OrgUnit]
     deadline: datetime.date
+    # (level, its figures) for each kind of unit that reports, top of the tree first
+    by_level: list[tuple[str, CompletenessRow]] = field(default_factory=list)
 
     @property
     def areas(self) -> list[CompletenessRow]:
@@ -112,6 +114,8 @@ def completeness(dataset: DataSet, period: P.Period, unit: OrgUnit) -> Completen
     step = OrgUnit.steplen
     total = CompletenessRow(unit)
     rows: dict[str, CompletenessRow] = {}
+    # Per level of the tree, by kind (communes, villages …), keyed by the kind's label.
+    levels: dict[str, CompletenessRow] = {}
     missing: list[OrgUnit] = []
     for u in assigned:
         key = u.path[: len(unit.path) + step] if len(u.path) > len(unit.path) else u.path
@@ -119,7 +123,10 @@ def completeness(dataset: DataSet, period: P.Period, unit: OrgUnit) -> Completen
         if row is None:
             row = rows[key] = CompletenessRow(children.get(key, u))
         report = reports.get(u.pk)
-        for r in (row, total):
+        level = levels.get(u.kind)
+        if level is None:
+            level = levels[u.kind] = CompletenessRow(u)
+        for r in (row, total, level):
             r.assigned += 1
             if report is None or report.status in (Report.Status.DRAFT,):
                 continue
@@ -137,7 +144,13 @@ def completeness(dataset: DataSet, period: P.Period, unit: OrgUnit) -> Completen
         if report is None or report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
             missing.append(u)
     ordered = sorted(rows.values(), key=lambda r: (r.percent or 0, r.unit.name))
-    return Completeness(dataset, period, unit, total, ordered, missing, dataset.deadline(period))
+    kinds = list(OrgUnit.Kind.values)
+    by_level = [
+        (OrgUnit.Kind(kind).label, levels[kind]) for kind in sorted(levels, key=kinds.index)
+    ]
+    return Completeness(
+        dataset, period, unit, total, ordered, missing, dataset.deadline(period), by_level
+    )
 
 
 def late_units(dataset: DataSet, *, today: datetime.date) -> list[tuple[P.Period, list[OrgUnit]]]:

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from hocvuso.orgunits.services import create_unit
+from hocvuso.reports import selectors
 from hocvuso.reports.models import DataValue, Report
 
 
@@ -171,6 +172,10 @@ def test_completeness_counts_on_time_late_and_missing_in_constant_queries(
     assert "Đúng hạn: <strong>1</strong>" in page
     assert "Muộn: <strong>1</strong>" in page
     assert "Chưa nộp: <strong>2</strong>" in page
+    levels = dict(selectors.completeness(dataset, october, tree.province).by_level)
+    assert [(r.assigned, r.on_time, r.late) for r in levels.values()] == [(2, 1, 0), (2, 0, 1)]
+    assert list(levels) == ["Xã/Phường/Đặc khu", "Thôn/Bản/Tổ dân phố"]
+    assert "Theo cấp đơn vị" in page
     for n in range(10):
         create_unit(actor=None, parent=tree.namhoalu, name=f"Thôn {n}", kind="village")
     with django_assert_max_num_queries(14):
