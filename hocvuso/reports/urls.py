@@ -14,6 +14,7 @@ urlpatterns = [
     path("forms/<int:pk>/<int:unit_pk>/<str:period>/submit", entry.submit, name="submit"),
     path("review/<int:pk>/", entry.review, name="review"),
     path("review/<int:pk>/decide", entry.decide, name="decide"),
+    path("forms/<int:pk>/approve-all", entry.approve_all, name="approve_all"),
 ]
 urlpatterns += [
     path("pivot/", analysis.pivot, name="pivot"),

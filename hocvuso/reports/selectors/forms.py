@@ -241,20 +241,22 @@ class MyForm:
     more_units: bool
 
 
-def my_forms(
-    user: User, *, today: datetime.date, periods: int = 3, units: int = 20
-) -> list[MyForm]:
-    """For each form the user sees, the units whose figures they type (the first ``units``)
+def my_forms(user: User, *, today: datetime.date, periods: int = 3, units: int = 5) -> list[MyForm]:
+    """For each form the user sees, the units whose figures they type (up to ``units``; who
+    answers for more — a province's coordinator — follows them on the form's page instead)
     and where each of the latest ``periods`` periods stands. Two queries per form."""
     out = []
     for dataset in datasets_visible_to(user):
         recent = recent_periods(dataset, today, periods)
         mine = list(entry_units_for(user, dataset)[: units + 1])
+        if len(mine) > units:
+            out.append(MyForm(dataset, recent, [], True))
+            continue
         reports = {
             (r.unit_id, r.period): r
             for r in Report.objects.filter(
                 dataset=dataset,
-                unit__in=mine[:units],
+                unit__in=mine,
                 period__in=[p.key for p in recent],
             )
         }
@@ -263,9 +265,9 @@ def my_forms(
                 unit,
                 [FormCell(p, dataset.deadline(p), reports.get((unit.pk, p.key))) for p in recent],
             )
-            for unit in mine[:units]
+            for unit in mine
         ]
-        out.append(MyForm(dataset, recent, rows, len(mine) > units))
+        out.append(MyForm(dataset, recent, rows, False))
     return out
 
 

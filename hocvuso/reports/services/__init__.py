@@ -27,6 +27,7 @@ from hocvuso.reports.services.values import (
 )
 from hocvuso.reports.services.workflow import (
     approve_report,
+    approve_reports,
     check_report,
     may_review,
     return_report,
@@ -38,6 +39,7 @@ __all__ = [
     "SaveResult",
     "ValuesImport",
     "approve_report",
+    "approve_reports",
     "check_report",
     "create_dataset",
     "create_indicator",

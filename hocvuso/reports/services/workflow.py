@@ -193,6 +193,19 @@ def approve_report(*, actor: User, report: Report, comment: str = "") -> Report:
 
 
 @transaction.atomic
+def approve_reports(*, actor: User, reports: Iterable[Report]) -> int:
+    """Approve, at the level awaiting, every one of ``reports`` that ``actor`` reviews (the
+    others are left as they are): what a province does with the month's 75 reports that
+    raise no question. Each step is audited as ``approve_report`` does. Returns how many."""
+    approved = 0
+    for report in reports:
+        if may_review(actor, report):
+            approve_report(actor=actor, report=report)
+            approved += 1
+    return approved
+
+
+@transaction.atomic
 def return_report(*, actor: User, report: Report, comment: str) -> Report:
     """Send a report back to its unit with a comment (required): its values unlock. Caller
     must review the awaiting unit, or — for an approved report — manage the form's owner.

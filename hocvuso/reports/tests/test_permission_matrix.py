@@ -61,6 +61,11 @@ def test_no_role_reads_or_changes_another_communes_reports(
     entry = f"/reports/forms/{dataset.pk}/{tree.namhoalu.pk}/{october.key}/"
     assert client.post(entry, {f"v{indicators['guided'].pk}": "5"}).status_code == 404
     assert client.post(entry + "submit").status_code == 404
+    approve_all = f"/reports/forms/{dataset.pk}/approve-all"
+    assert (
+        client.post(approve_all, {"period": october.key, "unit": tree.namhoalu.pk}).status_code
+        == 404
+    )
     decide = f"/reports/review/{sent.pk}/decide"
     assert client.post(decide, {"decision": "approve"}).status_code == 404
     assert client.post(decide, {"decision": "return", "comment": "x"}).status_code == 404

@@ -180,3 +180,32 @@ def test_completeness_counts_on_time_late_and_missing_in_constant_queries(
         create_unit(actor=None, parent=tree.namhoalu, name=f"Thôn {n}", kind="village")
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_a_reviewer_approves_every_report_waiting_in_one_go(
+    client, coordinator, other_commune_focal_point, dataset, tree, october
+):
+    from hocvuso.reports.services import save_values, submit_report
+
+    adults = dataset.members.get(indicator__code="t-adults").indicator_id
+    for unit in (tree.hoalu, tree.namhoalu, tree.namhoalu_village):
+        save_values(actor=None, dataset=dataset, unit=unit, period=october, values={adults: "9"})
+        submit_report(actor=None, report=Report.objects.get(unit=unit))
+    # Nam Hoa Lư's focal point reviews only their village's report.
+    client.force_login(other_commune_focal_point)
+    url = reverse("reports:dataset", args=[dataset.pk]) + f"?period={october.key}"
+    page = client.get(url + f"&unit={tree.namhoalu.pk}").text
+    assert "Duyệt 1 báo cáo đang chờ bạn" in page
+    client.post(
+        reverse("reports:approve_all", args=[dataset.pk]),
+        {"period": october.key, "unit": tree.namhoalu.pk},
+    )
+    village = Report.objects.get(unit=tree.namhoalu_village)
+    assert (village.status, village.awaiting_unit) == ("submitted", tree.province)
+    client.force_login(coordinator)
+    assert "Duyệt cả 3 báo cáo đang chờ bạn" in client.get(url).text
+    response = client.post(
+        reverse("reports:approve_all", args=[dataset.pk]), {"period": october.key}
+    )
+    assert response.status_code == 302
+    assert set(Report.objects.values_list("status", flat=True)) == {"approved"}

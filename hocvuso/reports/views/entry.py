@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,9 +28,11 @@ def index(request: AuthedRequest) -> HttpResponse:
     """The forms the user reports or follows — for each of their units, where the latest
     periods stand — and the reports awaiting their approval."""
     today = timezone.localdate()
+    reviews = selectors.pending_reviews(request.user)
     context = {
         "forms": selectors.my_forms(request.user, today=today),
-        "reviews": selectors.pending_reviews(request.user)[:50],
+        "reviews": reviews[:10],
+        "reviews_count": reviews.count(),
         "can_manage": selectors.managed_units_for(request.user).exists(),
         "today": today,
     }
@@ -59,12 +62,17 @@ def dataset_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if not units:
             raise Http404
         unit = units[0]
+    completeness = selectors.completeness(dataset, period, unit)
+    awaiting = selectors.pending_reviews(request.user).filter(
+        dataset=dataset, period=period.key, unit__path__startswith=unit.path
+    )
     context = {
         "dataset": dataset,
         "period": period,
         "periods": selectors.recent_periods(dataset, today, 12),
+        "awaiting_me": awaiting.count(),
         "unit": unit,
-        "completeness": selectors.completeness(dataset, period, unit),
+        "completeness": completeness,
         "can_enter": user_can(request.user, unit, R.ENTER_DATA),
         "today": today,
     }
@@ -168,6 +176,26 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
         and user_can(request.user, report.dataset.owner_unit, R.MANAGE_INDICATORS),
     }
     return render(request, "reports/review.html", context)
+
+
+@require_POST
+@login_required
+def approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Approve every report of the form, period and area shown that awaits the user."""
+    dataset = selectors.get_dataset_for_user(request.user, pk)
+    try:
+        period = dataset.parse_period(request.POST.get("period", ""))
+    except P.PeriodError:
+        raise Http404 from None
+    unit_pk = request.POST.get("unit", "")
+    unit = get_unit_for_user(request.user, int(unit_pk)) if unit_pk.isdigit() else None
+    waiting = selectors.pending_reviews(request.user).filter(dataset=dataset, period=period.key)
+    if unit is not None:
+        waiting = waiting.filter(unit__path__startswith=unit.path)
+    approved = services.approve_reports(actor=request.user, reports=waiting)
+    messages.success(request, _("Đã duyệt %(n)d báo cáo.") % {"n": approved})
+    query = f"?period={period.key}" + (f"&unit={unit.pk}" if unit else "")
+    return redirect(reverse("reports:dataset", args=[dataset.pk]) + query)
 
 
 @require_POST
