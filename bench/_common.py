@@ -6,11 +6,17 @@ environment and call ``django.setup()`` first."""
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
+import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -51,6 +57,81 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base: str
+    pid: int
+
+
+@contextlib.contextmanager
+def uvicorn(
+    env: Mapping[str, str], *, workers: int = 1, options: Sequence[str] = ()
+) -> Iterator[Server]:
+    """uvicorn serving hocvuso.asgi on a free loopback port with ``env`` added to this
+    process's environment; stopped on exit."""
+    port = free_port()
+    command = [
+        str(ROOT / ".venv/bin/uvicorn"),
+        "hocvuso.asgi:application",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        f"--workers={workers}",
+        "--loop=uvloop",
+        "--http=httptools",
+        *options,
+        "--backlog=8192",
+        "--no-access-log",
+        "--log-level=warning",
+        "--timeout-graceful-shutdown=5",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
+    try:
+        # uvicorn binds its port once the application is loaded.
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"uvicorn exited with {process.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("uvicorn did not answer within 60 s") from None
+                time.sleep(0.2)
+        yield Server(f"http://127.0.0.1:{port}", process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def session_cookies(user: Any) -> dict[str, str]:
+    """Session and CSRF cookies of ``user`` signed in (the CSRF token goes in the
+    X-CSRFToken header too)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "hocvuso.accounts.backends.UsernameOrEmailBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"sessionid": session.session_key, "csrftoken": get_random_string(32)}
+
+
+def rss_kib(pid: int | str = "self") -> int:
+    """Resident memory of one process, in KiB (0 once it has gone)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 class QueryTimer:

@@ -11,19 +11,16 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import _common  # noqa: E402 — bench/ is the script's folder, on sys.path
-from _common import free_port, log  # noqa: E402 — the scripts use setup.log
+from _common import log  # noqa: E402 — the scripts use setup.log
 
 # One database per script, so two of them never share one.
 DB_NAME = "hocvuso_bench_events_" + Path(sys.argv[0]).stem.removeprefix("event_")
@@ -50,8 +47,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
@@ -129,76 +124,24 @@ def coordinator_cookies(event: Event) -> dict[str, str]:
     token goes in the X-CSRFToken header too)."""
     user = User.objects.create_user(username="bench-coordinator", password=get_random_string(20))
     RoleAssignment.objects.create(user=user, unit=event.organiser, role=Role.COORDINATOR)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "hocvuso.accounts.backends.UsernameOrEmailBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return {"sessionid": session.session_key, "csrftoken": get_random_string(32)}
-
-
-@dataclass
-class Server:
-    base: str
-    pid: int
+    return _common.session_cookies(user)
 
 
 @contextlib.contextmanager
-def server(*, workers: int = 1, redis: bool = False) -> Iterator[Server]:
-    """uvicorn serving hocvuso.asgi on a free loopback port; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, **SERVER_ENV}
-    if redis:
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
-    command = [
-        str(ROOT / ".venv/bin/uvicorn"),
-        "hocvuso.asgi:application",
-        "--host=127.0.0.1",
-        f"--port={port}",
-        f"--workers={workers}",
-        "--loop=uvloop",
-        "--http=httptools",
-        "--ws=websockets-sansio",
-        "--backlog=8192",
-        "--no-access-log",
-        "--log-level=warning",
-        "--timeout-graceful-shutdown=5",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 — our own command
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process)
-        log(f"uvicorn ({workers} worker(s), {'Redis' if redis else 'in-memory'} layer) on {base}")
-        yield Server(base, process.pid)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    """uvicorn binds its port once the application is loaded."""
-    port = int(base.rsplit(":", 1)[1])
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"uvicorn exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            time.sleep(0.2)
-        else:
-            return
-    raise SystemExit("uvicorn did not answer within 60 s")
+def server(*, workers: int = 1, redis: bool = False) -> Iterator[_common.Server]:
+    """uvicorn serving hocvuso.asgi on this script's database, its channel layer in memory or
+    on Redis; yields its base URL."""
+    env = {**SERVER_ENV, **({"REDIS_URL": "redis://127.0.0.1:6379/0"} if redis else {})}
+    with _common.uvicorn(env, workers=workers, options=["--ws=websockets-sansio"]) as running:
+        layer = "Redis" if redis else "in-memory"
+        log(f"uvicorn ({workers} worker(s), {layer} layer) on {running.base}")
+        yield running
 
 
 def rss_mib(pid: int) -> float:
     """Resident memory of a process and its children (uvicorn's workers), in MiB."""
     pids = [pid, *_children(pid)]
-    return round(sum(_rss_kib(p) for p in pids) / 1024, 1)
+    return round(sum(_common.rss_kib(p) for p in pids) / 1024, 1)
 
 
 def _children(pid: int) -> list[int]:
@@ -207,14 +150,6 @@ def _children(pid: int) -> list[int]:
         with contextlib.suppress(OSError):
             found += [int(c) for c in (task / "children").read_text().split()]
     return found
-
-
-def _rss_kib(pid: int) -> int:
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def server_db_connections() -> int:

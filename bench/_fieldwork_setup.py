@@ -13,8 +13,6 @@ import contextlib
 import datetime
 import os
 import random
-import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -25,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import _common  # noqa: E402 — bench/ is the script's folder, on sys.path
-from _common import free_port, log  # noqa: E402 — the scripts use setup.log
+from _common import log, rss_kib, session_cookies  # noqa: E402, F401 — scripts use setup.*
 
 # One database per script, so two of them never share one.
 DB_NAME = "hocvuso_bench_fieldwork_" + Path(sys.argv[0]).stem.removeprefix("fieldwork_")
@@ -53,8 +51,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
@@ -129,17 +125,6 @@ def coordinator(unit: OrgUnit) -> User:
     user = User.objects.create_user(username="bench-coordinator", password=get_random_string(20))
     RoleAssignment.objects.create(user=user, unit=unit, role=Role.COORDINATOR)
     return user
-
-
-def session_cookies(user: User) -> dict[str, str]:
-    """Session and CSRF cookies of ``user`` signed in (the CSRF token goes in the
-    X-CSRFToken header too)."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "hocvuso.accounts.backends.UsernameOrEmailBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return {"sessionid": session.session_key, "csrftoken": get_random_string(32)}
 
 
 # --- Visits
@@ -247,61 +232,12 @@ class Sent:
 # --- uvicorn
 
 
-@dataclass
-class Server:
-    base: str
-    pid: int
-
-
 @contextlib.contextmanager
-def server(*, workers: int = 1) -> Iterator[Server]:
-    """uvicorn serving hocvuso.asgi on a free loopback port; yields its base URL."""
-    port = free_port()
-    command = [
-        str(ROOT / ".venv/bin/uvicorn"),
-        "hocvuso.asgi:application",
-        "--host=127.0.0.1",
-        f"--port={port}",
-        f"--workers={workers}",
-        "--loop=uvloop",
-        "--http=httptools",
-        "--backlog=8192",
-        "--no-access-log",
-        "--log-level=warning",
-        "--timeout-graceful-shutdown=5",
-    ]
-    env = {**os.environ, **SERVER_ENV}
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 — our own command
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"uvicorn exited with {process.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("uvicorn did not answer within 60 s") from None
-                time.sleep(0.2)
-        log(f"uvicorn ({workers} worker(s)) on {base}")
-        yield Server(base, process.pid)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def rss_kib(pid: int | str = "self") -> int:
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+def server(*, workers: int = 1) -> Iterator[_common.Server]:
+    """uvicorn serving hocvuso.asgi on this script's database; yields its base URL."""
+    with _common.uvicorn(SERVER_ENV, workers=workers) as running:
+        log(f"uvicorn ({workers} worker(s)) on {running.base}")
+        yield running
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
