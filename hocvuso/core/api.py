@@ -17,12 +17,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle, SimpleRateThrottle
 from pydantic import AfterValidator
 
+from hocvuso.core.http import MAX_ID
+
 # Rows per page unless the caller asks (``limit``), and the most one page may hold.
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-# Ids and offsets are kept inside a signed 64-bit integer: a larger number is not a row of
-# any table, and SQLite refuses to even compare with one.
-MAX_ID = 2**63 - 1
 
 
 def _without_nul(text: str) -> str:

@@ -22,3 +22,18 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# The largest id a row can have (a signed 64-bit integer): a larger number in a query string
+# is no row, and SQLite refuses even to compare with one.
+MAX_ID = 2**63 - 1
+
+
+def id_param(value: str | None) -> int | None:
+    """The row id a query-string parameter names, or None for anything else ("", "abc",
+    "²", a number larger than any id): a view answers None with its default or a 404."""
+    if value and value.isascii() and value.isdigit():
+        number = int(value)
+        if 1 <= number <= MAX_ID:
+            return number
+    return None

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
-from hocvuso.core.http import AuthedRequest
+from hocvuso.core.http import AuthedRequest, id_param
 from hocvuso.fieldwork import selectors, services
 from hocvuso.fieldwork.forms import MemberForm, PeriodForm, TeamForm, VisitFilterForm
 from hocvuso.fieldwork.importers import TEMPLATE_HEADERS
@@ -139,9 +139,9 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _unit_from(request: AuthedRequest) -> OrgUnit:
-    unit_pk = request.GET.get("unit", "")
-    if unit_pk.isdigit():
-        return get_unit_for_user(request.user, int(unit_pk))
+    unit_pk = id_param(request.GET.get("unit"))
+    if unit_pk is not None:
+        return get_unit_for_user(request.user, unit_pk)
     unit = top_units_for(request.user).first()
     if unit is None:
         raise Http404

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.core.documents import XLSX_CONTENT_TYPE
-from hocvuso.core.http import AuthedRequest, attachment
+from hocvuso.core.http import AuthedRequest, attachment, id_param
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import get_unit_for_user, top_units_for, visible_ancestors
 from hocvuso.reports import charts, selectors
@@ -91,9 +91,9 @@ class PivotQuery:
 
 def _default_unit(request: AuthedRequest) -> OrgUnit | None:
     """``?unit=`` if the user sees it (else 404), or the top of the user's subtree."""
-    pk = request.GET.get("unit", "")
-    if pk.isdigit():
-        return get_unit_for_user(request.user, int(pk))
+    pk = id_param(request.GET.get("unit"))
+    if pk is not None:
+        return get_unit_for_user(request.user, pk)
     return top_units_for(request.user).first()
 
 
@@ -207,7 +207,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         unit,
         today=timezone.localdate(),
         indicators=list(selectors.indicators_visible()),
-        compared_pk=int(compared) if compared.isdigit() else None,
+        compared_pk=id_param(compared),
     )
     labels = [p.short_label for p in board.periods]
     trends = [(t, charts.line_chart(t.indicator.label, labels, t.values)) for t in board.trends]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hocvuso.core import roles as R
 from hocvuso.core.documents import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_filename
-from hocvuso.core.http import AuthedRequest, attachment
+from hocvuso.core.http import AuthedRequest, attachment, id_param
 from hocvuso.orgunits.importers import ImportRejected
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import children_of, get_unit_for_user, top_units_for
@@ -38,10 +38,10 @@ def _form_unit_period(
     403 without ``roles`` on it) and the period (``?period=``, one of the form's) of a
     download or an import."""
     dataset = selectors.get_dataset_for_user(request.user, pk)
-    unit_pk = request.GET.get("unit", "")
-    if not unit_pk.isdigit():
+    unit_pk = id_param(request.GET.get("unit"))
+    if unit_pk is None:
         raise Http404
-    unit = get_unit_for_user(request.user, int(unit_pk), roles=roles)
+    unit = get_unit_for_user(request.user, unit_pk, roles=roles)
     if not unit.path.startswith(dataset.owner_unit.path):
         raise Http404
     try:
@@ -157,9 +157,9 @@ def _results_unit_period(request: AuthedRequest) -> tuple[OrgUnit, P.Period] | N
     unit_pk, key = request.GET.get("unit", ""), request.GET.get("period", "")
     if not unit_pk or not key:
         return None
-    if not unit_pk.isdigit():
+    if id_param(unit_pk) is None:
         raise Http404
-    unit = get_unit_for_user(request.user, int(unit_pk))
+    unit = get_unit_for_user(request.user, id_param(unit_pk))
     try:
         period = P.parse(key)
     except P.PeriodError:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.core import roles as R
-from hocvuso.core.http import AuthedRequest
+from hocvuso.core.http import AuthedRequest, id_param
 from hocvuso.orgunits.selectors import get_unit_for_user, user_can
 from hocvuso.reports import periods as P
 from hocvuso.reports import selectors, services
@@ -50,10 +50,8 @@ def dataset_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     except P.PeriodError:
         period = None
     period = period or P.preceding(dataset.period_of(today), dataset.window)
-    unit_pk = request.GET.get("unit", "")
-    unit = (
-        get_unit_for_user(request.user, int(unit_pk)) if unit_pk.isdigit() else dataset.owner_unit
-    )
+    unit_pk = id_param(request.GET.get("unit"))
+    unit = get_unit_for_user(request.user, unit_pk) if unit_pk is not None else dataset.owner_unit
     if not unit.path.startswith(dataset.owner_unit.path):
         raise Http404
     if not user_can(request.user, unit, R.VIEW):
@@ -106,7 +104,7 @@ def entry(request: AuthedRequest, pk: int, unit_pk: int, period: str) -> HttpRes
         typed = {
             int(name.removeprefix("v")): request.POST[name]
             for name in request.POST
-            if name.startswith("v") and name[1:].isdigit()
+            if name.startswith("v") and id_param(name[1:]) is not None
         }
         try:
             services.save_values(
@@ -187,8 +185,8 @@ def approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
         period = dataset.parse_period(request.POST.get("period", ""))
     except P.PeriodError:
         raise Http404 from None
-    unit_pk = request.POST.get("unit", "")
-    unit = get_unit_for_user(request.user, int(unit_pk)) if unit_pk.isdigit() else None
+    unit_pk = id_param(request.POST.get("unit"))
+    unit = get_unit_for_user(request.user, unit_pk) if unit_pk is not None else None
     waiting = selectors.pending_reviews(request.user).filter(dataset=dataset, period=period.key)
     if unit is not None:
         waiting = waiting.filter(unit__path__startswith=unit.path)
