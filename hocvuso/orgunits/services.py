@@ -57,9 +57,9 @@ def kinds_for_new_unit(actor: User | None, parent: OrgUnit | None) -> list[str]:
 
 
 def kinds_for_unit(actor: User | None, unit: OrgUnit) -> list[str]:
-    """The kinds ``actor`` may change ``unit`` to, its own kind first among them: only its own
-    unless ``actor`` may shape there; else every kind that fits under its parent and above
-    each of its children."""
+    """The kinds ``actor`` may give ``unit``, in display order: only its own unless ``actor``
+    may shape there; else its own and every kind that fits under its parent and above each
+    of its children."""
     if not may_shape(actor, unit):
         return [unit.kind]
     parent = OrgUnit.objects.get_parent(unit) if unit.depth > 1 else None

@@ -79,8 +79,8 @@ def test_a_focal_point_cannot_turn_his_ward_into_a_province_or_regroup_it(
     page = client.get(reverse("orgunits:edit", args=[tree.hoalu.pk])).text
     assert 'value="province"' not in page
     assert 'name="groups"' not in page
-    response = edit(client, tree.hoalu, name="Phường Hoa Lư mới", kind="province",
-                    groups=[g.pk for g in groups])  # fmt: skip
+    attack = {"name": "Phường Hoa Lư mới", "kind": "province", "groups": [g.pk for g in groups]}
+    response = edit(client, tree.hoalu, **attack)
     assert response.status_code == 302  # the name is his to change …
     unit = OrgUnit.objects.get(pk=tree.hoalu.pk)
     assert unit.name == "Phường Hoa Lư mới"
