@@ -22,6 +22,9 @@ class Role(models.TextChoices):
 # role is held on, through orgunits.selectors.scope_for_user(…, roles=CAPABILITY).
 VIEW = frozenset(Role.values)
 EDIT_UNITS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.FOCAL_POINT})
+# The shape of the tree — a unit's kind (beyond the villages a focal point adds) and its
+# groups — decides what the province's plans address and what /statistics/ counts.
+SHAPE_UNITS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 MANAGE_PEOPLE = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 VIEW_AUDIT = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 MANAGE_PLANS = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})

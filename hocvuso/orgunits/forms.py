@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +32,21 @@ class UnitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(
+        self, *args: object, kinds: Sequence[str], with_groups: bool, **kwargs: object
+    ) -> None:
+        """``kinds``: the only kinds offered (services.kinds_for_new_unit / kinds_for_unit),
+        so any other is "not a valid choice". ``with_groups``: whether the groups are offered
+        at all (services.may_shape) — the form never offers what the person may not pick."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = [(k, OrgUnit.Kind(k).label) for k in kinds]
+        if not with_groups:
+            del self.fields["groups"]
+
     @classmethod
-    def for_unit(cls, unit: OrgUnit, data: object = None) -> UnitForm:
+    def for_unit(
+        cls, unit: OrgUnit, data: object = None, *, kinds: Sequence[str], with_groups: bool
+    ) -> UnitForm:
         initial = {
             "name": unit.name,
             "kind": unit.kind,
@@ -40,7 +55,11 @@ class UnitForm(forms.Form):
             "abbreviation": unit.abbreviation,
             "groups": list(unit.groups.all()),
         }
-        return cls(data=data, initial=initial)
+        form = cls(data=data, initial=initial, kinds=kinds, with_groups=with_groups)
+        if len(kinds) == 1:
+            # The unit keeps its kind: shown, not chosen (whatever a request says).
+            form.fields["kind"].disabled = True
+        return form
 
 
 class PopulationForm(forms.Form):

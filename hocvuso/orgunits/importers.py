@@ -101,7 +101,6 @@ KIND_WORDS = {
     "doanh nghiep": "enterprise",
     "khac": "other",
 }
-TERRITORIAL_LEVEL = {"province": 1, "district": 2, "commune": 3, "village": 4}
 
 
 @dataclass
@@ -289,11 +288,3 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[UnitRow | None, list[
         ),
         [],
     )
-
-
-def kind_fits_under(kind: str, parent_kind: str) -> bool:
-    """A territorial unit sits below a higher territorial level; villages hold no territory."""
-    if kind not in TERRITORIAL_LEVEL:
-        return True
-    parent_level = TERRITORIAL_LEVEL.get(parent_kind)
-    return parent_level is not None and TERRITORIAL_LEVEL[kind] > parent_level

@@ -95,6 +95,31 @@ class OrgUnit(MP_Node, TimeStampedModel):
         return self.kind in self.TERRITORIAL
 
 
+# Levels of the territory, top-down: a territorial unit sits only below a higher level.
+TERRITORIAL_LEVEL = {
+    OrgUnit.Kind.PROVINCE: 1,
+    OrgUnit.Kind.DISTRICT: 2,
+    OrgUnit.Kind.COMMUNE: 3,
+    OrgUnit.Kind.VILLAGE: 4,
+}
+
+
+def kind_fits_under(kind: str, parent_kind: str | None) -> bool:
+    """Whether a unit of ``kind`` may sit directly under a unit of ``parent_kind`` (``None``:
+    at the root). A territorial unit sits below a higher territorial level — a province only
+    at the root — and never under an organisation; an organisation sits anywhere.
+
+    The one rule of the tree's shape: the forms offer only the kinds it allows, and the
+    services (forms, imports, the API alike) refuse the others.
+    """
+    if kind not in TERRITORIAL_LEVEL:
+        return True
+    if parent_kind is None:
+        return kind == OrgUnit.Kind.PROVINCE
+    parent_level = TERRITORIAL_LEVEL.get(parent_kind)
+    return parent_level is not None and TERRITORIAL_LEVEL[kind] > parent_level
+
+
 class UnitPopulation(TimeStampedModel):
     """Population figures of one unit for one year: the denominators of coverage."""
 

@@ -7,6 +7,7 @@ answers 404; a read-only role asking to write answers 403 (:func:`get_unit_for_u
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -126,6 +127,13 @@ def visible_unit(user: User | AnonymousUser, pk: int) -> OrgUnit | None:
     return units_visible_to(user).filter(pk=pk).first()
 
 
+def search_words(query: str) -> list[str]:
+    """The folded words of a search box's text. Control characters (NUL above all, which
+    PostgreSQL refuses in any query) are spaces: nobody types one, so they match nothing."""
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in query)
+    return fold(cleaned).split()
+
+
 def find_units(
     user: User | AnonymousUser,
     *,
@@ -142,7 +150,7 @@ def find_units(
         units = units.filter(path__startswith=parent.path, depth=parent.depth + 1)
     if kind:
         units = units.filter(kind=kind)
-    for word in fold(query).split():
+    for word in search_words(query):
         units = units.filter(search_text__contains=word)
     parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * OrgUnit.steplen)
     parents = OrgUnit.objects.filter(path=parent_path).values("pk")[:1]
@@ -180,7 +188,7 @@ def subtree_of(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]
 def search_units(user: User | AnonymousUser, query: str, *, limit: int = 30) -> list[OrgUnit]:
     """Units whose name, short name, abbreviation or code contains every word of ``query``,
     with or without diacritics ("hoa lu" finds "Phường Hoa Lư"), shallowest first."""
-    words = fold(query).split()
+    words = search_words(query)
     if not words:
         return []
     qs = units_visible_to(user)

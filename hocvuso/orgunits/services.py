@@ -10,10 +10,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from hocvuso.core import roles as R
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.orgunits.importers import UnitRow
-from hocvuso.orgunits.models import OrgUnit, UnitGroup, UnitPopulation
+from hocvuso.orgunits.models import OrgUnit, UnitGroup, UnitPopulation, kind_fits_under
+from hocvuso.orgunits.selectors import user_can
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -21,6 +23,140 @@ if TYPE_CHECKING:
     from hocvuso.orgunits.importers import RowError
 
 UNIT_FIELDS = ("name", "kind", "code", "short_name", "abbreviation")
+
+# The kinds a focal point may give the units they add: the villages and residential groups
+# (Thôn/Bản/Tổ dân phố) that only the commune knows. Every other kind, every change of kind
+# and every group is set by coordinators and administrators (R.SHAPE_UNITS), since they
+# decide what the province's plans address and what the public statistics count.
+LOCAL_KINDS = frozenset({OrgUnit.Kind.VILLAGE})
+
+
+# --- The shape of the tree: one rule for the forms, the import and the services
+
+
+def may_shape(actor: User | None, unit: OrgUnit | None) -> bool:
+    """Whether ``actor`` sets kinds and groups at ``unit`` (``None``: the root): a coordinator
+    or administrator on it or above. ``actor=None`` is the system (commands, the demo)."""
+    if actor is None:
+        return True
+    if unit is None:
+        return actor.is_superuser
+    return user_can(actor, unit, R.SHAPE_UNITS)
+
+
+def kinds_for_new_unit(actor: User | None, parent: OrgUnit | None) -> list[str]:
+    """The kinds ``actor`` may give a new unit under ``parent``, in display order: those that
+    fit under it, and of those only LOCAL_KINDS unless ``actor`` may shape there."""
+    shaper = may_shape(actor, parent)
+    parent_kind = parent.kind if parent is not None else None
+    return [
+        kind
+        for kind in OrgUnit.Kind.values
+        if kind_fits_under(kind, parent_kind) and (shaper or kind in LOCAL_KINDS)
+    ]
+
+
+def kinds_for_unit(actor: User | None, unit: OrgUnit) -> list[str]:
+    """The kinds ``actor`` may give ``unit``, in display order: only its own unless ``actor``
+    may shape there; else its own and every kind that fits under its parent and above each
+    of its children."""
+    if not may_shape(actor, unit):
+        return [unit.kind]
+    parent = OrgUnit.objects.get_parent(unit) if unit.depth > 1 else None
+    parent_kind = parent.kind if parent is not None else None
+    child_kinds = set(_child_kinds(unit))
+    return [
+        kind
+        for kind in OrgUnit.Kind.values
+        if kind == unit.kind
+        or (
+            kind_fits_under(kind, parent_kind)
+            and all(kind_fits_under(child, kind) for child in child_kinds)
+        )
+    ]
+
+
+def _child_kinds(unit: OrgUnit) -> list[str]:
+    if not unit.numchild:
+        return []
+    return list(
+        OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        .values_list("kind", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def _kind_label(kind: str) -> str:
+    return str(OrgUnit.Kind(kind).label) if kind in OrgUnit.Kind.values else kind
+
+
+def kind_problem(
+    kind: str, *, parent_kind: str | None, shaper: bool, current: str | None = None
+) -> str | None:
+    """Why a unit may not take ``kind`` under a unit of ``parent_kind`` (``None``: the root),
+    or ``None`` when it may. ``current`` is the kind of an existing unit (an unchanged kind is
+    never refused, so a unit can be renamed whatever its past); ``shaper`` is
+    :func:`may_shape` for the caller."""
+    if kind == current:
+        return None
+    if not shaper and (current is not None or kind not in LOCAL_KINDS):
+        if current is not None:
+            return _("Chỉ điều phối viên hoặc quản trị viên mới đổi được loại đơn vị.")
+        return _("Chỉ điều phối viên hoặc quản trị viên mới thêm được đơn vị loại “%(kind)s”.") % {
+            "kind": _kind_label(kind)
+        }
+    if not kind_fits_under(kind, parent_kind):
+        if parent_kind is None:
+            return _("%(kind)s không thể là đơn vị cấp cao nhất.") % {"kind": _kind_label(kind)}
+        return _("%(kind)s không thể trực thuộc %(parent)s.") % {
+            "kind": _kind_label(kind),
+            "parent": _kind_label(parent_kind),
+        }
+    return None
+
+
+def groups_problem(*, shaper: bool, before: Iterable[int], after: Iterable[int]) -> str | None:
+    """Why the groups of a unit may not change from ``before`` to ``after`` (ids), or None."""
+    if shaper or set(before) == set(after):
+        return None
+    return _("Chỉ điều phối viên hoặc quản trị viên mới xếp đơn vị vào nhóm.")
+
+
+def children_problem(unit: OrgUnit, kind: str) -> str | None:
+    """Why ``unit`` may not become ``kind`` given the units under it, or None."""
+    if kind == unit.kind:
+        return None
+    unfit = [child for child in _child_kinds(unit) if not kind_fits_under(child, kind)]
+    if not unfit:
+        return None
+    return _("Không đổi được sang %(kind)s: đơn vị này còn %(children)s trực thuộc.") % {
+        "kind": _kind_label(kind),
+        "children": ", ".join(_kind_label(c) for c in unfit),
+    }
+
+
+def length_problems(values: dict[str, str | None]) -> dict[str, str]:
+    """A message for each of a unit's text ``values`` longer than its column allows: every
+    write path (form, import, API) is refused with words, never by the database."""
+    problems = {}
+    for name, value in values.items():
+        limit = OrgUnit._meta.get_field(name).max_length
+        if value and limit and len(value) > limit:
+            problems[name] = _("%(field)s dài quá %(limit)d ký tự.") % {
+                "field": str(OrgUnit._meta.get_field(name).verbose_name).capitalize(),
+                "limit": limit,
+            }
+    return problems
+
+
+def _raise_problems(problems: dict[str, str | None]) -> None:
+    found = {name: message for name, message in problems.items() if message}
+    if found:
+        raise ValidationError(found)
+
+
+# --- Writes
 
 
 def _check_code_free(code: str | None, *, exclude_pk: int | None = None) -> None:
@@ -84,9 +220,23 @@ def create_unit(
 ) -> OrgUnit:
     """Add a unit under ``parent`` (a root when ``None``). Caller checks EDIT_UNITS on parent.
 
-    Audits the creation against the new unit.
+    The kind must fit under the parent, and be one of LOCAL_KINDS with no groups unless
+    ``actor`` may shape the tree there (:func:`may_shape`); every text within its column.
+    Refusals are a ValidationError by field. Audits the creation against the new unit.
     """
     code = (code or "").strip() or None
+    groups = list(groups)
+    shaper = may_shape(actor, parent)
+    parent_kind = parent.kind if parent is not None else None
+    _raise_problems(
+        {
+            **length_problems(
+                {"name": name, "code": code, "short_name": short_name, "abbreviation": abbreviation}
+            ),
+            "kind": kind_problem(kind, parent_kind=parent_kind, shaper=shaper),
+            "groups": groups_problem(shaper=shaper, before=[], after=[g.pk for g in groups]),
+        }
+    )
     _check_code_free(code)
     unit = OrgUnit(
         name=name.strip(),
@@ -103,7 +253,6 @@ def create_unit(
         if parent is None
         else OrgUnit.objects.add_child(parent, instance=unit)
     )
-    groups = list(groups)
     if groups:
         unit.groups.set(groups)
     record_audit(
@@ -124,11 +273,32 @@ def update_unit(
     groups: Iterable[UnitGroup] | None = None,
     **fields: str | None,
 ) -> OrgUnit:
-    """Change a unit's own fields (not its place in the tree). Audits what changed, if anything."""
+    """Change a unit's own fields (not its place in the tree); ``groups=None`` keeps them.
+
+    A new kind must fit under the parent and above every child, and — like any change of
+    groups — needs an ``actor`` who may shape the tree at ``unit`` (:func:`may_shape`); every
+    text within its column. Refusals are a ValidationError by field. Audits what changed.
+    """
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise TypeError(f"update_unit() cannot change {sorted(unknown)}")
     before = snapshot(unit, (*UNIT_FIELDS, "groups"))
+    shaper = may_shape(actor, unit)
+    problems: dict[str, str | None] = dict(length_problems(fields))
+    if "kind" in fields and fields["kind"] != unit.kind:
+        parent = OrgUnit.objects.get_parent(unit) if unit.depth > 1 else None
+        problems["kind"] = kind_problem(
+            fields["kind"] or "",
+            parent_kind=parent.kind if parent is not None else None,
+            shaper=shaper,
+            current=unit.kind,
+        ) or children_problem(unit, fields["kind"] or "")
+    if groups is not None:
+        groups = list(groups)
+        problems["groups"] = groups_problem(
+            shaper=shaper, before=before["groups"], after=[g.pk for g in groups]
+        )
+    _raise_problems(problems)
     if "code" in fields:
         fields["code"] = (fields["code"] or "").strip() or None
         _check_code_free(fields["code"], exclude_pk=unit.pk)
@@ -138,7 +308,7 @@ def update_unit(
     unit.full_clean(exclude=["path", "depth", "numchild", "search_text"])
     unit.save(update_fields=[*fields, "search_text", "updated_at"])
     if groups is not None:
-        unit.groups.set(list(groups))
+        unit.groups.set(groups)
     changes = diff(before, snapshot(unit, (*UNIT_FIELDS, "groups")))
     if changes:
         record_audit(
@@ -282,7 +452,9 @@ def import_units(
     "not found", so a file cannot reach outside the caller's units). Rows with a code that
     exists update that unit; rows without one update the same-named child of their parent,
     so importing a file twice changes nothing. Raises ``ImportRejected`` listing every bad
-    row by line number. Audits every change. Caller checks EDIT_UNITS on ``under``.
+    row by line number. Audits every change. Caller checks EDIT_UNITS on ``under``; the
+    rows obey the rule of the tree's shape as :func:`create_unit` and :func:`update_unit` do
+    (kinds and groups as ``actor`` may set them under ``under``, texts within their columns).
     """
     from django.conf import settings
 
@@ -294,7 +466,7 @@ def import_units(
         }
         raise importers.ImportRejected([importers.RowError(0, message)])
     rows, errors = importers.parse_rows(importers.read_table(filename, content))
-    plan = _UnitImport(under, rows, errors)
+    plan = _UnitImport(under, rows, errors, shaper=may_shape(actor, under))
     plan.check()
     return plan.write(actor)
 
@@ -302,10 +474,13 @@ def import_units(
 class _UnitImport:
     """The checks that span rows and the database, then the writes, of one import."""
 
-    def __init__(self, under: OrgUnit, rows: list[UnitRow], errors: list[RowError]) -> None:
+    def __init__(
+        self, under: OrgUnit, rows: list[UnitRow], errors: list[RowError], *, shaper: bool
+    ) -> None:
         from hocvuso.orgunits.importers import fold
 
         self.fold = fold
+        self.shaper = shaper  # may_shape(actor, under): every row lies in under's subtree
         self.under = under
         self.rows = rows
         self.errors = errors
@@ -349,6 +524,32 @@ class _UnitImport:
         if self.errors:
             raise ImportRejected(self.errors)
         self._match_uncoded_rows()
+        # Whether a row adds a unit or changes one is known only now.
+        for row in self.rows:
+            self._check_shape(row)
+        if self.errors:
+            raise ImportRejected(self.errors)
+
+    def _check_shape(self, row: UnitRow) -> None:
+        """Kinds and groups as the actor may set them (the rule create_unit and update_unit
+        apply), and a changed kind that still fits above the unit's existing children."""
+        target = self.target_of.get(row.line)
+        parent = self.parent_of[row.line]
+        problem = kind_problem(
+            row.kind,
+            parent_kind=parent.kind,
+            shaper=self.shaper,
+            current=target.kind if target is not None else None,
+        )
+        if problem is None and target is not None:
+            problem = children_problem(target, row.kind)
+        if problem:
+            self.error(row.line, problem)
+        if row.groups and not self.shaper:
+            before = list(target.groups.values_list("pk", flat=True)) if target else []
+            after = [self.groups[self.fold(g)].pk for g in row.groups]
+            if problem := groups_problem(shaper=False, before=before, after=after):
+                self.error(row.line, problem)
 
     def _index_codes(self) -> None:
         for row in self.rows:
@@ -383,8 +584,14 @@ class _UnitImport:
         return None
 
     def _check_row(self, row: UnitRow) -> None:
-        from hocvuso.orgunits.importers import kind_fits_under
-
+        values = {
+            "code": row.code,
+            "name": row.name,
+            "short_name": row.short_name,
+            "abbreviation": row.abbreviation,
+        }
+        for message in length_problems(values).values():
+            self.error(row.line, message)
         parent = self._parent(row)
         if parent is None:
             return

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -54,6 +54,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "people": selectors.people_on_unit(unit),
         "can_manage_people": selectors.user_can(request.user, unit, R.MANAGE_PEOPLE),
         "can_edit": selectors.user_can(request.user, unit, R.EDIT_UNITS),
+        "can_add_child": bool(services.kinds_for_new_unit(request.user, unit)),
     }
     return render(request, "orgunits/unit_detail.html", context)
 
@@ -62,10 +63,15 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = selectors.get_unit_for_user(request.user, pk, roles=R.EDIT_UNITS)
-    form = UnitForm.for_unit(unit, request.POST or None)
+    form = UnitForm.for_unit(
+        unit,
+        request.POST or None,
+        kinds=services.kinds_for_unit(request.user, unit),
+        with_groups=services.may_shape(request.user, unit),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        groups = data.pop("groups")
+        groups = data.pop("groups", None)  # None: not offered, so left as they are
         try:
             services.update_unit(actor=request.user, unit=unit, groups=groups, **data)
         except ValidationError as exc:
@@ -80,8 +86,17 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_add_child(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = selectors.get_unit_for_user(request.user, pk, roles=R.EDIT_UNITS)
+    kinds = services.kinds_for_new_unit(request.user, parent)
+    if not kinds:
+        # A focal point's village: nothing they may add fits under it.
+        raise PermissionDenied
     default_kind = OrgUnit.Kind.VILLAGE if parent.kind == OrgUnit.Kind.COMMUNE else ""
-    form = UnitForm(request.POST or None, initial={"kind": default_kind})
+    form = UnitForm(
+        request.POST or None,
+        initial={"kind": default_kind},
+        kinds=kinds,
+        with_groups=services.may_shape(request.user, parent),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(actor=request.user, parent=parent, **form.cleaned_data)

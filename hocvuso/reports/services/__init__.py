@@ -26,16 +26,20 @@ from hocvuso.reports.services.values import (
     save_values,
 )
 from hocvuso.reports.services.workflow import (
+    BulkApproval,
     approve_report,
     approve_reports,
     check_report,
+    may_approve,
     may_review,
+    report_authors,
     return_report,
     send_report_reminders,
     submit_report,
 )
 
 __all__ = [
+    "BulkApproval",
     "SaveResult",
     "ValuesImport",
     "approve_report",
@@ -46,8 +50,10 @@ __all__ = [
     "create_monthly_form",
     "get_or_create_report",
     "import_values",
+    "may_approve",
     "may_review",
     "refresh_rollups",
+    "report_authors",
     "return_report",
     "save_values",
     "send_report_reminders",

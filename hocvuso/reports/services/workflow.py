@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocvuso.core import roles as R
+from hocvuso.core.approvals import SelfApproval, ensure_four_eyes, is_author
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import record_audit
 from hocvuso.orgunits.models import OrgUnit
@@ -134,6 +136,8 @@ def _keep_computed(report: Report) -> None:
 
 
 def may_review(user: User, report: Report) -> bool:
+    """Whether ``user`` acts on ``report`` now: it awaits a unit they review. An author of the
+    report may still return it, never approve it (:func:`may_approve`)."""
     return (
         report.status == Report.Status.SUBMITTED
         and report.awaiting_unit is not None
@@ -141,11 +145,46 @@ def may_review(user: User, report: Report) -> bool:
     )
 
 
+def report_authors(report: Report) -> set[int]:
+    """The ids of who wrote ``report``: whoever submitted it at any step, and whoever wrote
+    any of its values — through the form, the Excel import or the API, which all write
+    through ``values.write_changes``. Read from the report's steps, from each value's last
+    writer, and from the audit trail, which keeps the writers of values since overwritten
+    or cleared. Three queries."""
+    authors = {report.submitted_by_id}
+    authors |= set(
+        ReportStep.objects.filter(report=report, action=ReportStep.Action.SUBMIT).values_list(
+            "actor_id", flat=True
+        )
+    )
+    members = dict(report.dataset.members.values_list("indicator_id", "indicator__code"))
+    authors |= set(
+        DataValue.objects.filter(
+            unit_id=report.unit_id, period=report.period, indicator_id__in=members
+        ).values_list("updated_by_id", flat=True)
+    )
+    codes = set(members.values())
+    entries = AuditLog.objects.filter(
+        object_type=Report._meta.label_lower, object_id=str(report.pk)
+    ).values_list("actor_id", "changes")
+    # A row naming an indicator's code is a write of values (what value_history shows).
+    authors |= {actor_id for actor_id, changes in entries if codes & set(changes or {})}
+    authors.discard(None)
+    return authors
+
+
+def may_approve(user: User, report: Report) -> bool:
+    """Whether ``user`` may approve ``report`` now: they review it and did not write it."""
+    return may_review(user, report) and not is_author(user, report_authors(report))
+
+
 @transaction.atomic
 def approve_report(*, actor: User, report: Report, comment: str = "") -> Report:
     """Approve at the level awaiting: the report climbs to the next ancestor, or is final
     when that level is the form's owner. Caller must review the awaiting unit (else
-    PermissionDenied). Audited; the unit is told after commit when it is final."""
+    PermissionDenied) and must not be one of its authors — four eyes, whatever roles they
+    hold (else ``SelfApproval``, a Vietnamese refusal). Audited; the unit is told after
+    commit when it is final."""
     report = (
         Report.objects.select_for_update(of=("self",))
         .select_related("awaiting_unit")
@@ -153,6 +192,7 @@ def approve_report(*, actor: User, report: Report, comment: str = "") -> Report:
     )
     if not may_review(actor, report):
         raise PermissionDenied
+    ensure_four_eyes(actor=actor, authors=report_authors(report))
     level = report.awaiting_unit
     owner = report.dataset.owner_unit
     if len(level.path) <= len(owner.path):
@@ -192,17 +232,33 @@ def approve_report(*, actor: User, report: Report, comment: str = "") -> Report:
     return report
 
 
+@dataclass
+class BulkApproval:
+    """What :func:`approve_reports` did: how many it approved, and the reports it left
+    waiting because ``actor`` wrote them (four eyes)."""
+
+    approved: int = 0
+    authored: list[Report] = field(default_factory=list)
+
+
 @transaction.atomic
-def approve_reports(*, actor: User, reports: Iterable[Report]) -> int:
-    """Approve, at the level awaiting, every one of ``reports`` that ``actor`` reviews (the
-    others are left as they are): what a province does with the month's 75 reports that
-    raise no question. Each step is audited as ``approve_report`` does. Returns how many."""
-    approved = 0
+def approve_reports(*, actor: User, reports: Iterable[Report]) -> BulkApproval:
+    """Approve, at the level awaiting, every one of ``reports`` that ``actor`` reviews and
+    did not write (the others are left as they are): what a province does with the month's
+    75 reports that raise no question. A report ``actor`` submitted or typed stays waiting
+    for someone else and is named in the answer. Each step is audited as ``approve_report``
+    does."""
+    result = BulkApproval()
     for report in reports:
-        if may_review(actor, report):
+        if not may_review(actor, report):
+            continue
+        try:
             approve_report(actor=actor, report=report)
-            approved += 1
-    return approved
+        except SelfApproval:
+            result.authored.append(report)
+        else:
+            result.approved += 1
+    return result
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.core import roles as R
+from hocvuso.core.approvals import four_eyes_reason
 from hocvuso.core.http import AuthedRequest, id_param
 from hocvuso.orgunits.selectors import get_unit_for_user, user_can
 from hocvuso.reports import periods as P
@@ -164,12 +165,17 @@ def submit(request: AuthedRequest, pk: int, unit_pk: int, period: str) -> HttpRe
 def review(request: AuthedRequest, pk: int) -> HttpResponse:
     """A sent report, its history, and — for its reviewers — approve or return."""
     report = selectors.get_report_for_user(request.user, pk)
+    may_review = services.may_review(request.user, report)
+    may_approve = may_review and services.may_approve(request.user, report)
     context = {
         "report": report,
         "form": selectors.form_for(report.dataset, report.unit, report.period_obj),
         "steps": report.steps.select_related("actor", "at_unit"),
         "history": selectors.value_history(report),
-        "may_review": services.may_review(request.user, report),
+        "may_review": may_review,
+        "may_approve": may_approve,
+        # Why the approve button is missing for an author of the report (four eyes).
+        "not_approvable": four_eyes_reason() if may_review and not may_approve else "",
         "may_reopen": report.status == report.Status.APPROVED
         and user_can(request.user, report.dataset.owner_unit, R.MANAGE_INDICATORS),
     }
@@ -190,8 +196,20 @@ def approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
     waiting = selectors.pending_reviews(request.user).filter(dataset=dataset, period=period.key)
     if unit is not None:
         waiting = waiting.filter(unit__path__startswith=unit.path)
-    approved = services.approve_reports(actor=request.user, reports=waiting)
-    messages.success(request, _("Đã duyệt %(n)d báo cáo.") % {"n": approved})
+    result = services.approve_reports(actor=request.user, reports=waiting)
+    messages.success(request, _("Đã duyệt %(n)d báo cáo.") % {"n": result.approved})
+    if result.authored:
+        messages.warning(
+            request,
+            _(
+                "Chưa duyệt %(n)d báo cáo do chính bạn gửi hoặc sửa số liệu (%(units)s): "
+                "cần một người khác duyệt."
+            )
+            % {
+                "n": len(result.authored),
+                "units": ", ".join(r.unit.name for r in result.authored),
+            },
+        )
     query = f"?period={period.key}" + (f"&unit={unit.pk}" if unit else "")
     return redirect(reverse("reports:dataset", args=[dataset.pk]) + query)
 
