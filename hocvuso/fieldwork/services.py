@@ -177,7 +177,8 @@ def visit_value_problems(
     if follow_up_on is not None:
         if follow_up_on < visited_on:
             problems.append(_("ngày hẹn quay lại trước ngày hướng dẫn"))
-        elif follow_up_on > visited_on + datetime.timedelta(days=MAX_FOLLOW_UP_DAYS):
+        # A difference, not a sum: 31/12/9999 plus a year is no date.
+        elif (follow_up_on - visited_on).days > MAX_FOLLOW_UP_DAYS:
             problems.append(_("ngày hẹn quay lại cách ngày hướng dẫn hơn một năm"))
     if note is not None:
         problems.extend(text_problems(note, label=_("ghi chú"), limit=MAX_NOTE))

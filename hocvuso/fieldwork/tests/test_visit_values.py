@@ -119,6 +119,19 @@ def test_a_follow_up_more_than_a_year_away_is_refused(phone, tree, team):
     assert "cách ngày hướng dẫn hơn một năm" in next(iter(answer["rejected"].values()))
 
 
+def test_the_last_day_a_calendar_has_is_refused_not_a_server_error(phone, tree, team):
+    body = payload(
+        team,
+        tree.hoalu_village,
+        visited_on="9999-12-31",
+        outcome="follow_up",
+        follow_up_on="9999-12-31",
+    )
+    response = post(phone, body)
+    assert response.status_code == 200
+    assert "ngày hướng dẫn ở tương lai" in next(iter(response.json()["rejected"].values()))
+
+
 @pytest.mark.parametrize(
     ("present", "reason"),
     [
