@@ -52,8 +52,13 @@ class BatchOut(Schema):
 @router.post("/visits/batch", response=BatchOut)
 def sync_visits(request: HttpRequest, payload: BatchIn) -> BatchOut:
     """Visits logged on a phone, sent when it has a connection. Idempotent by the visit's
-    id: a batch sent again answers its visits as duplicates and saves nothing twice. Each
-    visit is saved or rejected on its own, with the reason in Vietnamese."""
+    id: a batch sent again answers its visits as duplicates and saves nothing twice, and of
+    batches sent at the same moment each visit is answered "saved" by exactly one. Each
+    visit is saved or rejected on its own, with the reason in Vietnamese: its day (from
+    1 January 2020 to tomorrow), its members present (the team's, each once), its text (no
+    NUL) are checked per visit, so one bad record never costs the others. A body that is
+    not a batch of visits of this shape is refused whole (400/422); the phone then sends
+    halves until the refused record is alone."""
     rows = [
         VisitInput(
             id=v.id,

@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hocvuso.fieldwork.models import Service, Team, Visit
-from hocvuso.fieldwork.services import ID_NUMBER, MAX_PEOPLE_PER_VISIT, household_ref
+from hocvuso.fieldwork.services import (
+    ID_NUMBER,
+    MAX_PEOPLE_PER_VISIT,
+    household_ref,
+    visit_value_problems,
+)
 from hocvuso.orgunits.importers import SPREADSHEET_SUFFIXES, ImportRejected, RowError
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.text import fold
@@ -236,8 +241,8 @@ class VisitReader:
                 _("ngày “%(text)s” không đúng dạng ngày/tháng/năm")
                 % {"text": values.get("visited_on", "")}
             )
-        elif visited_on > self.today:
-            problems.append(_("ngày hướng dẫn ở tương lai"))
+        else:
+            problems.extend(visit_value_problems(visited_on=visited_on, today=self.today))
         household = ""
         text = values.get("household", "")
         if ID_NUMBER.search(text.replace(" ", "").replace(".", "")):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+import zoneinfo
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
@@ -40,6 +41,21 @@ NOT_WORDS = re.compile(r"[^a-z0-9/\- ]+")
 EQUITY_FIELDS = ("aged_60_plus", "women", "ethnic_minority", "disability")
 # A household is a handful of people; more is a typo, or a meeting logged as a visit.
 MAX_PEOPLE_PER_VISIT = 50
+# The campaign's plausible days: nothing was logged before 2020, and a phone may be a day
+# ahead (its clock, or a visit typed just after midnight) but not more.
+FIRST_VISIT_DAY = datetime.date(2020, 1, 1)
+DAYS_AHEAD_ALLOWED = 1
+# A follow-up is planned within weeks, not years.
+MAX_FOLLOW_UP_DAYS = 366
+# Members present at one door: a team is a few people; more is a broken or hostile client.
+MAX_MEMBERS_PRESENT = 30
+MAX_NOTE = 500
+MAX_HOUSEHOLD_TEXT = 200
+# Control characters a phone or a paste may carry (Word's manual line break \x0b, a form
+# feed…): shown as a space. Tab and newline stay. NUL is refused, not cleaned: PostgreSQL cannot
+# store it, and no keyboard types one — the record is corrupt or forged.
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 TEAM_FIELDS = ("name", "unit")
 MEMBER_FIELDS = ("name", "role", "phone", "user", "active")
 
@@ -112,6 +128,87 @@ def household_ref(text: str) -> str:
     return ref[:100]
 
 
+def local_today() -> datetime.date:
+    """Today where the campaign runs, whatever time zone a request has activated."""
+    return timezone.localdate(timezone=VIETNAM)
+
+
+def clean_text(text: str) -> str:
+    """Typed text as stored: control characters shown as spaces, ends trimmed."""
+    return CONTROL.sub(" ", text).strip()
+
+
+def text_problems(text: str, *, label: str, limit: int) -> list[str]:
+    """Why ``text`` cannot be stored as typed: a NUL or a broken character (refused, the record
+    is corrupt), or more than ``limit`` characters once cleaned."""
+    if "\x00" in text:
+        return [_("“%(field)s” có ký tự NUL: bản ghi bị hỏng, không lưu") % {"field": label}]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800" in JSON)
+        return [_("“%(field)s” có ký tự không hợp lệ") % {"field": label}]
+    if len(clean_text(text)) > limit:
+        return [_("“%(field)s” dài quá %(n)d ký tự") % {"field": label, "n": limit}]
+    return []
+
+
+def visit_value_problems(
+    *,
+    visited_on: datetime.date,
+    today: datetime.date,
+    follow_up_on: datetime.date | None = None,
+    note: str | None = None,
+    members_present: Sequence[object] | None = None,
+    team_members: Collection[int] = (),
+) -> list[str]:
+    """The checks of a visit's values shared by the phone's sync and the file import, each
+    refusal named in Vietnamese: the day within the campaign (from 1 January 2020 to tomorrow
+    in Việt Nam), a follow-up after the visit and within a year, the note storable, and the
+    members present only ``team_members`` (the ids of the team's members), each once, a
+    handful at most. Parts not given (``None``) are not checked."""
+    problems: list[str] = []
+    if visited_on < FIRST_VISIT_DAY:
+        problems.append(
+            _("ngày hướng dẫn trước %(day)s, trước khi chiến dịch bắt đầu")
+            % {"day": f"{FIRST_VISIT_DAY:%d/%m/%Y}"}
+        )
+    elif visited_on > today + datetime.timedelta(days=DAYS_AHEAD_ALLOWED):
+        problems.append(_("ngày hướng dẫn ở tương lai"))
+    if follow_up_on is not None:
+        if follow_up_on < visited_on:
+            problems.append(_("ngày hẹn quay lại trước ngày hướng dẫn"))
+        # A difference, not a sum: 31/12/9999 plus a year is no date.
+        elif (follow_up_on - visited_on).days > MAX_FOLLOW_UP_DAYS:
+            problems.append(_("ngày hẹn quay lại cách ngày hướng dẫn hơn một năm"))
+    if note is not None:
+        problems.extend(text_problems(note, label=_("ghi chú"), limit=MAX_NOTE))
+    if members_present is not None:
+        problems.extend(_member_problems(members_present, team_members))
+    return problems
+
+
+def _member_problems(members: Sequence[object], team_members: Collection[int]) -> list[str]:
+    # The count first: twenty thousand ids are refused without looking at each.
+    if len(members) > MAX_MEMBERS_PRESENT:
+        return [
+            _("“thành viên tham gia” ghi %(count)d người, quá %(n)d người của một tổ")
+            % {"count": len(members), "n": MAX_MEMBERS_PRESENT}
+        ]
+    seen: set[int] = set()
+    for member in members:
+        shown = str(member)[:30]
+        if isinstance(member, bool) or not isinstance(member, int):
+            return [_("“thành viên tham gia”: “%(id)s” không phải mã thành viên") % {"id": shown}]
+        if member not in team_members:
+            return [
+                _("“thành viên tham gia”: “%(id)s” không phải thành viên của tổ") % {"id": shown}
+            ]
+        if member in seen:
+            return [_("“thành viên tham gia”: “%(id)s” được ghi hai lần") % {"id": shown}]
+        seen.add(member)
+    return []
+
+
 @dataclass
 class VisitInput:
     """One visit as typed on a phone or read from a file, before it is checked."""
@@ -150,7 +247,14 @@ class VisitChecker:
     def __init__(self, teams: Iterable[Team], *, today: datetime.date | None = None) -> None:
         self.teams = {team.pk: team for team in teams}
         self.services = {s.code: s for s in Service.objects.filter(active=True)}
-        self.today = today or timezone.localdate()
+        self.today = today or local_today()
+        # Every member of each team, those since gone included: a visit logged offline last
+        # week names who was there then.
+        self.members: dict[int, set[int]] = {pk: set() for pk in self.teams}
+        for team_id, member_id in TeamMember.objects.filter(team__in=list(self.teams)).values_list(
+            "team_id", "pk"
+        ):
+            self.members[team_id].add(member_id)
         team_units = [team.unit for team in self.teams.values()]
         self.villages: dict[int, OrgUnit] = {}
         if team_units:
@@ -179,13 +283,26 @@ class VisitChecker:
             problems.append(_("tổ không thuộc phạm vi của bạn"))
         elif village is None or not village.path.startswith(team.unit.path):
             problems.append(_("thôn, tổ dân phố không thuộc địa bàn của tổ"))
-        try:
-            household = household_ref(row.household)
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-            household = ""
-        if row.visited_on > self.today:
-            problems.append(_("ngày hướng dẫn ở tương lai"))
+        household = ""
+        household_text = text_problems(
+            row.household, label=_("hộ gia đình"), limit=MAX_HOUSEHOLD_TEXT
+        )
+        problems.extend(household_text)
+        if not household_text:
+            try:
+                household = household_ref(row.household)
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+        problems.extend(
+            visit_value_problems(
+                visited_on=row.visited_on,
+                today=self.today,
+                follow_up_on=row.follow_up_on,
+                note=row.note,
+                members_present=row.members_present if team else None,
+                team_members=self.members.get(row.team_id, ()),
+            )
+        )
         if not 1 <= row.people_guided <= MAX_PEOPLE_PER_VISIT:
             problems.append(
                 _("số người được hướng dẫn phải từ 1 đến %(n)d") % {"n": MAX_PEOPLE_PER_VISIT}
@@ -198,20 +315,21 @@ class VisitChecker:
                     % {"field": Visit._meta.get_field(name).verbose_name}
                 )
         mask = 0
-        for code in row.services:
+        codes = list(dict.fromkeys(row.services))
+        if len(codes) > len(self.services):
+            problems.append(_("ghi nhiều nội dung hơn danh mục có"))
+            codes = []
+        for code in codes:
             service = self.services.get(code)
             if service is None:
-                problems.append(_("nội dung “%(code)s” không có trong danh mục") % {"code": code})
+                shown = clean_text(code.replace("\x00", ""))[:40]
+                problems.append(_("nội dung “%(code)s” không có trong danh mục") % {"code": shown})
             else:
                 mask |= service.mask
         if row.outcome not in Visit.Outcome.values:
             problems.append(_("kết quả không hợp lệ"))
         elif row.outcome == Visit.Outcome.FOLLOW_UP and row.follow_up_on is None:
             problems.append(_("cần quay lại thì phải có ngày hẹn"))
-        if row.follow_up_on is not None and row.follow_up_on < row.visited_on:
-            problems.append(_("ngày hẹn quay lại trước ngày hướng dẫn"))
-        if len(row.note) > 500:
-            problems.append(_("ghi chú dài quá 500 ký tự"))
         if problems:
             raise ValidationError(problems)
         return Visit(
@@ -225,8 +343,8 @@ class VisitChecker:
             services=mask,
             outcome=row.outcome,
             follow_up_on=row.follow_up_on if row.outcome == Visit.Outcome.FOLLOW_UP else None,
-            note=row.note.strip(),
-            members_present=sorted(set(row.members_present)),
+            note=clean_text(row.note),
+            members_present=sorted(row.members_present),
             **{name: getattr(row, name) for name in EQUITY_FIELDS},
         )
 
@@ -238,7 +356,13 @@ def record_visits(
     """Save a batch of visits from a phone or a form. Each visit is checked on its own: good
     ones are saved even when others are refused, since the phone shows each record's fate.
     A visit whose id was already saved is a retried sync: reported as such, saved once.
-    ``teams`` are the teams the actor may log visits for."""
+    ``teams`` are the teams the actor may log visits for.
+
+    Safe under concurrent batches on PostgreSQL: the villages written are locked (in the
+    order of their ids, so two batches never wait on each other in a circle) before any
+    visit is inserted, and a visit counts as saved — in the answer and in the audit row —
+    only when this request's own INSERT wrote it. Three phones sending the same batch at
+    once get one "saved" answer and two "duplicates"."""
     batch = Batch()
     ids = [row.id for row in rows]
     known = set(Visit.objects.filter(id__in=ids).values_list("id", flat=True))
@@ -252,25 +376,81 @@ def record_visits(
             visits[row.id] = checker.check(row)
         except ValidationError as exc:
             batch.rejected[row.id] = "; ".join(exc.messages)
+    if not visits:
+        return batch
+    lock_villages(v.village_id for v in visits.values())
     for visit in visits.values():
         visit.recorded_by = actor
-    Visit.objects.bulk_create(visits.values(), ignore_conflicts=True)
-    batch.saved = list(visits)
-    if visits:
-        refresh_summaries({v.village_id for v in visits.values()})
-        by_team: dict[int, int] = {}
-        for visit in visits.values():
-            by_team[visit.team_id] = by_team.get(visit.team_id, 0) + 1
-        for team_id, n in by_team.items():
-            team = checker.teams[team_id]
-            record_audit(
-                actor=actor,
-                action=AuditLog.Action.CREATE,
-                obj=team,
-                unit_id=team.unit_id,
-                changes={"visits_added": n},
-            )
+    inserted = _insert_new(list(visits.values()))
+    batch.saved = [pk for pk in visits if pk in inserted]
+    # Saved meanwhile by another request (the same batch from another tab or phone).
+    batch.duplicates.extend(pk for pk in visits if pk not in inserted)
+    if not inserted:
+        return batch
+    added = [visits[pk] for pk in batch.saved]
+    refresh_summaries({v.village_id for v in added})
+    by_team: dict[int, int] = {}
+    for visit in added:
+        by_team[visit.team_id] = by_team.get(visit.team_id, 0) + 1
+    for team_id, n in by_team.items():
+        team = checker.teams[team_id]
+        record_audit(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            obj=team,
+            unit_id=team.unit_id,
+            changes={"visits_added": n},
+        )
     return batch
+
+
+def lock_villages(villages: Iterable[int]) -> None:
+    """Hold the villages' rows until the transaction ends, so one writer at a time recomputes
+    their summaries. Taken in the order of the ids, in one statement per 500, so writers
+    over overlapping villages queue instead of deadlocking. ``no_key``: visits inserted
+    meanwhile (which take a key-share lock on their village) are not blocked. SQLite needs
+    none of it: it runs one writing transaction at a time."""
+    if not connection.features.has_select_for_update:
+        return
+    ids = sorted(set(villages))
+    for start in range(0, len(ids), 500):
+        list(
+            OrgUnit.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids[start : start + 500])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _insert_new(visits: list[Visit]) -> set[uuid.UUID]:
+    """Insert the visits whose id is not in the table yet; the ids this statement wrote.
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: exact however many requests insert the
+    same ids at once (PostgreSQL; SQLite ≥ 3.35), where ``bulk_create(ignore_conflicts)``
+    cannot say which rows were its own. Rows go in the order of their ids, so two requests
+    inserting overlapping batches wait for each other in one direction only."""
+    fields = Visit._meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    pk = Visit._meta.pk
+    inserted: set[uuid.UUID] = set()
+    visits = sorted(visits, key=lambda v: v.pk)
+    with connection.cursor() as cursor:
+        for start in range(0, len(visits), 200):
+            chunk = visits[start : start + 200]
+            params = [
+                f.get_db_prep_save(f.pre_save(visit, add=True), connection)
+                for visit in chunk
+                for f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(Visit._meta.db_table)} ({columns}) "  # noqa: S608 — names from the model, values bound
+                f"VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT ({quote(pk.column)}) DO NOTHING RETURNING {quote(pk.column)}",
+                params,
+            )
+            inserted.update(pk.to_python(value) for (value,) in cursor.fetchall())
+    return inserted
 
 
 # --- Summaries
@@ -278,8 +458,11 @@ def record_visits(
 
 def refresh_summaries(villages: Iterable[int]) -> None:
     """Recompute the households reached and the monthly summaries of these villages from
-    their visits: set-based statements, the same for one visit or a million."""
+    their visits: set-based statements, the same for one visit or a million. The villages
+    are locked first (``lock_villages``), so two transactions never delete and re-insert
+    the same village's rows at once (which broke ``one_household_per_ref``)."""
     villages = sorted(set(villages))
+    lock_villages(villages)
     for start in range(0, len(villages), 500):
         _refresh(villages[start : start + 500])
 
@@ -365,7 +548,7 @@ def import_visits(
     from hocvuso.fieldwork.importers import COLUMNS, VisitReader, table_of
     from hocvuso.orgunits.importers import ImportRejected, RowError
 
-    reader = VisitReader(unit, actor_id=actor.pk if actor else None, today=timezone.localdate())
+    reader = VisitReader(unit, actor_id=actor.pk if actor else None, today=local_today())
     try:
         with transaction.atomic():
             rows = reader.rows(table_of(filename, stream))
@@ -411,7 +594,7 @@ def _repeated_rows(unit: OrgUnit, filename: str, stream: IO[bytes]) -> list[RowE
     if not stream.seekable():
         return [before]
     stream.seek(0)
-    reader = VisitReader(unit, actor_id=None, today=timezone.localdate())
+    reader = VisitReader(unit, actor_id=None, today=local_today())
     first_line: dict[uuid.UUID, int] = {}
     errors: list[RowError] = []
     for row in reader.rows(table_of(filename, stream)):

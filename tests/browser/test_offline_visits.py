@@ -153,3 +153,83 @@ def test_a_shared_phone_sends_each_persons_visits_only_under_their_own_account(
         1, timeout=10_000
     )
     assert list(Visit.objects.values_list("recorded_by", flat=True)) == [logging_member.pk]
+
+
+def queue_offline(page: Page, live_server, households: list[str]) -> None:
+    """Sign in, open the form, and log these households with no signal."""
+    login(page, live_server.url, "tothanhvien", PASSWORD)
+    page.goto(live_server.url + reverse("fieldwork:log"))
+    page.get_by_label("Thôn, tổ dân phố").select_option(label="Tổ dân phố số 1")
+    page.context.set_offline(True)
+    for household in households:
+        log_visit(page, household, "2")
+
+
+def test_a_refused_record_is_shown_with_its_reason_and_never_sent_again(
+    page: Page, live_server, tree, logging_member
+) -> None:
+    """Issue 13: the server refuses a batch whole (422) because of one record: the others
+    are saved, the refused one shows the server's reason, and it is not sent again."""
+    sent: list[list[str]] = []
+
+    def refuse_number_13(route) -> None:
+        households = [v["household"] for v in route.request.post_data_json["visits"]]
+        sent.append(households)
+        if "Số 13" in households:
+            detail = [{"loc": ["body", "payload", "visits", 0, "note"], "msg": "quá dài"}]
+            route.fulfill(status=422, json={"detail": detail})
+        else:
+            route.continue_()
+
+    page.route("**/api/fieldwork/visits/batch", refuse_number_13)
+    queue_offline(page, live_server, ["Số 12", "Số 13", "Số 14"])
+    page.context.set_offline(False)
+    records = page.locator("[data-fw=records] li")
+    expect(records.filter(has_text="Đã gửi")).to_have_count(2, timeout=10_000)
+    expect(records.filter(has_text="Số 13")).to_contain_text(
+        "Bị từ chối: Dữ liệu không hợp lệ (“Ghi chú”: quá dài)"
+    )
+    expect(page.locator('[data-count="rejected"]')).to_have_text("1")
+    assert sorted(Visit.objects.values_list("household", flat=True)) == ["so 12", "so 14"]
+    tries = sum("Số 13" in batch for batch in sent)
+
+    # "Send now" and the next rounds leave the refused record alone.
+    page.get_by_role("button", name="Gửi ngay").click()
+    page.evaluate("() => window.hocvusoFieldwork.sync(true)")
+    assert sum("Số 13" in batch for batch in sent) == tries
+    # The whole batch was halved, never sent again as it was.
+    assert sent.count(["Số 12", "Số 13", "Số 14"]) == 1
+
+
+def test_a_record_the_server_fails_on_does_not_hold_back_the_others(
+    page: Page, live_server, tree, logging_member
+) -> None:
+    """Issue 13: a server error (500) on one record: the phone waits before trying again,
+    and each try sends fewer records, until the others have gone through; the failing one
+    stays waiting on the phone, never lost."""
+    sent: list[list[str]] = []
+
+    def fail_on_number_13(route) -> None:
+        households = [v["household"] for v in route.request.post_data_json["visits"]]
+        sent.append(households)
+        if "Số 13" in households:
+            route.fulfill(status=500, body="Lỗi hệ thống")
+        else:
+            route.continue_()
+
+    page.route("**/api/fieldwork/visits/batch", fail_on_number_13)
+    queue_offline(page, live_server, ["Số 12", "Số 13", "Số 14"])
+    page.context.set_offline(False)
+    problem = page.locator("[data-fw=problem]")
+    expect(problem).to_contain_text("Chưa gửi được, sẽ thử lại sau.", timeout=10_000)
+    # It backs off: no second try on its own within the next seconds.
+    page.wait_for_timeout(1500)
+    assert len(sent) == 1
+    # Each later try (here forced, rather than waiting minutes) sends fewer records.
+    for _ in range(4):
+        page.evaluate("() => window.hocvusoFieldwork.sync(true)")
+    records = page.locator("[data-fw=records] li")
+    expect(records.filter(has_text="Đã gửi")).to_have_count(2)
+    expect(records.filter(has_text="Số 13")).to_contain_text("Chờ gửi")
+    assert sorted(Visit.objects.values_list("household", flat=True)) == ["so 12", "so 14"]
+    assert [len(batch) for batch in sent][:3] == [3, 2, 1]

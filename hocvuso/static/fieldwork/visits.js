@@ -371,6 +371,14 @@
   }
 
   // POST one batch; resolves to {ok, auth, retry} after storing what the server said.
+  //  - 200: each record's own answer (saved, duplicate, or refused with its reason);
+  //  - 401/403: the session ended, nothing is sent until the person signs in again;
+  //  - another 4xx: the server refused these records as they are, and will refuse them again:
+  //    the batch is never sent again as it was, but halved until the refused record is alone
+  //    (see refused), so the others go through — except the answers that speak of the
+  //    address or of the load, not of the records (404, 405, 408, 410, 425, 429): later;
+  //  - 5xx, no network, or an answer that is not the server's (a hotspot's login page):
+  //    tried again later, with a growing wait (see sync).
   function send(records) {
     return fetch(batchUrl, {
       method: "POST",
@@ -380,16 +388,48 @@
       body: JSON.stringify({ visits: records.map(payload) }),
     }).then(function (resp) {
       if (resp.status === 401 || resp.status === 403) return { auth: true };
-      if (resp.status === 400 || resp.status === 422) return refused(records);
+      if (LATER.indexOf(resp.status) !== -1) return { retry: true };
+      if (resp.status >= 400 && resp.status < 500) {
+        return resp.text().then(reasonOf, function () { return ""; }).then(function (reason) {
+          return refused(records, reason);
+        });
+      }
       if (!resp.ok) return { retry: true };
-      return resp.json().then(function (answer) { return apply(records, answer); });
+      return resp.json().then(function (answer) {
+        if (!answer || !Array.isArray(answer.saved)) return { retry: true };
+        return apply(records, answer);
+      }, function () { return { retry: true }; });
     }, function () { return { retry: true }; });
   }
-  // A whole batch refused as malformed: halve it until the bad record is alone, so one record
-  // a newer server no longer accepts cannot hold every other record back.
-  function refused(records) {
+  var LATER = [404, 405, 408, 410, 425, 429];
+  // The server's reason for refusing a request, for the person: its message, and the field
+  // it names in the form's own words ("Thành viên tham gia", not "members_present").
+  function reasonOf(body) {
+    var detail;
+    try { detail = JSON.parse(body).detail; } catch (e) { return ""; }
+    if (typeof detail === "string") return detail;
+    if (!Array.isArray(detail) || !detail.length) return "";
+    var first = detail[0] || {};
+    var loc = (first.loc || []).filter(function (part) { return typeof part === "string"; });
+    var name = loc[loc.length - 1];
+    var label = name && labelOf(name);
+    return (label ? "“" + label + "”: " : "") + String(first.msg || "").slice(0, 200);
+  }
+  function labelOf(name) {
+    var input = form.querySelector('[name="' + name + '"]');
+    if (!input) return name === "members_present" || name === "services" ? "" : name;
+    var label = input.id && form.querySelector('label[for="' + input.id + '"]');
+    var legend = input.closest("fieldset") && input.closest("fieldset").querySelector("legend");
+    var el = label || legend;
+    return el ? el.textContent.replace("*", "").trim() : name;
+  }
+  // A batch refused as it is: halve it until the refused record is alone, so one record the
+  // server will not take (corrupt, or one a newer server no longer accepts) cannot hold every
+  // other record back. The record left alone is marked refused, with the server's reason.
+  function refused(records, reason) {
     if (records.length === 1) {
-      records[0].status = "rejected"; records[0].reason = text.invalid;
+      records[0].status = "rejected";
+      records[0].reason = reason ? text.invalid + " (" + reason + ")" : text.invalid;
       return putRecords(records).then(function () { return { ok: true }; });
     }
     var half = Math.ceil(records.length / 2);
@@ -416,6 +456,16 @@
   var again = false;
   var failures = 0;
   var retryAt = 0;
+  // Records per request. Halved after each failed try, so a record the server fails on (a
+  // server fault, not a refusal) ends up alone and cannot hold back the others; doubled back
+  // after each success. Records that failed alone are sent after all the others.
+  var size = BATCH;
+  var failedAlone = {};
+  function inTurn(pending) {
+    return pending.slice().sort(function (a, b) {
+      return (failedAlone[a.id] || 0) - (failedAlone[b.id] || 0) || a.created_at - b.created_at;
+    });
+  }
   function sync(force) {
     if (running) { again = true; return running; }
     if (!navigator.onLine) { showStatus(); return Promise.resolve(); }
@@ -424,8 +474,15 @@
       return pendingRecords().then(function (pending) {
         if (!pending.length) return { ok: true };
         $("last-sync").textContent = text.sending;
-        return send(pending.slice(0, BATCH)).then(function (result) {
-          if (result.ok && result.progress !== false && pending.length > BATCH) return loop();
+        var chunk = inTurn(pending).slice(0, size);
+        return send(chunk).then(function (result) {
+          if (result.retry) {
+            if (chunk.length === 1) failedAlone[chunk[0].id] = (failedAlone[chunk[0].id] || 0) + 1;
+            size = Math.max(1, Math.ceil(chunk.length / 2));
+            return result;
+          }
+          if (result.ok) size = Math.min(BATCH, size * 2);
+          if (result.ok && result.progress !== false && pending.length > chunk.length) return loop();
           return result;
         });
       });
@@ -434,7 +491,8 @@
       problem = result.auth ? text.login : result.retry ? text.serverDown : "";
       if (result.retry) {
         failures += 1;
-        // 30 s, 1, 2, 4 min… with jitter, so phones coming back together do not arrive together.
+        // 30 s, 1, 2, 4 min, then every 5 min, each ±25 %, so phones coming back together do
+        // not arrive together.
         retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, TICK_MS * Math.pow(2, failures - 1)) * (0.75 + Math.random() / 2);
       } else { failures = 0; retryAt = 0; }
       return result;
