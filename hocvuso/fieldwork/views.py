@@ -110,20 +110,18 @@ def team_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A team's page: its members, its figures and its latest visits."""
-    team = selectors.get_team_for_user(request.user, pk)
+    writing = request.method == "POST"
+    team = selectors.get_team_for_user(request.user, pk, roles=R.MANAGE_TEAMS if writing else None)
     can_manage = user_can(request.user, team.unit, R.MANAGE_TEAMS)
     form = MemberForm(request.POST or None, team=team) if can_manage else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.add_member(actor=request.user, team=team, **form.cleaned_data)
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("Đã thêm thành viên."))
-                return redirect("fieldwork:team", pk=team.pk)
+    if writing and form.is_valid():
+        try:
+            services.add_member(actor=request.user, team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm thành viên."))
+            return redirect("fieldwork:team", pk=team.pk)
     context = {
         "team": team,
         "members": team.members.select_related("user"),
