@@ -3,8 +3,6 @@ secret link."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,10 +21,6 @@ from hocvuso.events.forms import (
     DelegateForm,
 )
 from hocvuso.events.models import Delegate, Event
-
-if TYPE_CHECKING:
-    pass
-
 from hocvuso.events.views.base import _run
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils import timezone
@@ -13,9 +11,6 @@ from hocvuso.core import roles as R
 from hocvuso.core.http import AuthedRequest, attachment
 from hocvuso.events import selectors
 from hocvuso.events.models import Event
-
-if TYPE_CHECKING:
-    pass
 
 
 def _report_event(request: AuthedRequest, pk: int) -> Event:

@@ -3,8 +3,6 @@ run-of-show, quotas and side registries."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,13 +23,9 @@ from hocvuso.events.forms import (
     RegistryEntryForm,
 )
 from hocvuso.events.models import Event, RegistryEntry
+from hocvuso.events.views.base import _back_to, _manage_context, _plans_for, _run
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.plans.selectors import get_plan_for_user
-
-if TYPE_CHECKING:
-    pass
-
-from hocvuso.events.views.base import _back_to, _manage_context, _plans_for, _run
 
 
 @require_GET

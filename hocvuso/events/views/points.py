@@ -3,8 +3,6 @@ details and attendee names, its secret link and QR code."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,13 +26,9 @@ from hocvuso.events.forms import (
     BulkBridgePointsForm,
 )
 from hocvuso.events.models import BridgePoint, Event
+from hocvuso.events.views.base import _manage_context
 from hocvuso.orgunits.forms import ImportForm
 from hocvuso.orgunits.importers import ImportRejected, RowError
-
-if TYPE_CHECKING:
-    pass
-
-from hocvuso.events.views.base import _manage_context
 
 # A list of names in Excel is a few hundred kilobytes at most.
 ATTENDEE_FILE_MAX_BYTES = 5 * 1024 * 1024

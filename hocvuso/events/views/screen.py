@@ -7,7 +7,6 @@ the screen's actions need no CSRF cookie (cheap phones clearing cookies still wo
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,9 +27,6 @@ from hocvuso.events.forms import (
 )
 from hocvuso.events.models import BridgePoint, Event
 from hocvuso.orgunits.selectors import user_can
-
-if TYPE_CHECKING:
-    pass
 
 
 def _point_or_gone(request: HttpRequest, token: str) -> BridgePoint | HttpResponse:
