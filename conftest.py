@@ -147,6 +147,13 @@ def _no_real_email(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings: object) -> None:
+    """Jobs run as soon as they are enqueued (after the commit that enqueues them), as the
+    worker would; a test of the queue itself sets the database backend back."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _api_allowances(settings: object) -> None:
     """API rate limits no test reaches: the allowances count in a cache shared by the whole
     run, where users of different tests share ids. Throttling tests set their own."""

@@ -155,11 +155,43 @@ def notify(
     notifications = Notification.objects.bulk_create(
         Notification(user=user, subject=subject, body=body, url=url) for user in recipients.values()
     )
-    addresses = [user.email for user in recipients.values() if user.email]
-    if addresses and email_is_configured():
-        messages = [_notification_email(subject, body, url, to=address) for address in addresses]
-        transaction.on_commit(lambda: _send_emails(messages))
+    emailed = [n.pk for n in notifications if n.user.email]
+    if emailed and email_is_configured():
+        # Sent by a job once the change is committed: the person who acted never waits for
+        # (or sees the failure of) a mail server, and a rolled-back action sends nothing.
+        transaction.on_commit(lambda: _enqueue_emails(emailed))
     return notifications
+
+
+def _enqueue_emails(notification_ids: list[int]) -> None:
+    from hocvuso.accounts.jobs import send_notification_emails  # jobs import this module
+
+    send_notification_emails.enqueue(notification_ids)
+
+
+def send_notification_emails(*, notification_ids: Iterable[int]) -> int:
+    """E-mail each of these notifications to its recipient, one message per person so that
+    nobody sees who else was told; returns how many were sent. Run by
+    ``accounts.jobs.send_notification_emails`` after :func:`notify` committed.
+
+    A mail server that is down is logged, not raised: the inbox already has the message.
+    People who lost their address or their account since are skipped. Not audited: the
+    service that notified recorded the change."""
+    notifications = Notification.objects.filter(
+        pk__in=list(notification_ids), user__is_active=True
+    ).select_related("user")
+    messages = [
+        _notification_email(n.subject, n.body, n.url, to=n.user.email)
+        for n in notifications
+        if n.user.email
+    ]
+    if not messages:
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:
+        logger.exception("Could not send %d notification e-mails", len(messages))
+        return 0
 
 
 def _notification_email(subject: str, body: str, url: str, *, to: str) -> EmailMessage:
@@ -169,15 +201,6 @@ def _notification_email(subject: str, body: str, url: str, *, to: str) -> EmailM
         lines.append(settings.SITE_URL + url)
     lines.append("—\n" + _("Thư gửi tự động từ Học vụ số; xem mọi thông báo trong ứng dụng."))
     return EmailMessage(subject=subject, body="\n\n".join(lines), to=[to])
-
-
-def _send_emails(messages: list[EmailMessage]) -> None:
-    # Runs after commit: the change is saved and the inbox has the message, so a mail server
-    # that is down is logged, not turned into an error page for the person who acted.
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("Could not send %d notification e-mails", len(messages))
 
 
 @transaction.atomic

@@ -11,13 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.accounts import selectors, services
 from hocvuso.accounts.forms import ApiTokenForm, PersonForm
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
-from hocvuso.core.http import AuthedRequest
+from hocvuso.core.http import AuthedRequest, render_page
 from hocvuso.orgunits import selectors as unit_selectors
 
 
@@ -48,16 +47,12 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment; Back must get the page
 def audit_log(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_read_audit(request.user):
         raise PermissionDenied
     entries = selectors.audit_log_for(request.user)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    template = "accounts/audit_log.html"
-    if request.htmx:
-        template += "#entries"
-    return render(request, template, {"page": page})
+    return render_page(request, "accounts/audit_log.html", {"page": page}, fragment="entries")
 
 
 @require_http_methods(["GET", "POST"])

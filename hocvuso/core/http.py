@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -15,6 +17,30 @@ if TYPE_CHECKING:
 class AuthedRequest(HttpRequest):
     user: User
     htmx: HtmxDetails
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, object],
+    *,
+    fragment: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """One URL, one template: the whole page, or on an htmx request its ``fragment``
+    (``{% partialdef fragment %}`` of the same template; STYLE rule 9).
+
+    The answer always varies on ``HX-Request``: a browser or proxy that cached the fragment
+    would otherwise show it alone as the page when the person comes Back to the URL. A
+    history restore (htmx asking for the page it lost from its cache) gets the whole page.
+    ``fragment=None`` renders the page whatever the request, still with the header, for a
+    view whose fragment is only asked for under a condition (``?part=``)."""
+    htmx = getattr(request, "htmx", None)
+    if fragment and htmx and not htmx.history_restore_request:
+        template = f"{template}#{fragment}"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

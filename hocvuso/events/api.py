@@ -121,7 +121,10 @@ def list_bridge_points(
 ) -> QuerySet[BridgePoint]:
     """The event's bridge points, the main hall first, then by the host units' tree."""
     return selectors.bridge_points_of(
-        _event(request, event_id), status=filters.status or "", host=filters.host
+        _event(request, event_id),
+        viewer=request.user,
+        status=filters.status or "",
+        host=filters.host,
     )
 
 

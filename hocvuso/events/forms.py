@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hocvuso.events import selectors
 from hocvuso.events.models import (
+    AttendanceCategory,
     BridgePoint,
     Delegate,
     Event,
@@ -300,3 +301,41 @@ class RegistryEntryForm(ServiceModelForm):
             del self.fields["quantity"]
         for name, label in self.LABELS[kind].items():
             self.fields[name].label = label
+
+
+# --- Live: the bridge-point screen
+
+
+class AttendanceForm(forms.Form):
+    """People at a bridge point by category. ``submission_id`` is made when the form is shown,
+    so a double click or a resend after a timeout counts once."""
+
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    field = forms.ChoiceField(
+        choices=[("expected", "expected"), ("actual", "actual")], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in AttendanceCategory.choices:
+            self.fields[value] = forms.IntegerField(
+                label=label,
+                min_value=0,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {
+            value: self.cleaned_data[value]
+            for value in AttendanceCategory.values
+            if self.cleaned_data.get(value) is not None
+        }
+
+
+class TroubleForm(forms.Form):
+    note = forms.CharField(
+        label=_("Sự cố"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("Mất tiếng, mất hình, …")}),
+    )

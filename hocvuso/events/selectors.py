@@ -26,7 +26,7 @@ from hocvuso.events.models import (
     RegistryEntry,
 )
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
-from hocvuso.orgunits.selectors import scope_for_user, user_can
+from hocvuso.orgunits.selectors import scope_for_user, scope_paths, user_can
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -39,10 +39,15 @@ def events_visible_to(user: User) -> QuerySet[Event]:
     return Event.objects.filter(Q(pk__in=organised) | Q(pk__in=hosting)).select_related("organiser")
 
 
-def get_event_for_user(user: User, pk: int) -> Event:
+def get_event_for_user(user: User, pk: int, *, roles: Iterable[str] | None = None) -> Event:
+    """The event if ``user`` sees it (its organiser or one of its bridge points' hosts lies in
+    their units; else 404). With ``roles``, they must hold one of them on the organiser (else
+    403): the control room asks ``R.VIEW`` there, every change ``R.MANAGE_PLANS``."""
     event = events_visible_to(user).filter(pk=pk).first()
     if event is None:
         raise Http404
+    if roles is not None and not user_can(user, event.organiser, roles):
+        raise PermissionDenied
     return event
 
 
@@ -135,10 +140,17 @@ def get_point_for_reporter(user: User, event: Event, pk: int) -> BridgePoint:
     return point
 
 
-def get_point_for_manager(user: User, event: Event, pk: int) -> BridgePoint:
+def get_point_for_user(
+    user: User, event: Event, pk: int, *, roles: Iterable[str] | None = None
+) -> BridgePoint:
+    """A bridge point of ``event`` (which the caller got through :func:`get_event_for_user`):
+    404 when the event has no such point; with ``roles``, 403 unless ``user`` holds one of
+    them on the organiser."""
     point = event.bridge_points.select_related("host", "event").filter(pk=pk).first()
-    if point is None or not user_can(user, event.organiser, R.MANAGE_PLANS):
+    if point is None:
         raise Http404
+    if roles is not None and not user_can(user, event.organiser, roles):
+        raise PermissionDenied
     return point
 
 
@@ -564,17 +576,43 @@ def unit_by_code_or_name(province: OrgUnit, text: str) -> OrgUnit | None:
     return named[0] if len(named) == 1 else None
 
 
-def bridge_points_of(event: Event, *, status: str = "", host: str = "") -> QuerySet[BridgePoint]:
+def bridge_points_of(
+    event: Event, *, viewer: User, status: str = "", host: str = ""
+) -> QuerySet[BridgePoint]:
     """An event's bridge points with their host, filtered by status and by words of the host's
-    name (with or without diacritics: "hoa lu" finds "Phường Hoa Lư")."""
+    name (with or without diacritics: "hoa lu" finds "Phường Hoa Lư").
+
+    Each point carries ``shows_contacts``: whether ``viewer`` may read its chair, room, link
+    and contact — the event's managers for every point, anyone else only for the points
+    hosted in their own units. Another commune's people are personal data to a host that
+    merely sees the same event."""
     from hocvuso.orgunits.text import fold
 
-    points = event.bridge_points.select_related("host")
+    points = event.bridge_points.select_related("host").annotate(
+        shows_contacts=_contacts_visible(viewer, event, via="host")
+    )
     if status:
         points = points.filter(status=status)
     for word in fold(host).split():
         points = points.filter(host__search_text__contains=word)
     return points.order_by("-is_main", "host__path")
+
+
+def _contacts_visible(user: User, event: Event, *, via: str) -> Q | Value:
+    """The condition under which a row's contact details are shown to ``user`` (see
+    :func:`bridge_points_of`): always for the event's managers, else for rows whose unit
+    (``via``) lies in the user's units. A row without a unit shows them to managers only."""
+    if user_can(user, event.organiser, R.MANAGE_PLANS):
+        return Value(True)
+    paths = scope_paths(user)
+    if paths is None:  # unrestricted (a superuser); user_can above already said so
+        return Value(True)
+    if not paths:
+        return Value(False)
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{via}__path__startswith": path})
+    return Case(When(condition, then=Value(True)), default=Value(False))
 
 
 @dataclass
@@ -685,10 +723,14 @@ def get_delegate_by_token(token: str) -> Delegate | None:
     return Delegate.objects.select_related("event").filter(rsvp_token=token).first()
 
 
-def registry_of(event: Event) -> dict[str, list[RegistryEntry]]:
-    """The side registries, by kind in the order of ``RegistryEntry.Kind``; one query."""
+def registry_of(event: Event, *, viewer: User) -> dict[str, list[RegistryEntry]]:
+    """The side registries, by kind in the order of ``RegistryEntry.Kind``; one query. Each
+    entry carries ``shows_contacts`` as bridge points do (:func:`bridge_points_of`)."""
     registry: dict[str, list[RegistryEntry]] = {kind: [] for kind in RegistryEntry.Kind.values}
-    for entry in event.registry.select_related("unit").order_by("kind", "pk"):
+    entries = event.registry.select_related("unit").annotate(
+        shows_contacts=_contacts_visible(viewer, event, via="unit")
+    )
+    for entry in entries.order_by("kind", "pk"):
         registry[entry.kind].append(entry)
     return registry
 

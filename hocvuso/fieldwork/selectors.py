@@ -4,10 +4,11 @@ function."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -22,7 +23,7 @@ from hocvuso.fieldwork.models import (
     Visit,
 )
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.selectors import population_by_path, scope_for_user, visible_unit
+from hocvuso.orgunits.selectors import population_by_path, scope_for_user, user_can, visible_unit
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -48,10 +49,14 @@ def teams_for_logging(user: User) -> QuerySet[Team]:
     )
 
 
-def get_team_for_user(user: User, pk: int) -> Team:
+def get_team_for_user(user: User, pk: int, *, roles: Iterable[str] | None = None) -> Team:
+    """The team if ``user`` sees it (else 404); with ``roles``, held on the team's unit (else
+    403): ``R.MANAGE_TEAMS`` to change its members."""
     team = teams_visible_to(user).select_related("unit").filter(pk=pk).first()
     if team is None:
         raise Http404
+    if roles is not None and not user_can(user, team.unit, roles):
+        raise PermissionDenied
     return team
 
 

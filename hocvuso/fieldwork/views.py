@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
-from hocvuso.core.http import AuthedRequest, id_param
+from hocvuso.core.http import AuthedRequest
 from hocvuso.fieldwork import selectors, services
 from hocvuso.fieldwork.forms import MemberForm, PeriodForm, TeamForm, VisitFilterForm
 from hocvuso.fieldwork.importers import TEMPLATE_HEADERS
@@ -33,9 +33,8 @@ from hocvuso.orgunits.forms import ImportForm
 from hocvuso.orgunits.importers import ImportRejected
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import (
-    get_unit_for_user,
+    get_chosen_unit_for_user,
     scope_for_user,
-    top_units_for,
     user_can,
     visible_ancestors,
 )
@@ -111,20 +110,18 @@ def team_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A team's page: its members, its figures and its latest visits."""
-    team = selectors.get_team_for_user(request.user, pk)
+    writing = request.method == "POST"
+    team = selectors.get_team_for_user(request.user, pk, roles=R.MANAGE_TEAMS if writing else None)
     can_manage = user_can(request.user, team.unit, R.MANAGE_TEAMS)
     form = MemberForm(request.POST or None, team=team) if can_manage else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.add_member(actor=request.user, team=team, **form.cleaned_data)
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("Đã thêm thành viên."))
-                return redirect("fieldwork:team", pk=team.pk)
+    if writing and form.is_valid():
+        try:
+            services.add_member(actor=request.user, team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm thành viên."))
+            return redirect("fieldwork:team", pk=team.pk)
     context = {
         "team": team,
         "members": team.members.select_related("user"),
@@ -139,10 +136,7 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _unit_from(request: AuthedRequest) -> OrgUnit:
-    unit_pk = id_param(request.GET.get("unit"))
-    if unit_pk is not None:
-        return get_unit_for_user(request.user, unit_pk)
-    unit = top_units_for(request.user).first()
+    unit = get_chosen_unit_for_user(request.user, request.GET.get("unit"))
     if unit is None:
         raise Http404
     return unit

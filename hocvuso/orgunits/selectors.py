@@ -28,6 +28,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from hocvuso.core import roles as R
+from hocvuso.core.http import id_param
 from hocvuso.orgunits.models import OrgUnit, UnitPopulation
 from hocvuso.orgunits.text import fold
 
@@ -119,6 +120,25 @@ def get_unit_for_user(
     if not user_can(user, unit, roles):
         raise PermissionDenied
     return unit
+
+
+def get_chosen_unit_for_user(
+    user: User | AnonymousUser,
+    value: str | None,
+    *,
+    roles: Iterable[str] = R.VIEW,
+    default: OrgUnit | None = None,
+) -> OrgUnit | None:
+    """The unit a page is about: the one a query-string value (``?unit=``) names — 404
+    outside the user's view, 403 without ``roles`` on it, as :func:`get_unit_for_user` — or,
+    when the value names no row ("", "abc", "²"), ``default``, else the top of the user's
+    subtree. None only for someone without a unit and without ``default``."""
+    pk = id_param(value)
+    if pk is not None:
+        return get_unit_for_user(user, pk, roles=roles)
+    if default is not None:
+        return default
+    return top_units_for(user).first()
 
 
 def visible_unit(user: User | AnonymousUser, pk: int) -> OrgUnit | None:

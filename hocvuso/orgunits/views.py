@@ -8,11 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
-from hocvuso.core.http import AuthedRequest
+from hocvuso.core.http import AuthedRequest, render_page
 from hocvuso.orgunits import selectors, services
 from hocvuso.orgunits.forms import ImportForm, PopulationForm, UnitForm
 from hocvuso.orgunits.importers import ImportRejected
@@ -30,14 +29,11 @@ def unit_browser(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment; Back must get the page
 def unit_search(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.search_units(request.user, query) if query else []
-    template = "orgunits/unit_search.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, {"query": query, "results": results})
+    context = {"query": query, "results": results}
+    return render_page(request, "orgunits/unit_search.html", context, fragment="results")
 
 
 @require_GET

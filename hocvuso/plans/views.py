@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
-from hocvuso.core.http import AuthedRequest, attachment
+from hocvuso.core.http import AuthedRequest, attachment, render_page
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.plans import selectors, services
 from hocvuso.plans.forms import (
@@ -53,7 +52,6 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment; Back must get the page
 def plan_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The issuer's follow-up of a plan: progress at a glance, the matrix of units and
     activities, and the duties, filtered (htmx swaps only the list)."""
@@ -70,10 +68,7 @@ def plan_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "page": Paginator(tasks, 50).get_page(request.GET.get("page")),
         "today": today,
     }
-    template = "plans/plan_progress.html"
-    if request.htmx:
-        template += "#tasks"
-    return render(request, template, context)
+    return render_page(request, "plans/plan_progress.html", context, fragment="tasks")
 
 
 @require_GET

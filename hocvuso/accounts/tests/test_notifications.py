@@ -148,3 +148,29 @@ def test_only_active_focal_points_and_no_other_role_are_notified(
     hoalu_focal_point.is_active = False
     hoalu_focal_point.save(update_fields=["is_active"])
     assert focal_points_by_unit([tree.hoalu])[tree.hoalu.pk] == [backup]
+
+
+def test_emails_are_sent_by_a_job_after_commit_not_in_the_request(
+    hoalu_focal_point, django_capture_on_commit_callbacks, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        (notification,) = _tell([hoalu_focal_point])
+    assert mail.outbox == [], "the request does not wait for the mail server"
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "hocvuso.accounts.jobs.send_notification_emails"
+    assert job.args_kwargs["args"] == [[notification.pk]]
+
+
+def test_a_mail_server_that_is_down_leaves_the_inbox_and_is_logged(
+    hoalu_focal_point, django_capture_on_commit_callbacks, settings, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # discard: nothing listens
+    with django_capture_on_commit_callbacks(execute=True):
+        _tell([hoalu_focal_point])
+    assert Notification.objects.filter(user=hoalu_focal_point).exists()
+    assert "Could not send 1 notification e-mails" in caplog.text

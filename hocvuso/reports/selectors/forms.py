@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -44,9 +46,13 @@ def datasets_visible_to(user: User) -> list[DataSet]:
     ]
 
 
-def get_dataset_for_user(user: User, pk: int) -> DataSet:
+def get_dataset_for_user(user: User, pk: int, *, roles: Iterable[str] | None = None) -> DataSet:
+    """A form the user reports or follows (else 404); with ``roles``, held on its owner unit
+    (else 403): ``R.MANAGE_INDICATORS`` to change it."""
     for dataset in datasets_visible_to(user):
         if dataset.pk == pk:
+            if roles is not None and not user_can(user, dataset.owner_unit, roles):
+                raise PermissionDenied
             return dataset
     raise Http404
 

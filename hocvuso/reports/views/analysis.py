@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from hocvuso.core.documents import XLSX_CONTENT_TYPE
-from hocvuso.core.http import AuthedRequest, attachment, id_param
+from hocvuso.core.http import AuthedRequest, attachment, id_param, render_page
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.selectors import get_unit_for_user, top_units_for, visible_ancestors
+from hocvuso.orgunits.selectors import (
+    get_chosen_unit_for_user,
+    visible_ancestors,
+)
 from hocvuso.reports import charts, selectors
 from hocvuso.reports import periods as P
 from hocvuso.reports.exports import xlsx_table
@@ -91,10 +93,7 @@ class PivotQuery:
 
 def _default_unit(request: AuthedRequest) -> OrgUnit | None:
     """``?unit=`` if the user sees it (else 404), or the top of the user's subtree."""
-    pk = id_param(request.GET.get("unit"))
-    if pk is not None:
-        return get_unit_for_user(request.user, pk)
-    return top_units_for(request.user).first()
+    return get_chosen_unit_for_user(request.user, request.GET.get("unit"))
 
 
 def _pivot_query(request: AuthedRequest) -> PivotQuery:
@@ -119,7 +118,6 @@ def _pivot_query(request: AuthedRequest) -> PivotQuery:
 
 @require_GET
 @login_required
-@vary_on_headers("HX-Request")
 def pivot(request: AuthedRequest) -> HttpResponse:
     """Chosen indicators for a unit (the total row) and each of its children, period by
     period, with the year's target. Clicking a child makes it the new parent; the breadcrumb
@@ -141,10 +139,7 @@ def pivot(request: AuthedRequest) -> HttpResponse:
         "period_types": PERIOD_TYPES,
         "max_periods": MAX_PERIODS,
     }
-    template = "reports/pivot.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#table"
-    return render(request, template, context)
+    return render_page(request, "reports/pivot.html", context, fragment="table")
 
 
 def _pivot_sheet(table: selectors.Pivot) -> tuple[list[str], list[list[object]], list[int]]:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hocvuso.core import roles as R
 from hocvuso.core.approvals import four_eyes_reason
-from hocvuso.core.http import AuthedRequest, id_param
-from hocvuso.orgunits.selectors import get_unit_for_user, user_can
+from hocvuso.core.http import AuthedRequest, id_param, render_page
+from hocvuso.orgunits.selectors import get_chosen_unit_for_user, get_unit_for_user, user_can
 from hocvuso.reports import periods as P
 from hocvuso.reports import selectors, services
 
@@ -51,8 +51,9 @@ def dataset_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     except P.PeriodError:
         period = None
     period = period or P.preceding(dataset.period_of(today), dataset.window)
-    unit_pk = id_param(request.GET.get("unit"))
-    unit = get_unit_for_user(request.user, unit_pk) if unit_pk is not None else dataset.owner_unit
+    unit = get_chosen_unit_for_user(
+        request.user, request.GET.get("unit"), default=dataset.owner_unit
+    )
     if not unit.path.startswith(dataset.owner_unit.path):
         raise Http404
     if not user_can(request.user, unit, R.VIEW):
@@ -75,10 +76,7 @@ def dataset_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_enter": user_can(request.user, unit, R.ENTER_DATA),
         "today": today,
     }
-    template = "reports/dataset_detail.html"
-    if request.htmx:
-        template += "#completeness"
-    return render(request, template, context)
+    return render_page(request, "reports/dataset_detail.html", context, fragment="completeness")
 
 
 def _open_form(request: AuthedRequest, pk: int, unit_pk: int, period_key: str):

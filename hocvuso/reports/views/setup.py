@@ -15,7 +15,10 @@ from django.views.decorators.http import require_http_methods
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, id_param
-from hocvuso.orgunits.selectors import get_unit_for_user, top_units_for, user_can
+from hocvuso.orgunits.selectors import (
+    get_chosen_unit_for_user,
+    user_can,
+)
 from hocvuso.reports import selectors, services
 from hocvuso.reports.forms import DataSetForm, TargetForm
 
@@ -25,12 +28,7 @@ from hocvuso.reports.forms import DataSetForm, TargetForm
 def indicators(request: AuthedRequest) -> HttpResponse:
     """Every indicator with how it is computed, and a unit's targets for a year; who manages
     the unit sets a target here."""
-    unit_pk = id_param(request.GET.get("unit"))
-    unit = (
-        get_unit_for_user(request.user, unit_pk)
-        if unit_pk is not None
-        else top_units_for(request.user).first()
-    )
+    unit = get_chosen_unit_for_user(request.user, request.GET.get("unit"))
     year = timezone.localdate().year
     asked = id_param(request.GET.get("year"))
     if asked is not None and 2000 <= asked <= 2100:
