@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The API docs (/api/docs) from Swagger UI's files shipped with django-ninja: without the
+    # app, ninja's page loads them from a CDN, blank on a network without internet.
+    "ninja",
     "template_partials",
     "treebeard",
     "axes",
