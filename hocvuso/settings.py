@@ -63,6 +63,7 @@ if DEV:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hocvuso.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hocvuso.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -236,6 +237,26 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (core/middleware.py), in development too so that a page breaking
+# it shows there first. Scripts only from this server's files: no inline script, no eval
+# (htmx's eval is switched off in base.html). Styles also inline: pygal's charts are inline
+# SVG carrying their own <style>, and bars and meters take their width from a style
+# attribute; CSS cannot run code, and every text a user typed is escaped by the templates.
+# 'self' in connect-src covers the live screens' WebSocket on the same host (ws:/wss:).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 # The open API's allowances (hocvuso/core/api.py): requests per person, by session or token,
 # and per address without credentials; over them the API answers 429.
