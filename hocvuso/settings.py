@@ -266,10 +266,27 @@ API_ANON_RATE_LIMIT = env_rate("API_ANON_RATE_LIMIT", "60/m")
 # own X-Forwarded-For must not choose which allowance it draws on.
 NINJA_NUM_PROXIES = 1 if SECURE_PROXY_SSL_HEADER else 0
 
+# Every line passes through core/logs.py's filter, which masks the secrets that open a bridge
+# point or an invitation, and API tokens (the loggers that write paths are filtered too).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_secrets": {"()": "hocvuso.core.logs.RedactSecrets"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers, but redacting; its records also reach the console above.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
