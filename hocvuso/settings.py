@@ -171,7 +171,10 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues, then Vietnamese for Django's own messages that Django's vi
+# catalogue leaves in English ("Null characters are not allowed."…). Kept apart from
+# locale/ so that makemessages never touches them: they are Django's strings, not ours.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 FORMAT_MODULE_PATH = ["hocvuso.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
