@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The API docs (/api/docs) from Swagger UI's files shipped with django-ninja: without the
+    # app, ninja's page loads them from a CDN, blank on a network without internet.
+    "ninja",
     "template_partials",
     "treebeard",
     "axes",
@@ -60,6 +63,7 @@ if DEV:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hocvuso.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hocvuso.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -102,8 +106,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Redis, and this process's memory while Redis cannot be reached (core/cache.py): the
+    # cache holds only what can be recomputed, so an outage must not fail requests.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "hocvuso.core.cache.RedisWithFallbackCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -165,7 +171,10 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues, then Vietnamese for Django's own messages that Django's vi
+# catalogue leaves in English ("Null characters are not allowed."…). Kept apart from
+# locale/ so that makemessages never touches them: they are Django's strings, not ours.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 FORMAT_MODULE_PATH = ["hocvuso.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -231,6 +240,26 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (core/middleware.py), in development too so that a page breaking
+# it shows there first. Scripts only from this server's files: no inline script, no eval
+# (htmx's eval is switched off in base.html). Styles also inline: pygal's charts are inline
+# SVG carrying their own <style>, and bars and meters take their width from a style
+# attribute; CSS cannot run code, and every text a user typed is escaped by the templates.
+# 'self' in connect-src covers the live screens' WebSocket on the same host (ws:/wss:).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 # The open API's allowances (hocvuso/core/api.py): requests per person, by session or token,
 # and per address without credentials; over them the API answers 429.
@@ -240,10 +269,27 @@ API_ANON_RATE_LIMIT = env_rate("API_ANON_RATE_LIMIT", "60/m")
 # own X-Forwarded-For must not choose which allowance it draws on.
 NINJA_NUM_PROXIES = 1 if SECURE_PROXY_SSL_HEADER else 0
 
+# Every line passes through core/logs.py's filter, which masks the secrets that open a bridge
+# point or an invitation, and API tokens (the loggers that write paths are filtered too).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_secrets": {"()": "hocvuso.core.logs.RedactSecrets"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers, but redacting; its records also reach the console above.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }

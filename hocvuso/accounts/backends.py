@@ -9,9 +9,16 @@ from django.http import HttpRequest
 from hocvuso.accounts.models import User
 
 
-def normalised_login(request: HttpRequest | None, credentials: dict[str, Any]) -> str:
+def normalised_login(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """What django-axes counts failures against: the login as typed, case-folded, so
-    'Admin', 'admin' and the e-mail spelled in capitals share one counter per address."""
+    'Admin', 'admin' and the e-mail spelled in capitals share one counter per address.
+
+    django-axes also calls this without credentials — building the lockout page on the
+    request that reaches the limit, under ASGI — so the login form's own field is the fallback.
+    """
+    if not isinstance(credentials, dict):
+        posted = getattr(request, "POST", None)
+        credentials = posted if posted is not None else {}
     return str(credentials.get("username") or "").strip().lower()
 
 

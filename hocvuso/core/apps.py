@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     name = "hocvuso.core"
     label = "core"
     verbose_name = _("Lõi hệ thống")
+
+    def ready(self) -> None:
+        from hocvuso.core.logs import install_redaction
+
+        # Here, not in LOGGING: configuring these loggers there would replace the handlers
+        # the server (uvicorn, runserver) gave them.
+        install_redaction()

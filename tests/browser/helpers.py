@@ -53,13 +53,24 @@ def chromium() -> Iterator[Browser]:
 
 @contextmanager
 def new_page(browser: Browser) -> Iterator[Page]:
-    """A fresh page (own cookies) at desktop size, Vietnamese, with short timeouts."""
+    """A fresh page (own cookies) at desktop size, Vietnamese, with short timeouts. Every
+    journey also checks the Content-Security-Policy: anything the browser refused under it
+    (an inline script, an eval, a style htmx injects) fails the journey when its page closes."""
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
     context.set_default_timeout(TIMEOUT_MS)
+    refused: list[str] = []
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     try:
-        yield context.new_page()
+        yield page
     finally:
         context.close()
+    assert refused == [], "\n".join(refused)
 
 
 def login(page: Page, live_server_url: str, username: str, password: str) -> None:

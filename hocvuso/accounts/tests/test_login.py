@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 
 from conftest import PASSWORD
 from hocvuso.core.models import AuditLog
@@ -75,3 +77,19 @@ def test_home_page_query_count(client, coordinator, django_assert_max_num_querie
     client.force_login(coordinator)
     with django_assert_max_num_queries(10):
         assert client.get("/").status_code == 200
+
+
+def test_the_failure_that_locks_shows_the_lockout_page_not_an_error(hoalu_focal_point):
+    # Issue 13: under ASGI (uvicorn, the documented server) the fifth failure answered "Lỗi hệ
+    # thống" (500): django-axes's async path builds its lockout response without credentials,
+    # and the login normaliser assumed them.
+    client = AsyncClient()
+    post = async_to_sync(client.post)
+    for _ in range(4):
+        post("/login/", {"username": "hoalu", "password": "sai-mat-khau"})
+    for _attempt in ("fifth", "sixth"):
+        response = post("/login/", {"username": "HoaLu", "password": "sai-mat-khau"})
+        assert response.status_code == 429
+        page = response.content.decode()
+        assert "Tạm khóa đăng nhập" in page
+        assert "Lỗi hệ thống" not in page
