@@ -152,6 +152,10 @@ def test_a_path_or_control_characters_in_a_name_are_cleaned(own_task, hoalu_foca
 # --- Served only through the scoped view -------------------------------------------------
 
 
+def _read(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def _assert_download(response, data: bytes, filename: str) -> None:
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
@@ -160,8 +164,8 @@ def _assert_download(response, data: bytes, filename: str) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "private" in response["Cache-Control"]
     assert "no-store" in response["Cache-Control"]
+    # Reading it to the end closes the file (the test client wires close() to the end).
     assert b"".join(response.streaming_content) == data
-    response.close()
 
 
 def test_the_uploader_the_units_people_and_coordinators_download_evidence(
@@ -223,10 +227,10 @@ def test_a_download_from_outside_the_unit_is_audited(
 ) -> None:
     url = reverse("plans:evidence", args=[evidence.pk])
     client.force_login(hoalu_focal_point)
-    client.get(url).close()
+    _read(client.get(url))
     assert not AuditLog.objects.filter(action=AuditLog.Action.FILE_DOWNLOADED).exists()
     client.force_login(coordinator)
-    client.get(url).close()
+    _read(client.get(url))
     row = AuditLog.objects.get(action="file_downloaded")
     assert row.actor == coordinator
     assert row.unit_id == tree.hoalu.pk
@@ -521,3 +525,15 @@ def test_control_characters_in_a_text_are_cleaned_before_saving(client, tree, co
     plan = Plan.objects.get()
     assert "\x0b" not in plan.source_text
     assert "\x07" not in plan.source_text
+
+
+def test_the_admin_links_a_source_file_through_the_download_view(
+    client, tree, coordinator, admin_user
+) -> None:
+    client.force_login(coordinator)
+    _import(client, tree, PLAN_NAME, plan_docx())
+    plan = Plan.objects.get()
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
+    assert reverse("plans:source_file", args=[plan.pk]) in page
+    assert "/media/" not in page
