@@ -5,6 +5,7 @@ Every failure is a `PlanImportError` with a message a commune officer can act on
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import time
@@ -26,8 +27,13 @@ MAX_TEXT_CHARS = 400_000
 # a bounded inflate, past this (markup is most of it: 20 MB holds far more than the limit).
 MAX_DOCX_XML = uploads.PLAN_SOURCE.zip_limits.max_main
 MAX_PDF_PAGES = 200
+# pypdf reads a page's drawing instructions at 70–160 KB a second: a 5 KB PDF whose one page
+# inflates to 2 MB of them took 30 s. A page of a plan holds 5–60 KB; checked, from the
+# inflated streams (pypdf bounds each at 75 MB), before any text is read.
+MAX_PDF_PAGE_CONTENT = 256 * 1024
+MAX_PDF_CONTENT = 8 * 1024 * 1024
 # A PDF whose pages take longer than this to read is refused rather than holding a worker.
-PDF_SECONDS = 20.0
+PDF_SECONDS = 15.0
 
 
 class PlanImportError(Exception):
@@ -166,26 +172,49 @@ def _paragraph_text(element) -> str:
     return "".join(parts)
 
 
+def _pdf_limits() -> contextlib.AbstractContextManager[object]:
+    """pypdf's own bounds on inflating a stream, lowered to what a page of text could need
+    (pypdf 7's Configuration; older versions keep their 75 MB)."""
+    import pypdf
+
+    apply = getattr(pypdf, "apply_configuration", None)
+    if apply is None:
+        return contextlib.nullcontext()
+    # Fonts' streams are read too while extracting: bound by the whole document's allowance.
+    bound = MAX_PDF_CONTENT
+    return apply(
+        zlib_maximum_output_length=bound,
+        lzw_maximum_output_length=bound,
+        run_length_maximum_output_length=bound,
+        array_based_stream_maximum_output_length=bound,
+    )
+
+
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except (DependencyError, NotImplementedError):
-                opened = 0
-            if not opened:
-                raise PlanImportError(_("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại."))
-        pages = _pdf_pages(reader)
+        with _pdf_limits():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except (DependencyError, NotImplementedError):
+                    opened = 0
+                if not opened:
+                    raise PlanImportError(
+                        _("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.")
+                    )
+            pages = _pdf_pages(reader)
     except PlanImportError:
         raise
     except FileNotDecryptedError as exc:
         raise PlanImportError(_("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.")) from exc
+    except LimitReachedError as exc:  # a stream inflating past the bound
+        raise _too_much_drawing() from exc
     except (
-        PdfReadError,
+        PyPdfError,
         ValueError,
         KeyError,
         TypeError,
@@ -215,6 +244,7 @@ def _pdf_pages(reader: object) -> list[str]:
             _("Tệp PDF có %(n)d trang, quá %(max)d trang; hãy tải lên riêng văn bản kế hoạch.")
             % {"n": count, "max": MAX_PDF_PAGES}
         )
+    _check_pdf_content(reader.pages)
     started = time.monotonic()
     pages: list[str] = []
     size = 0
@@ -228,6 +258,36 @@ def _pdf_pages(reader: object) -> list[str]:
                 _("Tệp PDF quá phức tạp, đọc quá lâu; hãy xuất lại PDF từ Word hoặc tải .docx.")
             )
     return pages
+
+
+def _check_pdf_content(pages: object) -> None:
+    """Refuse pages whose drawing instructions (their content and the forms they draw) would
+    take pypdf too long to read."""
+    total = 0
+    for page in pages:
+        size = _stream_size(page.get_contents())
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        for ref in (xobjects.get_object() if xobjects else {}).values():
+            form = ref.get_object()
+            if form.get("/Subtype") == "/Form":
+                size += _stream_size(form)
+        total += size
+        if size > MAX_PDF_PAGE_CONTENT or total > MAX_PDF_CONTENT:
+            raise _too_much_drawing()
+
+
+def _too_much_drawing() -> PlanImportError:
+    return PlanImportError(
+        _(
+            "Tệp PDF có trang chứa quá nhiều nội dung vẽ (bất thường với một văn bản); "
+            "hãy xuất lại PDF từ Word hoặc tải lên bản .docx."
+        )
+    )
+
+
+def _stream_size(stream: object) -> int:
+    return len(stream.get_data()) if stream is not None else 0
 
 
 def _plain_text(data: bytes) -> str:
