@@ -24,6 +24,7 @@ class AuditLog(models.Model):
         CREATE = "create", _("Tạo mới")
         UPDATE = "update", _("Cập nhật")
         DELETE = "delete", _("Xóa")
+        FILE_DOWNLOADED = "file_downloaded", _("Tải tệp")
 
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -34,7 +35,7 @@ class AuditLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField(_("hành động"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("hành động"), max_length=32, choices=Action.choices)
     object_type = models.CharField(_("loại đối tượng"), max_length=100)
     object_id = models.CharField(_("mã đối tượng"), max_length=64)
     object_repr = models.CharField(_("đối tượng"), max_length=255)

@@ -269,3 +269,12 @@ def population_by_path(
                 if value[i] is not None:
                     parent[i] = (parent[i] or 0) + value[i]
     return result
+
+
+def belongs_to(user: User | AnonymousUser, unit: OrgUnit) -> bool:
+    """Whether ``user`` holds a role on ``unit`` or on a unit inside it (one of the unit's own
+    people), rather than reaching it only from above, as a province's coordinator reaches a
+    commune. What such people open of a unit's files is audited (``core.uploads``)."""
+    if not user.is_authenticated:
+        return False
+    return user.role_assignments.filter(unit__path__startswith=unit.path).exists()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from hocvuso.core.admin import AuditedAdminMixin
 from hocvuso.plans.models import Activity, Plan, Task
@@ -20,6 +23,16 @@ class PlanAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "number"]
     raw_id_fields = ["issuing_unit"]
     inlines = [ActivityInline]
+    # The stored file is reached only through the scoped download view, never MEDIA_URL.
+    exclude = ["source_file"]
+    readonly_fields = ["source_download", "source_name"]
+
+    @admin.display(description=_("tệp gốc"))
+    def source_download(self, plan: Plan) -> str:
+        if not plan.source_file:
+            return "—"
+        url = reverse("plans:source_file", args=[plan.pk])
+        return format_html('<a href="{}">{}</a>', url, plan.source_name or _("Tải tệp gốc"))
 
 
 @admin.register(Task)

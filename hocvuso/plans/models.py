@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.core.models import TimeStampedModel
+from hocvuso.core.uploads import UploadPath
 
 
 class Plan(TimeStampedModel):
@@ -53,7 +54,11 @@ class Plan(TimeStampedModel):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    source_file = models.FileField(_("tệp gốc"), upload_to="plans/%Y/", blank=True)
+    # Stored under a random name (core.uploads); served only by plans:source_file.
+    source_file = models.FileField(
+        _("tệp gốc"), upload_to=UploadPath("plan_source"), max_length=255, blank=True
+    )
+    source_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     source_text = models.TextField(_("văn bản gốc"), blank=True)
     # What the importer read beyond the columns above: period, addressees, legal-basis
     # details and, for ceremonies, the event (venue, bridge points, quotas, programme).
@@ -186,8 +191,11 @@ class TaskUpdate(models.Model):
 
 
 class Evidence(models.Model):
+    """A file attached to a progress report, stored under a random name (core.uploads) and
+    served only by plans:evidence to those who may see the duty."""
+
     update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("tệp minh chứng"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("tệp minh chứng"), upload_to=UploadPath("evidence"), max_length=255)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     content_type = models.CharField(max_length=100)

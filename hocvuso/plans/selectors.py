@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hocvuso.core import roles as R
 from hocvuso.orgunits.selectors import scope_for_user, user_can, visible_unit
 from hocvuso.orgunits.text import fold
-from hocvuso.plans.models import Activity, Plan, Task
+from hocvuso.plans.models import Activity, Evidence, Plan, Task
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -68,6 +68,19 @@ def get_task_for_user(user: User, pk: int, *, roles: Iterable[str] = R.VIEW) -> 
     ):
         raise PermissionDenied
     return task
+
+
+def get_evidence_for_user(user: User, pk: int) -> Evidence:
+    """An evidence file of a duty the user may see (else 404): the duty's unit's people, those
+    above it, and the plan's issuers."""
+    evidence = (
+        Evidence.objects.filter(pk=pk, update__task__in=tasks_visible_to(user).values("pk"))
+        .select_related("update__task__unit")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return evidence
 
 
 def find_plans(

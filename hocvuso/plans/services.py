@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -20,17 +19,17 @@ from django.utils.translation import ngettext
 
 from hocvuso.accounts.selectors import focal_points_by_unit
 from hocvuso.accounts.services import notify
+from hocvuso.core import uploads
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.plans.models import Activity, Evidence, Plan, Task, TaskReminder, TaskUpdate
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
+    from hocvuso.core.uploads import CheckedUpload
     from hocvuso.orgunits.models import OrgUnit
 
 PLAN_FIELDS = ("kind", "number", "place", "issued_on", "title", "status", "signer_name")
-EVIDENCE_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".docx", ".xlsx", ".mp4"}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_FILES = 5
 
 
@@ -271,23 +270,13 @@ def _reminder_line(task: Task) -> str:
     }
 
 
-def _check_evidence(files: Sequence[UploadedFile]) -> None:
+def _check_evidence(files: Sequence[UploadedFile]) -> list[CheckedUpload]:
+    """Every file checked (size, type by content) before any is stored."""
     if len(files) > EVIDENCE_MAX_FILES:
         raise ValidationError(
             _("Tối đa %(n)d tệp minh chứng mỗi lần báo cáo.") % {"n": EVIDENCE_MAX_FILES}
         )
-    for upload in files:
-        name = upload.name or ""
-        if PurePath(name).suffix.lower() not in EVIDENCE_SUFFIXES:
-            raise ValidationError(
-                _("Tệp “%(name)s” không được nhận: chỉ nhận PDF, ảnh, Word, Excel, MP4.")
-                % {"name": name}
-            )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise ValidationError(
-                _("Tệp “%(name)s” lớn quá %(mb)d MB.")
-                % {"name": name, "mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
-            )
+    return [uploads.check_upload(upload, uploads.EVIDENCE) for upload in files]
 
 
 @transaction.atomic
@@ -308,16 +297,17 @@ def report_task_progress(
         raise ValidationError({"note": _("Hãy ghi nội dung đã làm.")})
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
-    _check_evidence(files)
+    checked = _check_evidence(files)
     update = TaskUpdate.objects.create(task=task, author=actor, note=note.strip(), status=status)
-    for upload in files:
-        Evidence.objects.create(
+    for upload in checked:
+        evidence = Evidence(
             update=update,
-            file=upload,
-            original_name=(upload.name or "")[:255],
+            original_name=upload.original_name,
             size=upload.size,
-            content_type=(upload.content_type or "")[:100],
+            content_type=upload.content_type,
         )
+        evidence.file.save(upload.storage_name, upload.file, save=False)
+        evidence.save()
     before = snapshot(task, ("status", "done_on"))
     task.status = status
     task.done_on = (today or timezone.localdate()) if status == Task.Status.DONE else None
@@ -400,8 +390,11 @@ def create_plan_from_draft(
         },
     )
     if source_file is not None:
-        plan.source_file.save(PurePath(source_file.name or "plan").name, source_file, save=False)
-        plan.save(update_fields=["source_file"])
+        # Checked again here, whoever calls: only a checked file is ever stored.
+        checked = uploads.check_upload(source_file, uploads.PLAN_SOURCE)
+        plan.source_file.save(checked.storage_name, checked.file, save=False)
+        plan.source_name = checked.original_name
+        plan.save(update_fields=["source_file", "source_name"])
     tasks: list[Task] = []
     for position, item in enumerate(draft.get("activities") or [], start=1):
         leads = resolve(item.get("lead") or [])

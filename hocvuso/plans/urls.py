@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/progress/", views.plan_progress, name="progress"),
     path("<int:pk>/export.docx", views.plan_export_docx, name="export_docx"),
     path("<int:pk>/progress.xlsx", views.plan_progress_xlsx, name="progress_xlsx"),
+    path("<int:pk>/source/", views.plan_source_file, name="source_file"),
     path("import/", views.plan_import, name="import"),
     path("<int:pk>/review/", views.plan_review, name="review"),
     path("<int:pk>/publish/", views.plan_publish, name="publish"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("activities/<int:pk>/draft/", views.draft_activity_edit, name="draft_activity"),
     path("duties/", views.my_duties, name="duties"),
     path("duties/<int:pk>/", views.task_detail, name="task"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
 ]

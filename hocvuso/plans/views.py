@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.core import roles as R
+from hocvuso.core import uploads
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, attachment, render_page
-from hocvuso.orgunits.selectors import user_can
+from hocvuso.orgunits.selectors import belongs_to, user_can
 from hocvuso.plans import selectors, services
 from hocvuso.plans.forms import (
     ActivityReviewForm,
@@ -24,7 +25,7 @@ from hocvuso.plans.forms import (
     ProgressForm,
     TaskFilterForm,
 )
-from hocvuso.plans.importer import PlanImportError, check_size, read_plan
+from hocvuso.plans.importer import PlanImportError, read_plan
 from hocvuso.plans.models import Task
 
 
@@ -127,8 +128,10 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            check_size(upload.size)
-            draft = read_plan(upload.read(), upload.name or "")
+            checked = uploads.check_upload(upload, uploads.PLAN_SOURCE)
+            draft = read_plan(upload.read(), checked.original_name)
+        except uploads.UploadRefused as exc:
+            form.add_error("file", exc.messages[0])
         except PlanImportError as exc:
             form.add_error("file", str(exc))
         else:
@@ -291,3 +294,36 @@ def plan_progress_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     tasks = selectors.tasks_visible_to(request.user).filter(plan=plan)
     filename = exports.export_filename(plan, "tien-do", "xlsx")
     return attachment(exports.progress_xlsx(plan, tasks), exports.XLSX_CONTENT_TYPE, filename)
+
+
+@require_GET
+@login_required
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A duty's evidence file, for whoever may see the duty; audited when opened from outside
+    the duty's unit."""
+    evidence = selectors.get_evidence_for_user(request.user, pk)
+    unit = evidence.update.task.unit
+    outside = unit is None or not belongs_to(request.user, unit)
+    return uploads.serve_upload(
+        request,
+        evidence.file,
+        evidence.original_name,
+        audit_obj=evidence if outside else None,
+        audit_unit=unit,
+    )
+
+
+@require_GET
+@login_required
+def plan_source_file(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The document a plan was imported from, for whoever may see the plan; audited when
+    opened from outside the issuing unit."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    outside = not belongs_to(request.user, plan.issuing_unit)
+    return uploads.serve_upload(
+        request,
+        plan.source_file,
+        plan.source_name,
+        audit_obj=plan if outside else None,
+        audit_unit=plan.issuing_unit,
+    )

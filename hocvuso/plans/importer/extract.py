@@ -5,15 +5,35 @@ Every failure is a `PlanImportError` with a message a commune officer can act on
 
 from __future__ import annotations
 
+import contextlib
 import io
+import re
+import time
 import unicodedata
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 20 * 1024 * 1024
+from hocvuso.core import uploads
+
+MAX_BYTES = uploads.PLAN_SOURCE.max_bytes
 SUFFIXES = (".docx", ".pdf", ".txt")
+# The reader's text limit: about 160 pages of a plan (2,500 characters a page); the grammar
+# reads that in a few seconds. A longer text is no plan, or many documents in one.
+MAX_TEXT_CHARS = 400_000
+# word/document.xml is parsed whole by python-docx: refused, from the zip's declared size and
+# a bounded inflate, past this (markup is most of it: 20 MB holds far more than the limit).
+MAX_DOCX_XML = uploads.PLAN_SOURCE.zip_limits.max_main
+MAX_PDF_PAGES = 200
+# pypdf reads a page's drawing instructions at 70–160 KB a second: a 5 KB PDF whose one page
+# inflates to 2 MB of them took 30 s. A page of a plan holds 5–60 KB; checked, from the
+# inflated streams (pypdf bounds each at 75 MB), before any text is read.
+MAX_PDF_PAGE_CONTENT = 256 * 1024
+MAX_PDF_CONTENT = 8 * 1024 * 1024
+# A PDF whose pages take longer than this to read is refused rather than holding a worker.
+PDF_SECONDS = 15.0
 
 
 class PlanImportError(Exception):
@@ -46,34 +66,96 @@ def extract_text(data: bytes, filename: str) -> str:
         )
     else:
         raise PlanImportError(_("Chỉ nhận tệp .docx, .pdf hoặc .txt."))
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long()
+    text = clean_text(text)
     if not text.strip():
         raise PlanImportError(_("Tệp không có chữ nào để đọc."))
     # Word and PDF tools may write "ế" as "e" plus combining marks; the grammar reads NFC.
     return unicodedata.normalize("NFC", text)
 
 
+def _too_long() -> PlanImportError:
+    return PlanImportError(
+        _(
+            "Văn bản quá dài để đọc thành một kế hoạch (quá %(n)s ký tự); hãy tải lên riêng "
+            "văn bản kế hoạch."
+        )
+        % {"n": f"{MAX_TEXT_CHARS:,}".replace(",", ".")}
+    )
+
+
+# Control characters other than tab and newline: Word's manual line break (\x0b) and page
+# break (\x0c) become newlines; the rest (NUL from a PDF's text layer …) are dropped, since
+# PostgreSQL refuses NUL and Word/Excel exports refuse the others.
+_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with line-like control characters as newlines and the others removed."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
 def _docx_text(data: bytes) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     if data[:4] == b"\xd0\xcf\x11\xe0":
         # Word saves a password-protected .docx inside an OLE container.
         raise PlanImportError(_("Tệp Word có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại."))
+    if data[:4] != b"PK\x03\x04":
+        raise PlanImportError(_("Tệp Word bị hỏng hoặc không phải .docx; không đọc được."))
+    # Before python-docx inflates and parses anything: the zip's declared sizes, count and
+    # ratio, and one bounded pass over word/document.xml (a bomb is refused in milliseconds,
+    # a truncated part with a message).
+    try:
+        uploads.check_zip(
+            io.BytesIO(data),
+            main_part="word/document.xml",
+            limits=uploads.PLAN_SOURCE.zip_limits,
+            label="Word (.docx)",
+        )
+    except uploads.UploadRefused as exc:
+        raise PlanImportError(exc.messages[0]) from exc
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        etree.XMLSyntaxError,
+        KeyError,
+        ValueError,
+        EOFError,
+        OSError,
+        AttributeError,
+        TypeError,
+    ) as exc:
         raise PlanImportError(_("Tệp Word bị hỏng hoặc không phải .docx; không đọc được.")) from exc
+    body = getattr(document.element, "body", None)
+    if body is None:
+        raise PlanImportError(_("Tệp Word bị hỏng hoặc không phải .docx; không đọc được."))
     lines: list[str] = []
-    body = document.element.body
+    size = 0
     for block in body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
+        tag = block.tag.rsplit("}", 1)[-1] if isinstance(block.tag, str) else ""
         if tag == "p":
-            lines.append(_paragraph_text(block))
+            found = [_paragraph_text(block)]
         elif tag == "tbl":
-            for row in block.iter(block.tag.replace("tbl", "tr")):
-                for cell in row.iter(block.tag.replace("tbl", "tc")):
-                    for p in cell.iter(block.tag.replace("tbl", "p")):
-                        lines.append(_paragraph_text(p))
+            found = [
+                _paragraph_text(p)
+                for row in block.iter(block.tag.replace("tbl", "tr"))
+                for cell in row.iter(block.tag.replace("tbl", "tc"))
+                for p in cell.iter(block.tag.replace("tbl", "p"))
+            ]
+        else:
+            continue
+        lines.extend(found)
+        size += sum(len(line) + 1 for line in found)
+        if size > MAX_TEXT_CHARS:
+            raise _too_long()
     return "\n".join(lines)
 
 
@@ -90,25 +172,58 @@ def _paragraph_text(element) -> str:
     return "".join(parts)
 
 
+def _pdf_limits() -> contextlib.AbstractContextManager[object]:
+    """pypdf's own bounds on inflating a stream, lowered to what a page of text could need
+    (pypdf 7's Configuration; older versions keep their 75 MB)."""
+    import pypdf
+
+    apply = getattr(pypdf, "apply_configuration", None)
+    if apply is None:
+        return contextlib.nullcontext()
+    # Fonts' streams are read too while extracting: bound by the whole document's allowance.
+    bound = MAX_PDF_CONTENT
+    return apply(
+        zlib_maximum_output_length=bound,
+        lzw_maximum_output_length=bound,
+        run_length_maximum_output_length=bound,
+        array_based_stream_maximum_output_length=bound,
+    )
+
+
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except (DependencyError, NotImplementedError):
-                opened = 0
-            if not opened:
-                raise PlanImportError(_("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại."))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _pdf_limits():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except (DependencyError, NotImplementedError):
+                    opened = 0
+                if not opened:
+                    raise PlanImportError(
+                        _("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.")
+                    )
+            pages = _pdf_pages(reader)
     except PlanImportError:
         raise
     except FileNotDecryptedError as exc:
         raise PlanImportError(_("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.")) from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError as exc:  # a stream inflating past the bound
+        raise _too_much_drawing() from exc
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        zlib.error,
+    ) as exc:
         raise PlanImportError(_("Tệp PDF bị hỏng; không đọc được.")) from exc
     if pages and not any(p.strip() for p in pages):
         raise PlanImportError(
@@ -118,6 +233,61 @@ def _pdf_text(data: bytes) -> str:
             )
         )
     return "\n".join(pages)
+
+
+def _pdf_pages(reader: object) -> list[str]:
+    """Each page's text, refused past MAX_PDF_PAGES pages, MAX_TEXT_CHARS characters or
+    PDF_SECONDS of reading."""
+    count = len(reader.pages)
+    if count > MAX_PDF_PAGES:
+        raise PlanImportError(
+            _("Tệp PDF có %(n)d trang, quá %(max)d trang; hãy tải lên riêng văn bản kế hoạch.")
+            % {"n": count, "max": MAX_PDF_PAGES}
+        )
+    _check_pdf_content(reader.pages)
+    started = time.monotonic()
+    pages: list[str] = []
+    size = 0
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        size += len(pages[-1])
+        if size > MAX_TEXT_CHARS:
+            raise _too_long()
+        if time.monotonic() - started > PDF_SECONDS:
+            raise PlanImportError(
+                _("Tệp PDF quá phức tạp, đọc quá lâu; hãy xuất lại PDF từ Word hoặc tải .docx.")
+            )
+    return pages
+
+
+def _check_pdf_content(pages: object) -> None:
+    """Refuse pages whose drawing instructions (their content and the forms they draw) would
+    take pypdf too long to read."""
+    total = 0
+    for page in pages:
+        size = _stream_size(page.get_contents())
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        for ref in (xobjects.get_object() if xobjects else {}).values():
+            form = ref.get_object()
+            if form.get("/Subtype") == "/Form":
+                size += _stream_size(form)
+        total += size
+        if size > MAX_PDF_PAGE_CONTENT or total > MAX_PDF_CONTENT:
+            raise _too_much_drawing()
+
+
+def _too_much_drawing() -> PlanImportError:
+    return PlanImportError(
+        _(
+            "Tệp PDF có trang chứa quá nhiều nội dung vẽ (bất thường với một văn bản); "
+            "hãy xuất lại PDF từ Word hoặc tải lên bản .docx."
+        )
+    )
+
+
+def _stream_size(stream: object) -> int:
+    return len(stream.get_data()) if stream is not None else 0
 
 
 def _plain_text(data: bytes) -> str:

@@ -42,7 +42,9 @@ def test_focal_point_sees_own_duty_and_not_the_other_communes(client, published,
 def test_reporting_progress_with_evidence_through_the_page(client, published, hoalu_focal_point):
     own = published.tasks.get(unit__name="Phường Hoa Lư")
     client.force_login(hoalu_focal_point)
-    photo = SimpleUploadedFile("anh.png", b"\x89PNG" + b"0" * 50, content_type="image/png")
+    photo = SimpleUploadedFile(
+        "anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 50, content_type="image/png"
+    )
     response = client.post(
         f"/plans/duties/{own.pk}/",
         {"status": "done", "note": "Đã hoàn thành, 120 hộ.", "files": [photo]},

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hocvuso.core import uploads
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.plans.importer import PlanImportError, check_size, read_plan
 from hocvuso.plans.importer.matching import UnitIndex
@@ -30,7 +31,13 @@ class Command(BaseCommand):
         try:
             check_size(path.stat().st_size)
             data = path.read_bytes()
+            # The same checks as an upload through the page (content, zip bounds), then the
+            # reader's own (text limit, pages).
+            source = SimpleUploadedFile(path.name, data)
+            uploads.check_upload(source, uploads.PLAN_SOURCE)
             draft = read_plan(data, path.name)
+        except uploads.UploadRefused as exc:
+            raise CommandError(exc.messages[0]) from exc
         except PlanImportError as exc:
             raise CommandError(str(exc)) from exc
         unit = self._unit(options["unit"]) if options["unit"] else None
@@ -51,7 +58,7 @@ class Command(BaseCommand):
             actor=None,
             issuing_unit=unit,
             draft=draft,
-            source_file=SimpleUploadedFile(path.name, data),
+            source_file=source,
         )
         if options["json"]:
             self._print({"plan": plan.pk, "tasks": plan.tasks.count()}, as_json=True)
