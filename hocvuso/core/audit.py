@@ -59,6 +59,34 @@ EXTRA_LABELS: dict[str, Any] = {
     "actual": gettext_lazy("Số người dự thực tế"),
     "downloaded_by_unit": gettext_lazy("Đơn vị người tải"),
 }
+# Fields declared without a verbose name (Django would show "status", "position"): what
+# they are called, whatever the model.
+FIELD_LABELS: dict[str, Any] = {
+    "status": gettext_lazy("Trạng thái"),
+    "position": gettext_lazy("Thứ tự"),
+    "parent": gettext_lazy("Thuộc nhóm"),
+    "hashtag": gettext_lazy("Hashtag"),
+    "current_item": gettext_lazy("Mục đang diễn ra"),
+    "launched_by": gettext_lazy("Người bấm nút"),
+    "unit": gettext_lazy("Đơn vị"),
+    "event": gettext_lazy("Sự kiện"),
+    "plan": gettext_lazy("Kế hoạch"),
+    "task": gettext_lazy("Nhiệm vụ"),
+    "team": gettext_lazy("Tổ"),
+    "dataset": gettext_lazy("Biểu mẫu"),
+    "indicator": gettext_lazy("Chỉ tiêu"),
+    "period": gettext_lazy("Kỳ báo cáo"),
+    "deadline": gettext_lazy("Hạn"),
+    "awaiting_unit": gettext_lazy("Chờ đơn vị duyệt"),
+    "submitted_at": gettext_lazy("Gửi lúc"),
+    "submitted_by": gettext_lazy("Người gửi"),
+    "is_late": gettext_lazy("Gửi muộn"),
+    "value": gettext_lazy("Giá trị"),
+    "text": gettext_lazy("Nội dung"),
+    "comment": gettext_lazy("Ý kiến"),
+    "author": gettext_lazy("Người báo cáo"),
+    "is_demo": gettext_lazy("Dữ liệu thử"),
+}
 EXTRA_VALUES: dict[str, Any] = {
     "revoked": gettext_lazy("đã thu hồi, thay bằng đường liên kết mới"),
 }
@@ -138,12 +166,22 @@ def present(logs: Iterable[AuditLog]) -> list[Entry]:
             kind=kind_label(log.action),
             subject=_subject(log.object_type),
             changes=[
-                _change(log.object_type, key, value, names, resolved.get(log.object_type, {}))
+                change
                 for key, value in _items(log)
+                if not _blank(
+                    change := _change(
+                        log.object_type, key, value, names, resolved.get(log.object_type, {})
+                    )
+                )
             ],
         )
         for log in logs
     ]
+
+
+def _blank(change: Change) -> bool:
+    # A blank field of a new object ("— → —") says nothing.
+    return change.after == EMPTY and change.before in (None, EMPTY)
 
 
 def _items(log: AuditLog) -> list[tuple[str, Any]]:
@@ -208,6 +246,14 @@ class _Names:
         return self.names.get(model, {}).get(pk) or _("#%(id)s (đã xóa)") % {"id": pk}
 
 
+def _field_label(model_field: models.Field) -> str:
+    """The field's verbose name; for one declared without, the name it goes by here."""
+    name = str(model_field.verbose_name)
+    if name == model_field.name.replace("_", " ") and model_field.name in FIELD_LABELS:
+        name = str(FIELD_LABELS[model_field.name])
+    return capfirst(name)
+
+
 def _is_pair(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2
 
@@ -227,12 +273,14 @@ def _change(
 ) -> Change:
     model_field = _field(_model(object_type), key)
     if model_field is not None:
-        label = capfirst(str(model_field.verbose_name))
+        label = _field_label(model_field)
     else:
         label = str(resolved.get(key) or EXTRA_LABELS.get(key) or key)
     choices = _choices.get((object_type, key))
 
     def shown(one: Any) -> str:
+        if model_field is None and key in resolved and isinstance(one, str):
+            return _figure(one)  # a resolver's keys hold figures, logged as Decimal text
         return _value(one, model_field, names, choices)
 
     if _is_change(value, model_field):
@@ -322,11 +370,21 @@ def _day(value: Any) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+def _figure(text: str) -> str:
+    try:
+        finite = Decimal(text).is_finite()
+    except (InvalidOperation, ValueError):
+        finite = False
+    return _number(text) if finite else _plain(text)
+
+
 def _number(value: Any) -> str:
     try:
         number = Decimal(str(value))
+        if not number.is_finite() or abs(number.adjusted()) > 30:
+            return Truncator(str(value)).chars(TEXT_LIMIT)
+        if number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
     except (InvalidOperation, ValueError):
-        return _plain(value)
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
+        return Truncator(str(value)).chars(TEXT_LIMIT)
     return formats.number_format(number, use_l10n=True, force_grouping=True)
