@@ -16,6 +16,7 @@ categories of a bridge point's counts) registers it in its ``AppConfig.ready`` w
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -185,8 +186,22 @@ def _blank(change: Change) -> bool:
 
 
 def _items(log: AuditLog) -> list[tuple[str, Any]]:
+    """The row's changes in the model's field order, then the other keys: the same on every
+    database (PostgreSQL's jsonb keeps keys in an order of its own)."""
     changes = log.changes
-    return list(changes.items()) if isinstance(changes, dict) else []
+    if not isinstance(changes, dict):
+        return []
+    order = _field_order(log.object_type)
+    return sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+@functools.cache
+def _field_order(object_type: str) -> dict[str, int]:
+    model = _model(object_type)
+    if model is None:
+        return {}
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    return {f.name: n for n, f in enumerate(fields)}
 
 
 def _model(object_type: str) -> type[models.Model] | None:
