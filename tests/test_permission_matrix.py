@@ -635,7 +635,7 @@ def test_audit_log_is_for_coordinators_and_scoped(client, tree, coordinator, hoa
     client.force_login(User.objects.get(username="coordinator"))
     page = client.get("/audit/").content.decode()
     assert "Phường Nam Hoa Lư" in page
-    assert "short_name" in page
+    assert "Tên ngắn" in page  # the field's label, not its name
 
 
 def test_audit_log_of_commune_administrator_stops_at_the_commune(client, tree, coordinator):

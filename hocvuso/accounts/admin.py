@@ -3,13 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.accounts.models import ApiToken, RoleAssignment, User
-from hocvuso.accounts.services import revoke_api_token
+from hocvuso.accounts.services import record_password_change, revoke_api_token
 from hocvuso.core.admin import AuditedAdminMixin
 
 
@@ -30,6 +32,19 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's password form writes the hash itself; the audit row is added when the
+        hash changed, in the same transaction."""
+        hashes = User.objects.filter(pk=unquote(id)).values_list("password", flat=True)
+        with transaction.atomic():
+            before = hashes.first()
+            response = super().user_change_password(request, id, form_url)
+            if before is not None and hashes.first() != before:
+                record_password_change(actor=request.user, user=User.objects.get(pk=unquote(id)))  # type: ignore[arg-type]
+        return response
 
 
 @admin.register(ApiToken)

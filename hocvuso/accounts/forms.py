@@ -70,3 +70,15 @@ class ApiTokenForm(forms.Form):
     def expires_at(self) -> datetime.datetime | None:
         days = self.cleaned_data["lifetime"]
         return timezone.now() + datetime.timedelta(days=days) if days else None
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filter: one kind of event, or all."""
+
+    action = forms.ChoiceField(label=_("Loại sự việc"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from hocvuso.core.models import AuditLog
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Mọi loại")), *AuditLog.Action.choices]

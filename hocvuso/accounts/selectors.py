@@ -26,12 +26,17 @@ def roles_of(user: User) -> QuerySet[RoleAssignment]:
     return user.role_assignments.select_related("unit").order_by("unit__path", "role")
 
 
-def audit_log_for(user: User, *, unit: OrgUnit | None = None) -> QuerySet[AuditLog]:
+def audit_log_for(
+    user: User, *, unit: OrgUnit | None = None, action: str = ""
+) -> QuerySet[AuditLog]:
     """Audit rows in the subtrees where ``user`` may read the audit trail (coordinators and
-    administrators), optionally only under ``unit``. Rows with no unit are superuser-only."""
+    administrators), optionally only under ``unit`` and of one kind (``action``). Rows with
+    no unit are superuser-only."""
     qs = scope_for_user(AuditLog.objects.all(), user, via="unit", roles=R.VIEW_AUDIT)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
+    if action:
+        qs = qs.filter(action=action)
     return qs.select_related("actor", "unit")
 
 

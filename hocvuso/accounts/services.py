@@ -94,7 +94,7 @@ def assign_role(*, actor: User | None, user: User, unit: OrgUnit, role: str) -> 
     if created:
         record_audit(
             actor=actor,
-            action=AuditLog.Action.CREATE,
+            action=AuditLog.Action.ROLE_GRANTED,
             obj=assignment,
             unit=unit,
             changes={"user": [None, user.pk], "role": [None, role]},
@@ -108,12 +108,40 @@ def revoke_role(*, actor: User | None, assignment: RoleAssignment) -> None:
     """Remove one role assignment. Caller checks MANAGE_PEOPLE on its unit."""
     record_audit(
         actor=actor,
-        action=AuditLog.Action.DELETE,
+        action=AuditLog.Action.ROLE_REVOKED,
         obj=assignment,
         unit=assignment.unit,
         changes={"user": [assignment.user_id, None], "role": [assignment.role, None]},
     )
     assignment.delete()
+
+
+@transaction.atomic
+def change_password(*, actor: User, user: User, password: str) -> User:
+    """Give ``user`` a new password, checked by the site's rules. ``actor`` is the person
+    themselves (the password page) or an administrator. Audited as a password change, the
+    password itself never written anywhere but the hash. The caller keeps the session
+    signed in (``update_session_auth_hash``)."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_password_change(actor=actor, user=user)
+    return user
+
+
+def record_password_change(*, actor: User | None, user: User) -> None:
+    """The audit row of a password change made by a writer that is not this module (the
+    Django admin's form): who changed whose password, and nothing of the password.
+
+    Filed under the outermost unit where ``user`` holds a role, so the coordinators who
+    manage them see it; a person without a role is seen by superusers only."""
+    home = user.role_assignments.select_related("unit").order_by("unit__path").first()
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.PASSWORD_CHANGED,
+        obj=user,
+        unit=home.unit if home else None,
+    )
 
 
 def email_is_configured() -> bool:
@@ -248,7 +276,7 @@ def create_api_token(
     )
     record_audit(
         actor=actor,
-        action=AuditLog.Action.CREATE,
+        action=AuditLog.Action.TOKEN_CREATED,
         obj=token,
         changes=diff({}, snapshot(token, API_TOKEN_FIELDS)),
     )
@@ -268,7 +296,7 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.TOKEN_REVOKED,
         obj=token,
         changes=diff(before, snapshot(token, API_TOKEN_FIELDS)),
     )

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,11 +17,28 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.accounts import selectors, services
-from hocvuso.accounts.forms import ApiTokenForm, PersonForm
+from hocvuso.accounts.forms import ApiTokenForm, AuditFilterForm, PersonForm
+from hocvuso.core import audit
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, render_page
 from hocvuso.orgunits import selectors as unit_selectors
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, writing through the audited service instead of ``form.save()``."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        services.change_password(
+            actor=self.request.user,
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_GET
@@ -50,9 +71,12 @@ def home(request: AuthedRequest) -> HttpResponse:
 def audit_log(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_read_audit(request.user):
         raise PermissionDenied
-    entries = selectors.audit_log_for(request.user)
+    form = AuditFilterForm(request.GET)
+    form.is_valid()  # an unknown kind is shown on the form and left out of the filter
+    entries = selectors.audit_log_for(request.user, action=form.cleaned_data.get("action", ""))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render_page(request, "accounts/audit_log.html", {"page": page}, fragment="entries")
+    context = {"page": page, "entries": audit.present(page.object_list), "form": form}
+    return render_page(request, "accounts/audit_log.html", context, fragment="entries")
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,17 +14,47 @@ class TimeStampedModel(models.Model):
 
 
 class AuditLog(models.Model):
-    """One create, update or delete, written by the service that made it, in its transaction.
+    """One event in the life of a record, written by the service that made it, in its
+    transaction.
 
-    ``unit`` is the org unit the change belongs to, so the log is scoped like everything else;
-    ``changes`` maps a field name to ``[old, new]`` and never holds passwords.
+    ``action`` is the kind of event: a plain create, update or delete, or a step people ask
+    about by name (a ceremony launched, a report approved, a role granted, a password
+    changed…). ``unit`` is the org unit the change belongs to, so the log is scoped like
+    everything else; ``changes`` maps a field name to ``[old, new]`` (or, for a figure that
+    is no field, to one value) and never holds passwords or secrets. ``core.audit`` turns a
+    row into what people read.
     """
 
     class Action(models.TextChoices):
         CREATE = "create", _("Tạo mới")
         UPDATE = "update", _("Cập nhật")
         DELETE = "delete", _("Xóa")
-        FILE_DOWNLOADED = "file_downloaded", _("Tải tệp")
+        IMPORT = "import", _("Nhập từ tệp")
+        FILE_DOWNLOADED = "file_downloaded", _("Tải tệp (người ngoài đơn vị)")
+        # accounts
+        ROLE_GRANTED = "role_granted", _("Trao vai trò")
+        ROLE_REVOKED = "role_revoked", _("Bỏ vai trò")
+        PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
+        LOGIN_LOCKED_OUT = "login_locked_out", _("Khóa đăng nhập tạm thời")
+        TOKEN_CREATED = "token_created", _("Tạo mã truy cập API")
+        TOKEN_REVOKED = "token_revoked", _("Thu hồi mã truy cập API")
+        # plans
+        PLAN_PUBLISHED = "plan_published", _("Ban hành kế hoạch")
+        TASK_ASSIGNED = "task_assigned", _("Giao nhiệm vụ")
+        PROGRESS_REPORTED = "progress_reported", _("Báo cáo tiến độ nhiệm vụ")
+        # events
+        LAUNCH = "launch", _("Bấm nút khai trương")
+        PROGRAMME_ADVANCED = "programme_advanced", _("Chuyển mục chương trình")
+        POINTS_INVITED = "points_invited", _("Mời điểm cầu")
+        ATTENDANCE_REPORTED = "attendance_reported", _("Báo số người dự")
+        LINK_REVOKED = "link_revoked", _("Thu hồi đường liên kết")
+        RSVP_ANSWERED = "rsvp_answered", _("Trả lời giấy mời")
+        # fieldwork
+        VISITS_RECORDED = "visits_recorded", _("Ghi lượt hướng dẫn tại hộ")
+        # reports
+        REPORT_SUBMITTED = "report_submitted", _("Gửi báo cáo")
+        REPORT_APPROVED = "report_approved", _("Duyệt báo cáo")
+        REPORT_RETURNED = "report_returned", _("Trả lại báo cáo")
 
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -53,7 +83,11 @@ class AuditLog(models.Model):
         verbose_name = _("nhật ký thay đổi")
         verbose_name_plural = _("nhật ký thay đổi")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The audit page filters by kind, newest first.
+            models.Index(fields=["action", "-created_at"], name="core_audit_action_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} {self.object_repr}"

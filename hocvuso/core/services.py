@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from hocvuso.accounts.models import User
     from hocvuso.orgunits.models import OrgUnit
 
-_NEVER_LOGGED = {"password"}
+# Secrets never reach the trail, whoever passes them: a password (even hashed), the secret
+# links of bridge points and delegates, an API token's hash.
+_NEVER_LOGGED = {"password", "access_token", "rsvp_token", "secret_hash"}
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -36,7 +38,11 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """``{field: [old, new]}`` for what changed; a field only in ``before`` (a deleted
+    object's, ``diff(snapshot(obj, fields), {})``) is kept as ``[old, None]``."""
+    changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    gone = {k: [v, None] for k, v in before.items() if k not in after and v is not None}
+    return {**changed, **gone}
 
 
 def record_audit(
@@ -49,7 +55,13 @@ def record_audit(
     changes: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Append one row to the audit trail. Call it inside the writing service's transaction.
-    ``unit_id`` instead of ``unit`` saves fetching the unit on hot paths."""
+
+    ``action`` is one of ``AuditLog.Action``: the most specific kind that fits (a report
+    approved, a role granted), plain create/update/delete otherwise. ``unit_id`` instead of
+    ``unit`` saves fetching the unit on hot paths. Secret fields are dropped from ``changes``
+    whoever passes them."""
+    if action not in AuditLog.Action.values:
+        raise ValueError(f"Unknown audit action {action!r}")
     if unit is not None:
         unit_id = unit.pk
     return AuditLog.objects.create(
@@ -59,5 +71,5 @@ def record_audit(
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
         unit_id=unit_id,
-        changes=changes or {},
+        changes={k: v for k, v in (changes or {}).items() if k not in _NEVER_LOGGED},
     )

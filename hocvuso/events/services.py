@@ -76,7 +76,7 @@ def add_bridge_points(
     if new:
         record_audit(
             actor=actor,
-            action=AuditLog.Action.UPDATE,
+            action=AuditLog.Action.POINTS_INVITED,
             obj=event,
             unit=event.organiser,
             changes={"bridge_points_added": len(new)},
@@ -139,7 +139,7 @@ def report_attendance(
     )
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.ATTENDANCE_REPORTED,
         obj=bridge_point,
         unit_id=bridge_point.host_id,
         changes={field: dict(counts)},
@@ -228,7 +228,7 @@ def revoke_point_link(*, actor: User, bridge_point: BridgePoint) -> BridgePoint:
     bridge_point.save(update_fields=["access_token", "updated_at"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.LINK_REVOKED,
         obj=bridge_point,
         unit_id=bridge_point.host_id,
         changes={"access_link": "revoked"},
@@ -250,7 +250,7 @@ def launch_event(*, actor: User, event: Event) -> Event:
     event.save(update_fields=["launch_at", "launched_by", "updated_at"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.LAUNCH,
         obj=event,
         unit=event.organiser,
         changes={"launch_at": [None, event.launch_at.isoformat()]},
@@ -280,7 +280,7 @@ def advance_programme(*, actor: User, event: Event) -> ProgramItem | None:
     event.save(update_fields=["current_item", "updated_at"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.PROGRAMME_ADVANCED,
         obj=event,
         unit=event.organiser,
         changes={"current_item": [str(current or ""), str(nxt or "")]},
@@ -347,11 +347,16 @@ QUOTA_FIELDS = ("group", "count", "responsible", "parent")
 
 
 def _audit_change(
-    actor: User | None, obj: Any, event: Event, before: dict[str, Any], fields: Iterable[str]
+    actor: User | None,
+    obj: Any,
+    event: Event,
+    before: dict[str, Any],
+    fields: Iterable[str],
+    action: str = AuditLog.Action.UPDATE,
 ) -> None:
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=action,
         obj=obj,
         unit_id=event.organiser_id,
         changes=diff(before, snapshot(obj, fields)),
@@ -595,7 +600,9 @@ def answer_invitation(*, delegate: Delegate, accepted: bool) -> Delegate:
     delegate.rsvp = answer
     delegate.responded_at = timezone.now()
     delegate.save(update_fields=["rsvp", "responded_at", "updated_at"])
-    _audit_change(None, delegate, delegate.event, before, DELEGATE_FIELDS)
+    _audit_change(
+        None, delegate, delegate.event, before, DELEGATE_FIELDS, AuditLog.Action.RSVP_ANSWERED
+    )
     return delegate
 
 
@@ -626,10 +633,10 @@ def import_attendee_names(
     AttendeeName.objects.bulk_create(AttendeeName(bridge_point=bridge_point, **row) for row in rows)
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.IMPORT,
         obj=bridge_point,
         unit_id=bridge_point.event.organiser_id,
-        changes={"attendee_names": len(rows)},
+        changes={"attendee_names": len(rows), "file": filename[:100]},
     )
     return len(rows)
 

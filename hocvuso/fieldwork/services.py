@@ -396,7 +396,7 @@ def record_visits(
         team = checker.teams[team_id]
         record_audit(
             actor=actor,
-            action=AuditLog.Action.CREATE,
+            action=AuditLog.Action.VISITS_RECORDED,
             obj=team,
             unit_id=team.unit_id,
             changes={"visits_added": n},
@@ -572,7 +572,7 @@ def import_visits(
             refresh_summaries(reader.summary.villages)
             record_audit(
                 actor=actor,
-                action=AuditLog.Action.CREATE,
+                action=AuditLog.Action.IMPORT,
                 obj=unit,
                 unit=unit,
                 changes={"visits_imported": reader.summary.rows, "file": filename[:100]},

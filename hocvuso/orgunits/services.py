@@ -468,7 +468,16 @@ def import_units(
     rows, errors = importers.parse_rows(importers.read_table(filename, content))
     plan = _UnitImport(under, rows, errors, shaper=may_shape(actor, under))
     plan.check()
-    return plan.write(actor)
+    counts = plan.write(actor)
+    # Each unit's row says what changed in it; this one says who imported which file.
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.IMPORT,
+        obj=under,
+        unit=under,
+        changes={**counts, "file": filename[:100]},
+    )
+    return counts
 
 
 class _UnitImport:

@@ -109,7 +109,7 @@ def add_task(
     task.save()
     record_audit(
         actor=actor,
-        action=AuditLog.Action.CREATE,
+        action=AuditLog.Action.TASK_ASSIGNED,
         obj=task,
         unit=plan.issuing_unit,
         changes=diff({}, snapshot(task, ("unit", "text", "deadline"))),
@@ -139,7 +139,7 @@ def publish_plan(*, plan: Plan, actor: User | None) -> Plan:
     plan.save(update_fields=["status", "published_at", "updated_at"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.PLAN_PUBLISHED,
         obj=plan,
         unit=plan.issuing_unit,
         changes={"status": [Plan.Status.DRAFT, Plan.Status.PUBLISHED]},
@@ -314,7 +314,7 @@ def report_task_progress(
     task.save(update_fields=["status", "done_on", "updated_at"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.PROGRESS_REPORTED,
         obj=task,
         unit=task.unit,
         changes={**diff(before, snapshot(task, ("status", "done_on"))), "evidence": len(files)},
@@ -453,10 +453,13 @@ def create_plan_from_draft(
     plan.save(update_fields=["details"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.IMPORT,
         obj=plan,
         unit=issuing_unit,
-        changes={"imported": {"activities": plan.activities.count(), "tasks": len(tasks)}},
+        changes={
+            "imported": {"activities": plan.activities.count(), "tasks": len(tasks)},
+            **({"file": plan.source_name[:100]} if plan.source_name else {}),
+        },
     )
     return plan
 
@@ -470,7 +473,7 @@ def assign_task_unit(*, actor: User | None, task: Task, unit: OrgUnit) -> Task:
     task.save(update_fields=["unit", "updated_at"])
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.TASK_ASSIGNED,
         obj=task,
         unit=task.plan.issuing_unit,
         changes=diff(before, snapshot(task, ("unit",))),

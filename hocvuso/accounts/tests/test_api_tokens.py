@@ -33,7 +33,7 @@ def test_a_token_is_stored_only_as_a_hash_and_its_creation_audited(coordinator):
     assert secret not in {getattr(token, f.attname) for f in ApiToken._meta.fields}
     entry = AuditLog.objects.get(object_type="accounts.apitoken")
     assert entry.actor == coordinator
-    assert entry.action == AuditLog.Action.CREATE
+    assert entry.action == AuditLog.Action.TOKEN_CREATED
     assert entry.changes["name"] == [None, "Bảng số liệu"]
     logged = json.dumps(entry.changes)
     assert secret not in logged
@@ -132,7 +132,7 @@ def test_revoking_is_audited_idempotent_and_only_for_the_owner(coordinator, view
     services.revoke_api_token(actor=coordinator, token=token)
     token.refresh_from_db()
     assert token.revoked_at == revoked_at
-    entries = AuditLog.objects.filter(object_type="accounts.apitoken", action="update")
+    entries = AuditLog.objects.filter(object_type="accounts.apitoken", action="token_revoked")
     assert [list(e.changes) for e in entries] == [["revoked_at"]]
 
 

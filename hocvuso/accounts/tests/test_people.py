@@ -88,7 +88,7 @@ def test_revoking_a_role_is_scoped_and_audited(
     assert client.post(f"/people/roles/{hoalu_role.pk}/revoke/").status_code == 302
     assert not RoleAssignment.objects.filter(pk=hoalu_role.pk).exists()
     assert AuditLog.objects.filter(
-        actor=commune_coordinator, action="delete", object_type="accounts.roleassignment"
+        actor=commune_coordinator, action="role_revoked", object_type="accounts.roleassignment"
     ).exists()
 
 

@@ -46,3 +46,44 @@ def test_audit_page_query_count_is_flat(client, tree, coordinator, django_assert
     client.force_login(coordinator)
     with django_assert_max_num_queries(8):
         assert client.get("/audit/").status_code == 200
+
+
+def test_an_unknown_kind_is_refused(tree):
+    import pytest
+
+    from hocvuso.core.services import record_audit
+
+    with pytest.raises(ValueError, match="Unknown audit action"):
+        record_audit(actor=None, action="launched!", obj=tree.hoalu, unit=tree.hoalu)
+
+
+def test_secrets_never_reach_the_trail_whoever_passes_them(tree):
+    from hocvuso.core.services import record_audit
+
+    row = record_audit(
+        actor=None,
+        action=AuditLog.Action.UPDATE,
+        obj=tree.hoalu,
+        unit=tree.hoalu,
+        changes={"password": ["a", "b"], "access_token": "x", "name": ["A", "B"]},
+    )
+    assert row.changes == {"name": ["A", "B"]}
+
+
+def test_a_deleted_unit_keeps_what_it_was(tree, coordinator):
+    unit = create_unit(actor=coordinator, parent=tree.hoalu, name="Thôn Tạm", kind="village")
+    delete_unit(actor=coordinator, unit=unit)
+    row = AuditLog.objects.get(action="delete")
+    assert row.changes["name"] == ["Thôn Tạm", None]
+    assert row.changes["kind"] == ["village", None]
+
+
+def test_the_kind_field_holds_every_kind(db):
+    longest = max(len(value) for value in AuditLog.Action.values)
+    assert longest <= AuditLog._meta.get_field("action").max_length
+    required = {
+        "create", "update", "delete", "launch", "link_revoked", "report_submitted",
+        "report_approved", "report_returned", "role_granted", "role_revoked",
+        "password_changed", "file_downloaded", "import",
+    }  # fmt: skip
+    assert required <= set(AuditLog.Action.values)

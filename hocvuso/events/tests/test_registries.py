@@ -124,7 +124,7 @@ def test_a_delegate_answers_from_their_link_without_an_account(client, event) ->
         assert delegate.rsvp == "accepted"
         assert (
             AuditLog.objects.filter(
-                object_type="events.delegate", object_id=str(delegate.pk), action="update"
+                object_type="events.delegate", object_id=str(delegate.pk), action="rsvp_answered"
             ).count()
             == 1
         )

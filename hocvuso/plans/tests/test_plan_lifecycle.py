@@ -78,7 +78,9 @@ def test_published_plan_reaches_each_unit_with_only_its_own_duty(
 def test_publishing_is_audited_and_freezes_the_content(plan, coordinator, tree):
     publish_plan(plan=plan, actor=coordinator)
     assert AuditLog.objects.filter(
-        object_type="plans.plan", action="update", changes__status=["draft", "published"]
+        object_type="plans.plan",
+        action="plan_published",
+        changes__status=["draft", "published"],
     ).exists()
     with pytest.raises(ValidationError, match="đã ban hành"):
         add_task(actor=coordinator, plan=plan, unit=tree.hoalu, text="Thêm")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocvuso.core.models import AuditLog
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.reports.models import (
     DataSet,
@@ -95,6 +96,7 @@ def import_values(
         indicators=indicators,
         reports=reports,
         note={"file": filename[:100]},
+        action=AuditLog.Action.IMPORT,
     )
     return ValuesImport(len(matched), sum(len(changed) for _u, changed in changes))
 

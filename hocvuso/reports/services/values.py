@@ -150,6 +150,7 @@ def write_changes(
     indicators: Mapping[int, Indicator],
     reports: Mapping[int, Report],
     note: Mapping[str, str] | None = None,
+    action: str = AuditLog.Action.UPDATE,
 ) -> None:
     """Write the changed values of one or many units — the form and the import alike — in
     bulk: an empty value deletes the stored one; one audit row per changed report (each
@@ -200,7 +201,7 @@ def write_changes(
         audits.append(
             AuditLog(
                 actor=actor,
-                action=AuditLog.Action.UPDATE,
+                action=action,
                 object_type=Report._meta.label_lower,
                 object_id=str(report.pk),
                 object_repr=str(report)[:255],

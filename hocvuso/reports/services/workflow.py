@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from hocvuso.core import roles as R
 from hocvuso.core.approvals import SelfApproval, ensure_four_eyes, is_author
 from hocvuso.core.models import AuditLog
-from hocvuso.core.services import record_audit
+from hocvuso.core.services import diff, record_audit
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.reports.models import (
@@ -70,6 +70,7 @@ def submit_report(*, actor: User | None, report: Report) -> Report:
     if problems:
         raise ValidationError(problems)
     _keep_computed(report)
+    sent_from = report.status  # a draft, or a report returned for correction
     today = timezone.localdate()
     report.status = Report.Status.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), actor
@@ -94,10 +95,10 @@ def submit_report(*, actor: User | None, report: Report) -> Report:
     )
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.REPORT_SUBMITTED,
         obj=report,
         unit=report.unit,
-        changes={"status": [Report.Status.DRAFT, report.status]},
+        changes={"status": [sent_from, report.status]},
     )
     if report.awaiting_unit is not None:
         subject = _("%(unit)s gửi báo cáo “%(form)s” kỳ %(period)s: chờ duyệt.") % {
@@ -209,10 +210,14 @@ def approve_report(*, actor: User, report: Report, comment: str = "") -> Report:
     )
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.REPORT_APPROVED,
         obj=report,
         unit=report.unit,
-        changes={"approved_at": [None, level.name]},
+        # The status changes only at the last level; below it the report climbs a level.
+        changes={
+            "level": level.name,
+            **diff({"status": Report.Status.SUBMITTED}, {"status": report.status}),
+        },
     )
     url = reverse("reports:review", args=[report.pk])
     if report.status == Report.Status.APPROVED:
@@ -290,10 +295,10 @@ def return_report(*, actor: User, report: Report, comment: str) -> Report:
     )
     record_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
+        action=AuditLog.Action.REPORT_RETURNED,
         obj=report,
         unit=report.unit,
-        changes={"status": [before, report.status]},
+        changes={"level": level.name, "status": [before, report.status]},
     )
     subject = _("Báo cáo “%(form)s” kỳ %(period)s bị trả lại: %(comment)s") % {
         "form": report.dataset,
