@@ -567,7 +567,7 @@ def unit_by_code_or_name(province: OrgUnit, text: str) -> OrgUnit | None:
 def bridge_points_of(event: Event, *, status: str = "", host: str = "") -> QuerySet[BridgePoint]:
     """An event's bridge points with their host, filtered by status and by words of the host's
     name (with or without diacritics: "hoa lu" finds "Phường Hoa Lư")."""
-    from hocvuso.orgunits.text import fold
+    from hocvuso.core.tables import fold
 
     points = event.bridge_points.select_related("host")
     if status:

@@ -24,6 +24,8 @@ from django.views.decorators.vary import vary_on_headers
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, attachment
+from hocvuso.core.tables import ImportRejected, RowError
+from hocvuso.core.tables.forms import ImportForm
 from hocvuso.events import live, selectors, services
 from hocvuso.events.forms import (
     BridgePointDetailsForm,
@@ -37,8 +39,6 @@ from hocvuso.events.forms import (
     RegistryEntryForm,
 )
 from hocvuso.events.models import AttendanceCategory, BridgePoint, Delegate, Event, RegistryEntry
-from hocvuso.orgunits.forms import ImportForm
-from hocvuso.orgunits.importers import ImportRejected, RowError
 from hocvuso.orgunits.selectors import user_can
 from hocvuso.plans.selectors import get_plan_for_user, plans_visible_to
 

@@ -17,8 +17,8 @@ from hocvuso.orgunits.models import OrgUnit, UnitGroup, UnitPopulation
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
+    from hocvuso.core.tables import RowError
     from hocvuso.orgunits.divisions import Division
-    from hocvuso.orgunits.importers import RowError
 
 UNIT_FIELDS = ("name", "kind", "code", "short_name", "abbreviation")
 
@@ -284,16 +284,10 @@ def import_units(
     so importing a file twice changes nothing. Raises ``ImportRejected`` listing every bad
     row by line number. Audits every change. Caller checks EDIT_UNITS on ``under``.
     """
-    from django.conf import settings
-
     from hocvuso.orgunits import importers
 
-    if len(content) > settings.UNIT_IMPORT_MAX_BYTES:
-        message = _("Tệp lớn quá %(mb)d MB.") % {
-            "mb": settings.UNIT_IMPORT_MAX_BYTES // (1024 * 1024)
-        }
-        raise importers.ImportRejected([importers.RowError(0, message)])
-    rows, errors = importers.parse_rows(importers.read_table(filename, content))
+    # The size, the sheet's bounds and the encoding are checked before any row is read.
+    rows, errors = importers.parse_rows(importers.read_units(filename, content))
     plan = _UnitImport(under, rows, errors)
     plan.check()
     return plan.write(actor)
@@ -303,7 +297,7 @@ class _UnitImport:
     """The checks that span rows and the database, then the writes, of one import."""
 
     def __init__(self, under: OrgUnit, rows: list[UnitRow], errors: list[RowError]) -> None:
-        from hocvuso.orgunits.importers import fold
+        from hocvuso.core.tables import fold
 
         self.fold = fold
         self.under = under
@@ -316,7 +310,7 @@ class _UnitImport:
         self.existing = self._existing_units()
 
     def error(self, line: int, message: str) -> None:
-        from hocvuso.orgunits.importers import RowError
+        from hocvuso.core.tables import RowError
 
         self.errors.append(RowError(line, message))
 
@@ -339,7 +333,7 @@ class _UnitImport:
         return found
 
     def check(self) -> None:
-        from hocvuso.orgunits.importers import ImportRejected
+        from hocvuso.core.tables import ImportRejected
 
         self._index_codes()
         for row in self.rows:

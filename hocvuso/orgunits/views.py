@@ -13,9 +13,10 @@ from django.views.decorators.vary import vary_on_headers
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest
+from hocvuso.core.tables import ImportRejected
+from hocvuso.core.tables.forms import ImportForm
 from hocvuso.orgunits import selectors, services
-from hocvuso.orgunits.forms import ImportForm, PopulationForm, UnitForm
-from hocvuso.orgunits.importers import ImportRejected
+from hocvuso.orgunits.forms import PopulationForm, UnitForm
 from hocvuso.orgunits.models import OrgUnit
 
 

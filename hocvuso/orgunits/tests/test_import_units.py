@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from hocvuso.core.models import AuditLog
-from hocvuso.orgunits.importers import ImportRejected
+from hocvuso.core.tables import ImportRejected
 from hocvuso.orgunits.models import OrgUnit, UnitGroup, UnitPopulation
 from hocvuso.orgunits.services import import_units
 
@@ -141,7 +141,8 @@ def test_wrong_columns_are_reported_on_the_header_line(tree, hoalu_focal_point):
         ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "không phải tệp Excel"),
         ("binary.csv", b"PK\x03\x04\x00\x00garbage", "không phải tệp CSV"),
         ("plan.docx", b"PK\x03\x04 a word file", "Chỉ nhận tệp Excel"),
-        ("latin1.csv", "Ten,Loai\nTh\u00f4n \u00c2p,th\u00f4n\n".encode("latin-1"), "UTF-8"),
+        # Bytes no encoding the import reads (UTF-8, UTF-16, Windows-1258) can decode.
+        ("unknown-encoding.csv", b"Ten,Loai\nTh\x81n \x8dp,th\x90n\n", "UTF-8"),
     ],
 )
 def test_files_that_are_not_unit_lists_are_refused(tree, coordinator, filename, content, message):
