@@ -182,9 +182,10 @@ def check_zip_bounds(content: bytes, limits: Limits, *, sheets: bool = True) -> 
         if member.is_dir():
             continue
         worksheet = sheets and "worksheets/" in member.filename and member.filename.endswith(".xml")
-        # Inflate at most the budget left, whatever size the member claims to have.
+        # Inflated until the budget is spent, whatever size the member claims to have
+        # (zipfile would stop at the claimed size, calamine would not).
         claimed = copy.copy(member)
-        claimed.file_size = budget + 1
+        claimed.file_size = 1 << 62
         bounds = _SheetBounds(limits) if worksheet else None
         try:
             with archive.open(claimed) as data:
@@ -411,7 +412,7 @@ def _csv_rows(chunks: Iterator[str]) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         raise rejected(
             _("Dòng %(line)d: không đọc được dòng này của tệp CSV (ô quá dài hoặc sai dấu nháy).")
-            % {"line": reader.line_num + 1}
+            % {"line": reader.line_num}
         ) from None
 
 

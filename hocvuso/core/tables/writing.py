@@ -111,15 +111,15 @@ class Sheet:
         if isinstance(value, Decimal) and not value.is_finite():
             value = str(value)
         cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str):
-            # openpyxl reads "=…" as a formula and "#N/A" as an error: text is text.
-            cell.data_type = "s"
-            if is_formula_like(value):
-                cell.quotePrefix = True
         if style is not None:
             cell.style = style
         for attribute, setting in styles.items():
             setattr(cell, attribute, setting)
+        if isinstance(value, str):
+            # openpyxl reads "=…" as a formula and "#N/A" as an error: text is text.
+            cell.data_type = "s"
+            if is_formula_like(value):
+                cell.quotePrefix = True  # set last: a named style resets it
         return cell
 
     def append(self, cells: Iterable[object]) -> None:
