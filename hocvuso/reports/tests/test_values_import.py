@@ -354,3 +354,20 @@ def test_an_import_costs_as_many_queries_for_four_units_as_for_one(
         tree.namhoalu_village,
     )
     assert four == one
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{pk};;;²;1;1;", "Dòng 2: cột “Người được hướng dẫn”: “²” không phải là số."),
+        ("1" * 23 + ";;;1;1;1;", "Dòng 2: ID “" + "1" * 23 + "” không phải là số."),
+        ("²;;;1;1;1;", "Dòng 2: ID “²” không phải là số."),
+    ],
+)
+def test_a_superscript_or_a_23_digit_number_is_a_row_error(
+    dataset, tree, october, coordinator, line, message
+) -> None:
+    with pytest.raises(ImportRejected) as caught:
+        run(coordinator, dataset, tree.province, october, csv_bytes(line.format(pk=tree.hoalu.pk)))
+    assert message in [str(e) for e in caught.value.errors]
+    assert not DataValue.objects.exists()
