@@ -365,23 +365,45 @@ def _decoded(content: bytes) -> Iterator[str]:
     yield unicodedata.normalize("NFC", clean_stream_text(text))
 
 
+# Control bytes as UTF-8 and Windows-1258 write them (C0 but tab, LF, CR; DEL); the C1
+# controls are two bytes in UTF-8, after \xc2. Looked for in the raw bytes, at C speed.
+_CONTROL_BYTES = bytes([*range(9), 11, 12, *range(14, 32), 127])
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _has_controls(raw: bytes, encoding: str) -> bool:
+    if encoding not in ("utf-8", "utf-8-sig", "cp1258"):
+        return True  # UTF-16: every character is checked
+    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
+        return True
+    return encoding != "cp1258" and b"\xc2" in raw and _C1_UTF8.search(raw) is not None
+
+
 def _decoded_stream(stream: IO[bytes]) -> Iterator[str]:
+    """The stream's text in pieces, cleaned of control characters. Windows-1258 writes tone
+    marks as characters of their own: its text is composed (NFC), the last character of a
+    piece waiting for a mark that may start the next one."""
     head = stream.read(_SAMPLE)
     encoding = detect_encoding(head)
     decoder = codecs.getincrementaldecoder(encoding)()
+    compose = encoding == "cp1258"
     carry = ""
     try:
-        chunk = head
+        raw = head
         while True:
-            final = not chunk
-            text = carry + decoder.decode(chunk, final=final)
-            # A tone mark may arrive in the next piece: the last character waits for it.
-            text, carry = (text, "") if final else (text[:-1], text[-1:])
+            final = not raw
+            text = decoder.decode(raw, final=final)
+            if _has_controls(raw, encoding):
+                text = clean_stream_text(text)
+            if compose:
+                text = carry + text
+                text, carry = (text, "") if final else (text[:-1], text[-1:])
+                text = unicodedata.normalize("NFC", text)
             if text:
-                yield unicodedata.normalize("NFC", clean_stream_text(text))
+                yield text
             if final:
                 return
-            chunk = stream.read(1 << 16)
+            raw = stream.read(1 << 16)
     except UnicodeDecodeError:
         raise _bad_encoding() from None
 

@@ -307,3 +307,17 @@ def test_a_csv_cell_that_starts_like_a_formula_gets_an_apostrophe():
         '"\'=HYPERLINK(""http://x"",""y"")",-5',
         "bình thường,3",
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1258"])
+def test_a_streamed_csv_is_decoded_and_cleaned_piece_by_piece(encoding):
+    from hocvuso.core.tables import iter_table
+
+    lines = ["Tên;Ghi chú", *[f"Thôn Đông {n};ghi\x00 chú ở xã" for n in range(5000)]]
+    text = "\n".join(lines) + "\n"
+    content = windows_1258(text) if encoding == "cp1258" else text.encode(encoding)
+    assert len(content) > 2 * (1 << 16)  # read in several pieces
+    rows = list(iter_table("a.csv", io.BytesIO(content), kind="visits"))
+    assert rows[0] == (1, ["Tên", "Ghi chú"])
+    assert rows[-1] == (5001, ["Thôn Đông 4999", "ghi chú ở xã"])
+    assert all(cells == [f"Thôn Đông {n - 2}", "ghi chú ở xã"] for n, cells in rows[1:])
