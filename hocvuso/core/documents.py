@@ -1,9 +1,11 @@
 """Building blocks of the documents the apps export: Vietnamese administrative documents
-(.docx, Nghị định 30/2020/NĐ-CP, Phụ lục I) and spreadsheets (.xlsx), plus their file names.
+(.docx, Nghị định 30/2020/NĐ-CP, Phụ lục I), plus their file names. Spreadsheets are
+``core.tables``'.
 
-Shared by ``plans.exports`` and ``events.exports`` so that every document the platform
-prints has the same page, fonts, header and signature block. Imported only by the
-requests that build a document: python-docx and openpyxl are not loaded otherwise.
+Shared by ``plans.exports``, ``events.exports`` and ``reports.exports`` so that every
+document the platform prints has the same page, fonts, header and signature block. Every
+piece of text goes through ``line``, which drops the characters XML cannot hold. Imported
+only by the requests that build a document: python-docx is not loaded otherwise.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -22,15 +22,15 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from unidecode import unidecode
+
+from hocvuso.core.tables.text import safe_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Where the spreadsheets' views have always taken it from; the sheets are core.tables'.
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The words of an administrative document are not translated: it is a Vietnamese document
@@ -210,62 +210,23 @@ def line(
         layout.space_before = Pt(before)
     if after is not None:
         layout.space_after = Pt(after)
-    run = paragraph.add_run(text)
+    # Text people typed may hold characters XML forbids (\x0b from Word): python-docx
+    # would raise on them.
+    run = paragraph.add_run(safe_text(text))
     run.bold, run.italic = bold or None, italic or None
     run.font.size = Pt(size)
     return paragraph
 
 
+def set_properties(document: DocxDocument, *, title: str, author: str) -> None:
+    """The document's title and author, as Word shows them in its properties."""
+    document.core_properties.title = safe_text(title)[:255]
+    document.core_properties.author = safe_text(author)[:255]
+
+
 def body(document: DocxDocument, text: str) -> Paragraph:
     """A justified paragraph of body text with the first line indented."""
     return line(document, text, align="justify", indent=Mm(10))
-
-
-# ---------------------------------------------------------------------------- .xlsx
-
-HEADER_FILL = PatternFill("solid", start_color="DDE5F0")
-THIN = Side(style="thin", color="A0A0A0")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-DATE_FORMAT = "dd/mm/yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-NUMBER_FORMAT = "#,##0"
-# Rows 1 and 2 hold the title and the time of the figures; the column headers are row 3.
-HEADER_ROW = 3
-
-
-def sheet_heading(sheet: Worksheet, title: str, width: int) -> None:
-    """The document's title and when its figures were taken, across ``width`` columns."""
-    sheet.append([title])
-    sheet.append([_("Số liệu lúc %(time)s ngày %(date)s") % stamp(timezone.localtime())])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"].font = Font(italic=True)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-
-
-def stamp(moment: datetime.datetime) -> dict[str, str]:
-    return {"time": f"{moment:%H:%M}", "date": f"{moment:%d/%m/%Y}"}
-
-
-def header_row(sheet: Worksheet, headers: Iterable[tuple[str, int]]) -> None:
-    """Bold, shaded column headers on ``HEADER_ROW``, each with its column width."""
-    for column, (label, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=label)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = GRID
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def finish_sheet(sheet: Worksheet) -> None:
-    """Header row frozen and repeated on each printed page; landscape A4, one page wide."""
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # ---------------------------------------------------------------------------- file names

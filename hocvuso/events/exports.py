@@ -18,26 +18,20 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Length, Mm
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from hocvuso.core.documents import (
     BLANK,
-    DATETIME_FORMAT,
-    GRID,
-    NUMBER_FORMAT,
     body,
-    finish_sheet,
     grid_table,
     header,
-    header_row,
     issuer_lines,
     line,
     place_and_date,
+    set_properties,
     set_up_page,
-    sheet_heading,
     signature_block,
 )
+from hocvuso.core.tables.writing import TableSheet, new_workbook, workbook_bytes
 from hocvuso.events.models import BridgePoint, Event
 from hocvuso.events.selectors import (
     ConsolidatedReport,
@@ -62,16 +56,12 @@ def consolidated_xlsx(event: Event, report: ConsolidatedReport | None = None) ->
     totals, "Điểm cầu" one row per bridge point, "Chưa đăng ký" the points late to register.
     Runs no query when given the ``report``; else six, whatever the number of points."""
     report = report or consolidated_report(event)
-    workbook = Workbook()
-    _summary_sheet(workbook.active, event, report)
-    _points_sheet(workbook.create_sheet(), event, report)
-    _late_sheet(workbook.create_sheet(), event, report)
-    _delegates_sheet(workbook.create_sheet(), event, report)
-    workbook.properties.title = event.title
-    workbook.properties.creator = "Học vụ số"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook = new_workbook(title=event.title)
+    _summary_sheet(workbook, event, report)
+    _points_sheet(workbook, event, report)
+    _late_sheet(workbook, event, report)
+    _delegates_sheet(workbook, event, report)
+    return workbook_bytes(workbook)
 
 
 def _people_headers(report: ConsolidatedReport) -> list[tuple[str, int]]:
@@ -91,8 +81,7 @@ def _people_values(
     return [*values, sum(expected.values()), sum(actual.values())]
 
 
-def _summary_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> None:
-    sheet.title = _("Tổng hợp")
+def _summary_sheet(workbook: Workbook, event: Event, report: ConsolidatedReport) -> None:
     headers = [
         (_("Cấp điểm cầu"), 26),
         (_("Đơn vị cấp trên"), 32),
@@ -102,22 +91,20 @@ def _summary_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -
         (_("Gặp sự cố"), 10),
         *_people_headers(report),
     ]
-    sheet_heading(sheet, event.title, len(headers))
-    header_row(sheet, headers)
+    sheet = TableSheet(workbook, name=_("Tổng hợp"), title=event.title, columns=headers)
 
     def append(level: str, row: ReportRow, *, bold: bool = False) -> None:
         figures = [row.points, row.registered, row.present, row.trouble]
-        sheet.append(
-            [level, row.label, *figures, *_people_values(report, row.expected, row.actual)]
+        sheet.row(
+            [level, row.label, *figures, *_people_values(report, row.expected, row.actual)],
+            bold=bold,
         )
-        _style_row(sheet, bold=bold)
 
     for level in report.levels:
         for row in level.rows:
             append(level.label, row)
         append(_("Cộng: %(level)s") % {"level": level.label}, _blank_label(level.total), bold=True)
     append(_("Tổng cộng"), _blank_label(report.total), bold=True)
-    finish_sheet(sheet)
 
 
 def _blank_label(row: ReportRow) -> ReportRow:
@@ -127,8 +114,7 @@ def _blank_label(row: ReportRow) -> ReportRow:
     )
 
 
-def _points_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> None:
-    sheet.title = _("Điểm cầu")
+def _points_sheet(workbook: Workbook, event: Event, report: ConsolidatedReport) -> None:
     headers = [
         (_("STT"), 6),
         (_("Đơn vị chủ trì điểm cầu"), 32),
@@ -139,11 +125,10 @@ def _points_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) ->
         (_("Liên hệ"), 22),
         *_people_headers(report),
     ]
-    sheet_heading(sheet, event.title, len(headers))
-    header_row(sheet, headers)
+    sheet = TableSheet(workbook, name=_("Điểm cầu"), title=event.title, columns=headers)
     for n, row in enumerate(report.points, start=1):
         point = row.point
-        sheet.append(
+        sheet.row(
             [
                 n,
                 point.host.name,
@@ -155,12 +140,9 @@ def _points_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) ->
                 *_people_values(report, row.expected, row.actual),
             ]
         )
-        _style_row(sheet)
-    finish_sheet(sheet)
 
 
-def _late_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> None:
-    sheet.title = _("Chưa đăng ký")
+def _late_sheet(workbook: Workbook, event: Event, report: ConsolidatedReport) -> None:
     headers = [
         (_("STT"), 6),
         (_("Đơn vị chủ trì điểm cầu"), 32),
@@ -171,12 +153,10 @@ def _late_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> N
         (_("Liên hệ"), 22),
         (_("Báo cáo số người lúc"), 18),
     ]
-    sheet_heading(sheet, event.title, len(headers))
-    header_row(sheet, headers)
+    sheet = TableSheet(workbook, name=_("Chưa đăng ký"), title=event.title, columns=headers)
     for n, row in enumerate(report.late, start=1):
         point = row.point
-        reported = point.reported_at
-        sheet.append(
+        sheet.row(
             [
                 n,
                 point.host.name,
@@ -185,16 +165,12 @@ def _late_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> N
                 point.get_status_display(),
                 point.chair,
                 point.contact,
-                # Excel has no time zones: the local time, as people read it.
-                timezone.localtime(reported).replace(tzinfo=None) if reported else None,
+                point.reported_at,  # written in local time: Excel has no time zones
             ]
         )
-        _style_row(sheet)
-    finish_sheet(sheet)
 
 
-def _delegates_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport) -> None:
-    sheet.title = _("Đại biểu")
+def _delegates_sheet(workbook: Workbook, event: Event, report: ConsolidatedReport) -> None:
     headers = [
         (_("Thành phần"), 32),
         (_("Đã mời"), 12),
@@ -202,31 +178,15 @@ def _delegates_sheet(sheet: Worksheet, event: Event, report: ConsolidatedReport)
         (_("Không tham dự"), 14),
         (_("Chưa trả lời"), 14),
     ]
-    sheet_heading(sheet, event.title, len(headers))
-    header_row(sheet, headers)
+    sheet = TableSheet(workbook, name=_("Đại biểu"), title=event.title, columns=headers)
     for row in report.delegates.rows:
-        sheet.append(list(row))
-        _style_row(sheet)
-    sheet.append(_delegate_total(report, _("Tổng cộng")))
-    _style_row(sheet, bold=True)
-    finish_sheet(sheet)
+        sheet.row(list(row))
+    sheet.row(_delegate_total(report, _("Tổng cộng")), bold=True)
 
 
 def _delegate_total(report: ConsolidatedReport, label: str = "Tổng cộng") -> list[object]:
     d = report.delegates
     return [label, d.invited, d.accepted, d.declined, d.pending]
-
-
-def _style_row(sheet: Worksheet, *, bold: bool = False) -> None:
-    for cell in sheet[sheet.max_row]:
-        cell.border = GRID
-        cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
-        if isinstance(cell.value, int) and cell.column > 1:
-            cell.number_format = NUMBER_FORMAT
-        elif isinstance(cell.value, datetime.datetime):
-            cell.number_format = DATETIME_FORMAT
-        if bold:
-            cell.font = Font(bold=True)
 
 
 # ---------------------------------------------------------------------------- .docx
@@ -325,8 +285,9 @@ def _document(event: Event, subject: str) -> DocxDocument:
     header(document, issuer_lines(issuer), f"{BLANK}/BC", place_and_date(place, today, year=0))
     line(document, "BÁO CÁO", bold=True, align="center", before=18, after=0)
     line(document, f"{subject} {event.title.strip()}", bold=True, align="center", after=12)
-    document.core_properties.title = f"{subject} {event.title.strip()}"
-    document.core_properties.author = issuer_lines(issuer)[-1]
+    set_properties(
+        document, title=f"{subject} {event.title.strip()}", author=issuer_lines(issuer)[-1]
+    )
     return document
 
 

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from hocvuso.core.tables import ImportRejected, RowError, fold, map_columns, read_table
 from hocvuso.events.models import AttendanceCategory, AttendeeName
-from hocvuso.orgunits.importers import ImportRejected, RowError, read_table
-from hocvuso.orgunits.text import fold
 
 # A bridge point's hall holds a few hundred; more is a wrong file, not a list of names.
 MAX_NAMES = 5_000
@@ -62,9 +61,11 @@ CATEGORY_WORDS = {
 def read_attendee_names(filename: str, content: bytes) -> list[dict[str, Any]]:
     """The file's names as ``AttendeeName`` field values, or ``ImportRejected`` with every
     problem in it."""
-    table = read_table(filename, content)
+    table = read_table(filename, content, kind="attendees")
     header_line, header = table[0]
-    columns, errors = _columns(header_line, header)
+    columns, errors = map_columns(
+        header_line, header, HEADERS, required={"name": TEMPLATE_HEADERS[1]}
+    )
     if errors:
         raise ImportRejected(errors)
     if len(table) == 1:
@@ -105,27 +106,3 @@ def read_attendee_names(filename: str, content: bytes) -> list[dict[str, Any]]:
     if errors:
         raise ImportRejected(errors)
     return rows
-
-
-def _columns(line: int, header: list[str]) -> tuple[dict[int, str], list[RowError]]:
-    columns: dict[int, str] = {}
-    errors: list[RowError] = []
-    for index, title in enumerate(header):
-        if not title.strip():
-            continue
-        folded = fold(title)
-        if folded not in HEADERS:
-            errors.append(
-                RowError(line, _("cột “%(title)s” không thuộc mẫu nhập.") % {"title": title})
-            )
-            continue
-        key = HEADERS[folded]
-        if key is None:
-            continue
-        if key in columns.values():
-            errors.append(RowError(line, _("cột “%(title)s” bị lặp.") % {"title": title}))
-        else:
-            columns[index] = key
-    if "name" not in columns.values():
-        errors.append(RowError(line, _("thiếu cột “Họ và tên”.")))
-    return columns, errors

@@ -586,7 +586,7 @@ def bridge_points_of(
     and contact — the event's managers for every point, anyone else only for the points
     hosted in their own units. Another commune's people are personal data to a host that
     merely sees the same event."""
-    from hocvuso.orgunits.text import fold
+    from hocvuso.core.tables import fold
 
     points = event.bridge_points.select_related("host").annotate(
         shows_contacts=_contacts_visible(viewer, event, via="host")

@@ -7,19 +7,26 @@ from the file to the database, so a million-row CSV needs no more memory than a 
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import IO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hocvuso.core.tables import (
+    MAX_INTEGER,
+    ImportRejected,
+    NumberError,
+    RowError,
+    fold,
+    iter_table,
+    map_columns,
+    parse_number,
+)
 from hocvuso.fieldwork.models import Service, Team, Visit
 from hocvuso.fieldwork.services import (
     ID_NUMBER,
@@ -27,9 +34,7 @@ from hocvuso.fieldwork.services import (
     household_ref,
     visit_value_problems,
 )
-from hocvuso.orgunits.importers import SPREADSHEET_SUFFIXES, ImportRejected, RowError
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.text import fold
 
 # The errors listed for one file: enough to fix a batch, not a million lines of the same.
 MAX_ERRORS = 200
@@ -80,6 +85,10 @@ HEADERS = {
     "stt": None,
 }
 REQUIRED = ("visited_on", "team", "village", "household", "people_guided")
+# Each required field by the template's title for it, to name a missing column.
+REQUIRED_TITLES = {
+    key: next(t for t in TEMPLATE_HEADERS if HEADERS.get(fold(t)) == key) for key in REQUIRED
+}
 OUTCOMES = {
     **{fold(str(label)): value for value, label in Visit.Outcome.choices},
     **{value: value for value in Visit.Outcome.values},
@@ -199,26 +208,8 @@ class VisitReader:
             yield row
 
     def _columns(self, line: int, header: list[str]) -> dict[int, str]:
-        columns: dict[int, str] = {}
-        for index, title in enumerate(header):
-            if not title.strip():
-                continue
-            folded = fold(title)
-            if folded not in HEADERS:
-                self.errors.append(
-                    RowError(line, _("cột “%(title)s” không thuộc mẫu nhập.") % {"title": title})
-                )
-            elif HEADERS[folded] is not None:
-                if HEADERS[folded] in columns.values():
-                    self.errors.append(
-                        RowError(line, _("cột “%(title)s” bị lặp.") % {"title": title})
-                    )
-                columns[index] = HEADERS[folded]
-        found = set(columns.values())
-        for key in REQUIRED:
-            if key not in found:
-                title = next(t for t in TEMPLATE_HEADERS if HEADERS.get(fold(t)) == key)
-                self.errors.append(RowError(line, _("thiếu cột “%(title)s”.") % {"title": title}))
+        columns, errors = map_columns(line, header, HEADERS, required=REQUIRED_TITLES)
+        self.errors += errors
         return columns
 
     def _row(self, values: dict[str, str], problems: list[str]) -> tuple[object, ...]:
@@ -364,53 +355,20 @@ class VisitReader:
             if required:
                 problems.append(_("thiếu %(field)s") % {"field": label})
             return None
-        if text.endswith(".0"):  # Excel's numbers
-            text = text[:-2]
-        if not text.isdigit():
-            problems.append(_("“%(field)s” phải là số nguyên") % {"field": label})
+        try:
+            return parse_number(text, whole=True, minimum=0, maximum=MAX_INTEGER)
+        except NumberError as exc:
+            message = (
+                _("“%(field)s” quá lớn")
+                if exc.code == "range"
+                else _("“%(field)s” phải là số nguyên")
+            )
+            problems.append(message % {"field": label})
             return None
-        return int(text)
 
 
 def table_of(filename: str, stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    """The file's lines as (line number, cells), streamed for CSV; Excel sheets are read whole
-    (keep very large imports in CSV)."""
-    suffix = PurePath(filename).suffix.lower()
-    if suffix in SPREADSHEET_SUFFIXES:
-        from hocvuso.orgunits.importers import read_table
-
-        yield from read_table(filename, stream.read())
-        return
-    if suffix not in {".csv", ".txt"}:
-        raise ImportRejected(
-            [RowError(0, _("Chỉ nhận tệp Excel (.xlsx, .xls, .ods) hoặc CSV (.csv)."))]
-        )
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        sample = text.read(4096)
-        # The header's most frequent separator: Excel in Vietnamese saves with ";", and a
-        # column title like "Thôn, tổ dân phố" holds a comma.
-        header = sample.split("\n", 1)[0]
-        delimiter = max(";,\t", key=lambda c: (header.count(c), c == ","))
-        rest = iter(lambda: text.read(1 << 16), "")
-        reader = csv.reader(_chain_text(sample, rest), delimiter=delimiter)
-        for cells in reader:
-            yield reader.line_num, cells  # the physical line, even after a multi-line cell
-    except UnicodeDecodeError:
-        raise ImportRejected([RowError(0, _("Tệp CSV phải được lưu với bảng mã UTF-8."))]) from None
-    finally:
-        text.detach()
-
-
-def _chain_text(first: str, rest: Iterable[str]) -> Iterator[str]:
-    """Lines of text arriving in chunks, for ``csv.reader``."""
-    pending = first
-    for chunk in rest:
-        pending += chunk
-        *lines, pending = pending.split("\n")
-        for line in lines:
-            yield line + "\n"
-    lines = pending.split("\n")
-    for line in lines:
-        if line:
-            yield line + "\n"
+    """The file's lines as (line number, cells), streamed for CSV (within the visit
+    import's limits, ``core.tables.LIMITS["visits"]``); Excel sheets are read whole (keep
+    very large imports in CSV)."""
+    return iter_table(filename, stream, kind="visits")

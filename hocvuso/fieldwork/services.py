@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
+from hocvuso.core.tables import fold
 from hocvuso.fieldwork.models import (
     Household,
     Service,
@@ -29,11 +30,10 @@ from hocvuso.fieldwork.models import (
     Visit,
 )
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.text import fold
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
-    from hocvuso.orgunits.importers import RowError
+    from hocvuso.core.tables import RowError
 
 # A run of nine or more digits is a CMND/CCCD number (or a phone): never stored.
 ID_NUMBER = re.compile(r"\d{9,}")
@@ -545,8 +545,8 @@ def import_visits(
     """Import the visits in a CSV or Excel file for the teams of ``unit``. All or nothing:
     any bad row, or a row already imported, rejects the file (``ImportRejected``, every bad
     row named by line). On PostgreSQL rows stream into ``COPY``; memory stays flat."""
+    from hocvuso.core.tables import ImportRejected, RowError
     from hocvuso.fieldwork.importers import COLUMNS, VisitReader, table_of
-    from hocvuso.orgunits.importers import ImportRejected, RowError
 
     reader = VisitReader(unit, actor_id=actor.pk if actor else None, today=local_today())
     try:
@@ -585,8 +585,8 @@ def import_visits(
 def _repeated_rows(unit: OrgUnit, filename: str, stream: IO[bytes]) -> list[RowError]:
     """Why the database refused a file's visits: rows imported before, or the same row twice
     in the file. Reads the file again, so it costs nothing on a good import."""
+    from hocvuso.core.tables import RowError
     from hocvuso.fieldwork.importers import MAX_ERRORS, VisitReader, table_of
-    from hocvuso.orgunits.importers import RowError
 
     before = RowError(
         0, _("Tệp có lượt đã được nhập trước đây: không nhập lại để khỏi đếm hai lần.")

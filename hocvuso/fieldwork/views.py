@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import itertools
 import json
 from collections.abc import Iterator
 
@@ -25,12 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest
+from hocvuso.core.tables import ImportRejected
+from hocvuso.core.tables.forms import ImportForm
+from hocvuso.core.tables.writing import CSV_CONTENT_TYPE, csv_chunks
 from hocvuso.fieldwork import selectors, services
 from hocvuso.fieldwork.forms import MemberForm, PeriodForm, TeamForm, VisitFilterForm
 from hocvuso.fieldwork.importers import TEMPLATE_HEADERS
 from hocvuso.fieldwork.models import Service, Visit
-from hocvuso.orgunits.forms import ImportForm
-from hocvuso.orgunits.importers import ImportRejected
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import (
     get_chosen_unit_for_user,
@@ -167,55 +165,46 @@ def visits(request: AuthedRequest) -> HttpResponse:
 
 def _visits_csv(rows: QuerySet[Visit]) -> StreamingHttpResponse:
     """Streamed, in the import's columns, so an exported file can be corrected and imported
-    elsewhere; household references, never names."""
+    elsewhere; household references, never names. Text that starts like a formula is
+    written with an apostrophe (``core.tables``), which the import takes off again."""
     services_by_bit = {s.bit: s for s in Service.objects.all()}
+    outcomes = dict(Visit.Outcome.choices)
+    values = rows.values_list(
+        "visited_on",
+        "team__name",
+        "village__name",
+        "household",
+        "people_guided",
+        "services",
+        "outcome",
+        "follow_up_on",
+        "aged_60_plus",
+        "women",
+        "ethnic_minority",
+        "disability",
+        "note",
+        "id",
+    )
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(TEMPLATE_HEADERS)
-        values = rows.values_list(
-            "visited_on",
-            "team__name",
-            "village__name",
-            "household",
-            "people_guided",
-            "services",
-            "outcome",
-            "follow_up_on",
-            "aged_60_plus",
-            "women",
-            "ethnic_minority",
-            "disability",
-            "note",
-            "id",
-        )
-        outcomes = dict(Visit.Outcome.choices)
-        for n, (day, team, village, house, people, mask, outcome, follow, *rest) in enumerate(
-            values.iterator(chunk_size=5000)
+    def lines() -> Iterator[list[object]]:
+        for day, team, village, house, people, mask, outcome, follow, *rest in values.iterator(
+            chunk_size=5000
         ):
             topics = "; ".join(s.name for s in services.services_of(mask, services_by_bit))
-            writer.writerow(
-                [
-                    day.strftime("%d/%m/%Y"),
-                    team,
-                    village,
-                    house,
-                    people,
-                    topics,
-                    outcomes[outcome],
-                    follow.strftime("%d/%m/%Y") if follow else "",
-                    *("" if v is None else v for v in rest),
-                ]
-            )
-            if n % 1000 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+            yield [
+                day.strftime("%d/%m/%Y"),
+                team,
+                village,
+                house,
+                people,
+                topics,
+                outcomes[outcome],
+                follow.strftime("%d/%m/%Y") if follow else "",
+                *("" if v is None else v for v in rest),
+            ]
 
     response = StreamingHttpResponse(
-        itertools.chain(["\ufeff"], lines()), content_type="text/csv; charset=utf-8"
+        csv_chunks(TEMPLATE_HEADERS, lines()), content_type=CSV_CONTENT_TYPE
     )
     response["Content-Disposition"] = 'attachment; filename="luot-huong-dan.csv"'
     return response
@@ -228,7 +217,7 @@ def visit_import(request: AuthedRequest) -> HttpResponse:
     unit = _unit_from(request)
     if not user_can(request.user, unit, R.MANAGE_TEAMS):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, kind="visits")
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -249,7 +238,7 @@ def visit_import(request: AuthedRequest) -> HttpResponse:
         request,
         "fieldwork/visit_import.html",
         {"unit": unit, "form": form, "errors": errors, "headers": TEMPLATE_HEADERS},
-        status=400 if errors else 200,
+        status=400 if errors or form.errors else 200,
     )
 
 

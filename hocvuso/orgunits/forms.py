@@ -79,13 +79,3 @@ class PopulationForm(forms.Form):
                 _("Nhập ít nhất một số liệu: người trưởng thành hoặc số hộ.")
             )
         return data
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Tệp Excel hoặc CSV"),
-        help_text=_(
-            "Dòng đầu là tiêu đề cột theo mẫu. Tệp có dòng sai sẽ không được nhập dòng nào."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
-    )

@@ -6,18 +6,24 @@ header is line 1), so one upload tells them everything to fix at once.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
 
+from hocvuso.core.tables import (
+    MAX_INTEGER,
+    ImportRejected,
+    NumberError,
+    RowError,
+    fold,
+    map_columns,
+    parse_number,
+    read_table,
+)
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.text import fold
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+# Re-exported for the unit import's callers.
+__all__ = ["ImportRejected", "RowError", "UnitRow", "parse_rows", "read_units"]
 
 # Folded header text → field. Vietnamese first, English accepted.
 HEADERS = {
@@ -118,75 +124,9 @@ class UnitRow:
     households: int | None = None
 
 
-@dataclass
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line == 0:
-            return self.message
-        return _("Dòng %(line)d: %(message)s") % {"line": self.line, "message": self.message}
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported; ``errors`` lists every reason, by line."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = sorted(errors, key=lambda e: e.line)
-
-
-def read_table(filename: str, content: bytes) -> list[tuple[int, list[str]]]:
-    """The non-blank lines of the file's first sheet as (line number, cells)."""
-    suffix = PurePath(filename).suffix.lower()
-    if not content.strip():
-        raise ImportRejected([RowError(0, _("Tệp rỗng: không có dòng nào để nhập."))])
-    if suffix in SPREADSHEET_SUFFIXES:
-        rows = _read_spreadsheet(content)
-    elif suffix in {".csv", ".txt"}:
-        rows = _read_csv(content)
-    else:
-        raise ImportRejected(
-            [RowError(0, _("Chỉ nhận tệp Excel (.xlsx, .xls, .ods) hoặc CSV (.csv)."))]
-        )
-    return [
-        (number, cells)
-        for number, cells in enumerate(rows, start=1)
-        if any(cell.strip() for cell in cells)
-    ]
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
-
-
-def _read_spreadsheet(content: bytes) -> list[list[str]]:
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-        return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-    except (CalamineError, ValueError, OSError, IndexError):
-        raise ImportRejected(
-            [RowError(0, _("Không đọc được tệp: đây không phải tệp Excel hợp lệ."))]
-        ) from None
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    if b"\x00" in content[:4096]:
-        raise ImportRejected([RowError(0, _("Không đọc được tệp: đây không phải tệp CSV."))])
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([RowError(0, _("Tệp CSV phải được lưu với bảng mã UTF-8."))]) from None
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+def read_units(filename: str, content: bytes) -> list[tuple[int, list[str]]]:
+    """The non-blank lines of a unit list, read within the unit import's limits."""
+    return read_table(filename, content, kind="units")
 
 
 def parse_rows(table: list[tuple[int, list[str]]]) -> tuple[list[UnitRow], list[RowError]]:
@@ -196,24 +136,12 @@ def parse_rows(table: list[tuple[int, list[str]]]) -> tuple[list[UnitRow], list[
     if not table:
         raise ImportRejected([RowError(0, _("Tệp rỗng: không có dòng nào để nhập."))])
     header_line, header = table[0]
-    columns: dict[int, str] = {}
-    errors: list[RowError] = []
-    for index, title in enumerate(header):
-        if not title.strip():
-            continue
-        key = HEADERS.get(fold(title))
-        if key is None:
-            errors.append(
-                RowError(header_line, _("cột “%(title)s” không thuộc mẫu nhập.") % {"title": title})
-            )
-        elif key in columns.values():
-            errors.append(RowError(header_line, _("cột “%(title)s” bị lặp.") % {"title": title}))
-        else:
-            columns[index] = key
-    for key in REQUIRED:
-        if key not in columns.values():
-            title = TEMPLATE_HEADERS[1] if key == "name" else TEMPLATE_HEADERS[2]
-            errors.append(RowError(header_line, _("thiếu cột “%(title)s”.") % {"title": title}))
+    columns, errors = map_columns(
+        header_line,
+        header,
+        HEADERS,
+        required={"name": TEMPLATE_HEADERS[1], "kind": TEMPLATE_HEADERS[2]},
+    )
     if errors:
         raise ImportRejected(errors)
     if len(table) == 1:
@@ -250,19 +178,16 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[UnitRow | None, list[
         ("adults", _("số người trưởng thành")),
         ("households", _("số hộ")),
     ):
-        raw = values.get(key, "").replace(".", "").replace(",", "").replace(" ", "")
-        if not raw:
-            numbers[key] = None
-        elif raw.isdigit():
-            numbers[key] = int(raw)
-        else:
-            errors.append(
-                RowError(
-                    line,
-                    _("%(label)s “%(value)s” phải là số nguyên không âm.")
-                    % {"label": label, "value": values[key]},
-                )
+        raw = values.get(key, "")
+        try:
+            numbers[key] = parse_number(raw, whole=True, minimum=0, maximum=MAX_INTEGER)
+        except NumberError as exc:
+            message = (
+                _("%(label)s “%(value)s” quá lớn.")
+                if exc.code == "range"
+                else _("%(label)s “%(value)s” phải là số nguyên không âm.")
             )
+            errors.append(RowError(line, message % {"label": label, "value": raw[:40]}))
             numbers[key] = None
     year = numbers["year"]
     if year is not None and not 1900 <= year <= 2200:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from hocvuso.core.models import TimeStampedModel
-from hocvuso.orgunits.text import fold
+from hocvuso.core.tables import fold
 
 
 class UnitGroup(TimeStampedModel):

@@ -29,8 +29,8 @@ from django.http import Http404
 
 from hocvuso.core import roles as R
 from hocvuso.core.http import id_param
+from hocvuso.core.tables import fold
 from hocvuso.orgunits.models import OrgUnit, UnitPopulation
-from hocvuso.orgunits.text import fold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

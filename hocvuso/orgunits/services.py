@@ -19,8 +19,8 @@ from hocvuso.orgunits.selectors import user_can
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
+    from hocvuso.core.tables import RowError
     from hocvuso.orgunits.divisions import Division
-    from hocvuso.orgunits.importers import RowError
 
 UNIT_FIELDS = ("name", "kind", "code", "short_name", "abbreviation")
 
@@ -456,16 +456,10 @@ def import_units(
     rows obey the rule of the tree's shape as :func:`create_unit` and :func:`update_unit` do
     (kinds and groups as ``actor`` may set them under ``under``, texts within their columns).
     """
-    from django.conf import settings
-
     from hocvuso.orgunits import importers
 
-    if len(content) > settings.UNIT_IMPORT_MAX_BYTES:
-        message = _("Tệp lớn quá %(mb)d MB.") % {
-            "mb": settings.UNIT_IMPORT_MAX_BYTES // (1024 * 1024)
-        }
-        raise importers.ImportRejected([importers.RowError(0, message)])
-    rows, errors = importers.parse_rows(importers.read_table(filename, content))
+    # The size, the sheet's bounds and the encoding are checked before any row is read.
+    rows, errors = importers.parse_rows(importers.read_units(filename, content))
     plan = _UnitImport(under, rows, errors, shaper=may_shape(actor, under))
     plan.check()
     counts = plan.write(actor)
@@ -486,7 +480,7 @@ class _UnitImport:
     def __init__(
         self, under: OrgUnit, rows: list[UnitRow], errors: list[RowError], *, shaper: bool
     ) -> None:
-        from hocvuso.orgunits.importers import fold
+        from hocvuso.core.tables import fold
 
         self.fold = fold
         self.shaper = shaper  # may_shape(actor, under): every row lies in under's subtree
@@ -500,7 +494,7 @@ class _UnitImport:
         self.existing = self._existing_units()
 
     def error(self, line: int, message: str) -> None:
-        from hocvuso.orgunits.importers import RowError
+        from hocvuso.core.tables import RowError
 
         self.errors.append(RowError(line, message))
 
@@ -523,7 +517,7 @@ class _UnitImport:
         return found
 
     def check(self) -> None:
-        from hocvuso.orgunits.importers import ImportRejected
+        from hocvuso.core.tables import ImportRejected
 
         self._index_codes()
         for row in self.rows:

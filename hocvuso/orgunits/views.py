@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, render_page
+from hocvuso.core.tables import ImportRejected
+from hocvuso.core.tables.forms import ImportForm
 from hocvuso.orgunits import selectors, services
-from hocvuso.orgunits.forms import ImportForm, PopulationForm, UnitForm
-from hocvuso.orgunits.importers import ImportRejected
+from hocvuso.orgunits.forms import PopulationForm, UnitForm
 from hocvuso.orgunits.models import OrgUnit
 
 

@@ -21,24 +21,10 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Mm
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from hocvuso.core import documents
-from hocvuso.core.documents import (
-    DATE_FORMAT,
-    DOCX_CONTENT_TYPE,
-    GRID,
-    HEADER_ROW,
-    XLSX_CONTENT_TYPE,
-    body,
-    finish_sheet,
-    header_row,
-    line,
-    set_up_page,
-    sheet_heading,
-)
+from hocvuso.core.documents import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, body, line, set_up_page
+from hocvuso.core.tables.writing import TableSheet, new_workbook, workbook_bytes
 from hocvuso.plans.models import Activity, Plan, Task, TaskUpdate
 
 if TYPE_CHECKING:
@@ -86,8 +72,7 @@ def plan_docx(plan: Plan) -> bytes:
         body(document, closing)
     if plan.recipients or plan.signer_name or plan.signer_title:
         _tail(document, plan)
-    document.core_properties.title = plan.title
-    document.core_properties.author = _issuer_lines(plan)[-1]
+    documents.set_properties(document, title=plan.title, author=_issuer_lines(plan)[-1])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -276,18 +261,13 @@ def progress_xlsx(
         .annotate(latest_note=Subquery(latest.values("note")[:1]))
         .order_by("position", "id")
     )
-    workbook = Workbook()
-    _progress_sheet(workbook.active, plan, rows, today)
-    _summary_sheet(workbook.create_sheet(), plan, rows, today)
-    workbook.properties.title = plan.title
-    workbook.properties.creator = "Học vụ số"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook = new_workbook(title=plan.title)
+    _progress_sheet(workbook, plan, rows, today)
+    _summary_sheet(workbook, plan, rows, today)
+    return workbook_bytes(workbook)
 
 
-def _progress_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datetime.date) -> None:
-    sheet.title = _("Tiến độ")
+def _progress_sheet(workbook: Workbook, plan: Plan, rows: list[Task], today: datetime.date) -> None:
     headers = [
         (_("STT"), 6),
         (_("Đơn vị"), 30),
@@ -299,10 +279,9 @@ def _progress_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datet
         (_("Báo cáo gần nhất"), 50),
         (_("Quá hạn"), 9),
     ]
-    sheet_heading(sheet, plan.title, len(headers))
-    header_row(sheet, headers)
+    sheet = TableSheet(workbook, name=_("Tiến độ"), title=plan.title, columns=headers)
     for n, task in enumerate(rows, start=1):
-        sheet.append(
+        sheet.row(
             [
                 n,
                 _unit_name(task),
@@ -315,18 +294,10 @@ def _progress_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datet
                 _("Có") if _overdue(plan, task, today) else "",
             ]
         )
-        for cell in sheet[sheet.max_row]:
-            cell.border = GRID
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
-    last = get_column_letter(len(headers))
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW + 1)}"
-    finish_sheet(sheet)
+    sheet.filter()
 
 
-def _summary_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: datetime.date) -> None:
-    sheet.title = _("Tổng hợp")
+def _summary_sheet(workbook: Workbook, plan: Plan, rows: list[Task], today: datetime.date) -> None:
     statuses = list(Task.Status)
     headers = [
         (_("Đơn vị"), 36),
@@ -334,8 +305,7 @@ def _summary_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: dateti
         (_("Quá hạn"), 10),
         (_("Tổng số"), 10),
     ]
-    sheet_heading(sheet, plan.title, len(headers))
-    header_row(sheet, headers)
+    sheet = TableSheet(workbook, name=_("Tổng hợp"), title=plan.title, columns=headers)
     counts: dict[str, list[int]] = {}
     for task in rows:
         tally = counts.setdefault(_unit_name(task), [0] * (len(statuses) + 2))
@@ -343,17 +313,11 @@ def _summary_sheet(sheet: Worksheet, plan: Plan, rows: list[Task], today: dateti
         tally[-2] += _overdue(plan, task, today)
         tally[-1] += 1
     for name, tally in counts.items():
-        sheet.append([name, *tally])
+        sheet.row([name, *tally])
     totals = [sum(column) for column in zip(*counts.values(), strict=True)] or [0] * (
         len(statuses) + 2
     )
-    sheet.append([_("Tổng cộng"), *totals])
-    for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
-        for cell in row:
-            cell.border = GRID
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    finish_sheet(sheet)
+    sheet.row([_("Tổng cộng"), *totals], bold=True)
 
 
 def _unit_name(task: Task) -> str:

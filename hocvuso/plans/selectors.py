@@ -14,8 +14,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.core import roles as R
+from hocvuso.core.tables import fold
 from hocvuso.orgunits.selectors import scope_for_user, user_can, visible_unit
-from hocvuso.orgunits.text import fold
 from hocvuso.plans.models import Activity, Evidence, Plan, Task
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from ninja import Field, Query, Router, Schema
 
 from hocvuso.core import roles as R
 from hocvuso.core.api import Id, PathId, SearchText, choice, paginated
+from hocvuso.core.tables import fold
 from hocvuso.orgunits.selectors import children_of, get_unit_for_user, scope_for_user, user_can
-from hocvuso.orgunits.text import fold
 from hocvuso.reports import periods as P
 from hocvuso.reports import selectors, services
 from hocvuso.reports.models import DataSet, DataValue, Indicator, Report, Target

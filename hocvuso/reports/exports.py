@@ -1,31 +1,23 @@
 """Downloads of the reports app: tables as .xlsx, and the results report ("Báo cáo kết quả")
 as .docx and PDF.
 
-The spreadsheets take their layout from ``core.documents`` like every other export; the
+The spreadsheets are ``core.tables`` tables like every other export; the
 results report is laid out once (``reports.results``) and drawn by ``core.documents`` for
 Word and by ``core.pdf`` for PDF, so the two files say the same thing.
 """
 
 from __future__ import annotations
 
-import datetime
 import io
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, NamedStyle
 
-from hocvuso.core.documents import (
-    DATE_FORMAT,
-    GRID,
-    NUMBER_FORMAT,
-    finish_sheet,
-    header_row,
-    sheet_heading,
-)
+from hocvuso.core.tables.writing import xlsx_table
+
+# Re-exported: the pivot's view writes its table with it.
+__all__ = ["completeness_xlsx", "results_docx", "results_pdf", "xlsx_table"]
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -33,82 +25,6 @@ if TYPE_CHECKING:
 
     from hocvuso.reports.results import Block, ResultsReport
     from hocvuso.reports.selectors import Completeness
-
-# ---------------------------------------------------------------------------- tables
-
-
-def xlsx_table(
-    title: str,
-    headers: Sequence[str | tuple[str, int]],
-    rows: Iterable[Sequence[object]],
-    *,
-    bold_rows: Iterable[int] = (),
-) -> bytes:
-    """One sheet: ``title`` and the time of the figures, then a header row and ``rows``.
-    A header is its label, or (label, column width). Numbers are right-aligned with
-    thousands grouped, dates read as dd/mm/yyyy; rows whose index (0 = first row) is in
-    ``bold_rows`` are bold (totals)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_name(title)
-    labelled = [h if isinstance(h, tuple) else (h, max(10, min(40, len(h) + 4))) for h in headers]
-    sheet_heading(sheet, title, len(labelled))
-    header_row(sheet, labelled)
-    bold = set(bold_rows)
-    # A named style per kind of cell, set in one assignment.
-    styles = _cell_styles(workbook)
-    # Cells made one by one: append() and sheet[row] each work out the sheet's size by
-    # walking every cell written so far, which made a 2,000-row pivot take 7 s.
-    first = sheet.max_row + 1
-    for n, row in enumerate(rows):
-        weight = "bold" if n in bold else ""
-        for column, value in enumerate(row, start=1):
-            if isinstance(value, Decimal):
-                value = float(value)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                kind = "whole" if float(value).is_integer() else "decimal"
-            elif isinstance(value, datetime.date):
-                kind = "date"
-            else:
-                kind = "text"
-            cell = sheet.cell(row=first + n, column=column, value=value)
-            cell.style = styles[kind + weight]
-    finish_sheet(sheet)
-    workbook.properties.title = title
-    workbook.properties.creator = "Học vụ số"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell_styles(workbook: Workbook) -> dict[str, str]:
-    """Register the table's cell styles on ``workbook``; their names by kind of cell."""
-    formats = {
-        "whole": NUMBER_FORMAT,
-        "decimal": "#,##0.0#",
-        "date": DATE_FORMAT,
-        "text": "General",
-    }
-    names = {}
-    for kind, number_format in formats.items():
-        for weight in ("", "bold"):
-            style = NamedStyle(
-                name=f"hvs-{kind}{weight}",
-                number_format=number_format,
-                border=GRID,
-                alignment=Alignment(vertical="top", wrap_text=kind == "text"),
-                font=Font(bold=bool(weight)),
-            )
-            workbook.add_named_style(style)
-            names[kind + weight] = style.name
-    return names
-
-
-def _sheet_name(title: str) -> str:
-    # Excel refuses these characters in a sheet name, and more than 31 of any.
-    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()
-    return cleaned[:31] or "Sheet"
-
 
 # ---------------------------------------------------------------------------- completeness
 
@@ -188,8 +104,7 @@ def results_docx(report: ResultsReport) -> bytes:
         signer_title=report.signer_title,
         signer_name=report.signer_name,
     )
-    document.core_properties.title = report.title
-    document.core_properties.author = report.issuer[-1]
+    documents.set_properties(document, title=report.title, author=report.issuer[-1])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.tables import fold
+from hocvuso.core.tables.forms import ImportForm
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
-from hocvuso.orgunits.text import fold
 from hocvuso.reports.models import DataSet, Indicator
 from hocvuso.reports.periods import PeriodType
 
@@ -109,11 +110,16 @@ class DataSetForm(forms.Form):
         return code
 
 
-class ValuesImportForm(forms.Form):
+class ValuesImportForm(ImportForm):
+    """The filled template, within the size the figures' import takes."""
+
     file = forms.FileField(
         label=_("Tệp số liệu (.xlsx hoặc .csv)"),
         help_text=_("Tệp mẫu tải ở trên, đã điền số liệu."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, kind="values", **kwargs)
 
 
 class ResultsForm(forms.Form):

@@ -9,32 +9,41 @@ none. Every problem is named by the line the person sees in their spreadsheet.
 
 from __future__ import annotations
 
-import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
 
-from hocvuso.orgunits.importers import SPREADSHEET_SUFFIXES, ImportRejected, RowError, read_table
-from hocvuso.orgunits.text import fold
+from hocvuso.core.tables import (
+    MAX_INTEGER,
+    ImportRejected,
+    NumberError,
+    RowError,
+    Unknown,
+    cell_text,
+    fold,
+    limits_for,
+    map_columns,
+    missing_columns,
+    parse_number,
+    read_table,
+)
 from hocvuso.reports.models import DataValue, Indicator, Report
 from hocvuso.reports.numbers import parse_value
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
+    from hocvuso.core.tables.writing import Sheet
     from hocvuso.orgunits.models import OrgUnit
     from hocvuso.reports.models import DataSet
     from hocvuso.reports.periods import Period
 
 # Larger than a province's 3,000 units with a dozen figures each, in CSV or Excel.
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = limits_for("values").max_bytes
 # The errors listed for one file: enough to fix a batch, not thousands of the same.
 MAX_ERRORS = 200
 # Folded header text → the unit columns. Vietnamese first, English accepted.
@@ -86,11 +95,16 @@ def values_template_xlsx(
     in, then one row per unit of ``units`` (its id, code, name and the state of its report)
     and one column per typed indicator, pre-filled with the values stored for ``period``.
     A second sheet describes each indicator. Three queries."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Font
 
-    from hocvuso.core.documents import GRID, HEADER_FILL
+    from hocvuso.core.tables.writing import (
+        FIXED_FILL,
+        GRID,
+        HEADER_FILL,
+        Sheet,
+        new_workbook,
+        workbook_bytes,
+    )
 
     indicators = typed_indicators(dataset)
     values = {
@@ -103,10 +117,22 @@ def values_template_xlsx(
         r.unit_id: r
         for r in Report.objects.filter(dataset=dataset, period=period.key, unit__in=units)
     }
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Số liệu")
+    workbook = new_workbook(title=dataset.name)
     width = 4 + len(indicators)
+    headers = [ID_HEADER, CODE_HEADER, NAME_HEADER, STATUS_HEADER]
+    headers += [indicator_header(i) for i in indicators]
+    fixed_widths = {1: 8, 2: 14, 3: 36, 4: 18}
+    header_row = 6  # four notes, a blank line, the header
+    sheet = Sheet(
+        workbook,
+        _("Số liệu"),
+        widths=[
+            fixed_widths.get(column, max(14, min(30, len(title) // 2)))
+            for column, title in enumerate(headers, start=1)
+        ],
+        freeze=f"E{header_row + 1}",
+        row_heights={4: 48},
+    )
     notes = [
         (_("Nhập số liệu: %(form)s") % {"form": dataset.name}, Font(bold=True, size=14)),
         (
@@ -138,46 +164,37 @@ def values_template_xlsx(
             Font(italic=True),
         ),
     ]
-    for text, font in notes:
-        sheet.append([text])
-        row = sheet.max_row
-        sheet.cell(row=row, column=1).font = font
-        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    sheet.row_dimensions[4].height = 48
+    wrap_top = Alignment(wrap_text=True, vertical="top")
+    for row, (text, font) in enumerate(notes, start=1):
+        sheet.append([sheet.cell(text, font=font, alignment=wrap_top)])
+        sheet.merge(row, 1, width)
     sheet.append([])
-    headers = [ID_HEADER, CODE_HEADER, NAME_HEADER, STATUS_HEADER]
-    headers += [indicator_header(i) for i in indicators]
-    sheet.append(headers)
-    header_row = sheet.max_row
-    for column, title in enumerate(headers, start=1):
-        cell = sheet.cell(row=header_row, column=column)
-        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, GRID
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        widths = {1: 8, 2: 14, 3: 36, 4: 18}
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(
-            column, max(14, min(30, len(title) // 2))
-        )
-    fixed = PatternFill("solid", start_color="F2F2F2")
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.append(
+        [
+            sheet.cell(
+                title, font=Font(bold=True), fill=HEADER_FILL, border=GRID, alignment=centred
+            )
+            for title in headers
+        ]
+    )
     for unit_ in units:
         report = reports.get(unit_.pk)
         status = report.get_status_display() if report else _("Chưa nhập")
+        locked = report is not None and report.is_locked
         row = [unit_.pk, unit_.code or "", unit_.name, status]
         row += [_cell_value(values.get((unit_.pk, i.pk)), i) for i in indicators]
-        sheet.append(row)
-        for column, cell in enumerate(sheet[sheet.max_row], start=1):
-            cell.border = GRID
-            if column <= 4 or (report is not None and report.is_locked):
-                cell.fill = fixed  # not to be typed in
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.##"
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=5)
-    _describe(workbook.create_sheet(_("Chỉ tiêu")), dataset, indicators)
-    workbook.properties.title = dataset.name
-    workbook.properties.creator = "Học vụ số"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        cells = []
+        for column, value in enumerate(row, start=1):
+            style = {"border": GRID}
+            if column <= 4 or locked:
+                style["fill"] = FIXED_FILL  # not to be typed in
+            if isinstance(value, Decimal):
+                style["number_format"] = "#,##0.##"
+            cells.append(sheet.cell(value, **style))
+        sheet.append(cells)
+    _describe(Sheet(workbook, _("Chỉ tiêu"), widths=(34, 50, 16, 14, 10, 60)), dataset, indicators)
+    return workbook_bytes(workbook)
 
 
 def _cell_value(value: DataValue | None, indicator: Indicator) -> object:
@@ -191,31 +208,24 @@ def _cell_value(value: DataValue | None, indicator: Indicator) -> object:
     return int(value.value) if value.value == value.value.to_integral_value() else value.value
 
 
-def _describe(sheet: object, dataset: DataSet, indicators: list[Indicator]) -> None:
+def _describe(sheet: Sheet, dataset: DataSet, indicators: list[Indicator]) -> None:
     from openpyxl.styles import Alignment, Font
 
     required = set(dataset.members.filter(is_required=True).values_list("indicator_id", flat=True))
-    sheet.append(
-        [_("Cột"), _("Chỉ tiêu"), _("Kiểu"), _("Đơn vị tính"), _("Bắt buộc"), _("Giải thích")]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    bold = Font(bold=True)
+    titles = [_("Cột"), _("Chỉ tiêu"), _("Kiểu"), _("Đơn vị tính"), _("Bắt buộc"), _("Giải thích")]
+    sheet.append([sheet.cell(title, font=bold) for title in titles])
+    wrap_top = Alignment(wrap_text=True, vertical="top")
     for indicator in indicators:
-        sheet.append(
-            [
-                indicator_header(indicator),
-                indicator.name,
-                indicator.get_value_type_display(),
-                indicator.unit_of_measure,
-                _("Có") if indicator.pk in required else "",
-                indicator.description,
-            ]
-        )
-    for column, width in zip("ABCDEF", (34, 50, 16, 14, 10, 60), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        values = [
+            indicator_header(indicator),
+            indicator.name,
+            indicator.get_value_type_display(),
+            indicator.unit_of_measure,
+            _("Có") if indicator.pk in required else "",
+            indicator.description,
+        ]
+        sheet.append([sheet.cell(value, alignment=wrap_top) for value in values])
 
 
 # ---------------------------------------------------------------------------- reader
@@ -248,10 +258,10 @@ def read_values(filename: str, content: bytes, *, dataset: DataSet, period: Peri
     with ``numbers.parse_value``. Raises ImportRejected when the file cannot be read or its
     columns are wrong; returns the good rows with the problems of the others, so the caller
     can add the checks on units and report everything at once."""
-    if len(content) > MAX_BYTES:
-        message = _("Tệp lớn quá %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
-        raise ImportRejected([RowError(0, message)])
-    table = _table(filename, content)
+    # A spreadsheet's numbers are kept as numbers, because "1.234" in a number cell is one
+    # point two three four, while typed in a CSV it is one thousand two hundred and
+    # thirty-four.
+    table = read_table(filename, content, kind="values", raw=True)
     if not table:
         raise ImportRejected([RowError(0, _("Tệp rỗng: không có dòng nào để nhập."))])
     start = next((n for n, (_line, cells) in enumerate(table) if _is_header(cells)), None)
@@ -280,36 +290,7 @@ def read_values(filename: str, content: bytes, *, dataset: DataSet, period: Peri
     return ValuesFile(rows, errors)
 
 
-def _table(filename: str, content: bytes) -> list[tuple[int, list[object]]]:
-    """The non-blank lines of the file as (line number, cells). A CSV is read by orgunits'
-    ``read_table``; a spreadsheet's numbers are kept as numbers, because "1.234" in a number
-    cell is one point two three four, while typed in a CSV it is one thousand two hundred
-    and thirty-four."""
-    if PurePath(filename).suffix.lower() not in SPREADSHEET_SUFFIXES or not content.strip():
-        return list(read_table(filename, content))
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, OSError, IndexError):
-        raise ImportRejected(
-            [RowError(0, _("Không đọc được tệp: đây không phải tệp Excel hợp lệ."))]
-        ) from None
-    return [
-        (number, list(cells))
-        for number, cells in enumerate(rows, start=1)
-        if any(_text(cell) for cell in cells)
-    ]
-
-
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, datetime.datetime | datetime.date):
-        return cell.strftime("%d/%m/%Y")
-    return str(cell).strip()
+_text = cell_text
 
 
 def _is_header(cells: list[object]) -> bool:
@@ -355,42 +336,32 @@ def _columns(
         if member.indicator.is_computed:
             i = member.indicator
             computed |= {i.code.lower(), fold(i.name), fold(i.label)}
-    columns = _Columns({}, {})
-    errors: list[RowError] = []
-    for index, cell in enumerate(header):
-        title = _text(cell)
-        if not title:
-            continue
+
+    def lookup(title: str) -> tuple[str, object] | Unknown | None:
         folded = fold(title)
         if folded in UNIT_HEADERS:
             key = UNIT_HEADERS[folded]
-            if key is not None and key in columns.units.values():
-                errors.append(RowError(line, _("cột “%(title)s” bị lặp.") % {"title": title}))
-            elif key is not None:
-                columns.units[index] = key
-            continue
+            return None if key is None else ("unit", key)
         code = (m[1].lower() if (m := CODE_IN_HEADER.search(title)) else "") or folded
         indicator = by_code.get(code) or (by_name.get(folded) if not m else None)
         if indicator is None and (code in computed or folded in computed):
-            errors.append(
-                RowError(
-                    line,
-                    _("cột “%(title)s” là chỉ tiêu tính tự động, không nhập được.")
-                    % {"title": title},
-                )
+            return Unknown(
+                _("cột “%(title)s” là chỉ tiêu tính tự động, không nhập được.") % {"title": title}
             )
-        elif indicator is None:
-            errors.append(
-                RowError(
-                    line,
-                    _("cột “%(title)s” không thuộc biểu mẫu “%(form)s”.")
-                    % {"title": title, "form": dataset.name},
-                )
+        if indicator is None:
+            return Unknown(
+                _("cột “%(title)s” không thuộc biểu mẫu “%(form)s”.")
+                % {"title": title, "form": dataset.name}
             )
-        elif indicator in columns.indicators.values():
-            errors.append(RowError(line, _("cột “%(title)s” bị lặp.") % {"title": title}))
+        return ("indicator", indicator)
+
+    mapped, errors = map_columns(line, [_text(c) for c in header], lookup)
+    columns = _Columns({}, {})
+    for index, (kind, key) in mapped.items():
+        if kind == "unit":
+            columns.units[index] = key
         else:
-            columns.indicators[index] = indicator
+            columns.indicators[index] = key
     if not {"id", "code"} & set(columns.units.values()):
         errors.append(
             RowError(
@@ -398,11 +369,9 @@ def _columns(
                 _("thiếu cột “%(id)s” hoặc “%(code)s”.") % {"id": ID_HEADER, "code": CODE_HEADER},
             )
         )
-    for indicator in indicators:
-        if indicator not in columns.indicators.values():
-            errors.append(
-                RowError(line, _("thiếu cột “%(title)s”.") % {"title": indicator_header(indicator)})
-            )
+    errors += missing_columns(
+        line, columns.indicators.values(), {i: indicator_header(i) for i in indicators}
+    )
     if errors:
         raise ImportRejected(errors)
     return columns
@@ -419,10 +388,10 @@ def _read_row(
     unit_id: int | None = None
     raw_id = found.get("id", "")
     if raw_id:
-        if raw_id.isdigit():
-            unit_id = int(raw_id)
-        else:
-            errors.append(RowError(line, _("ID “%(id)s” không phải là số.") % {"id": raw_id}))
+        try:
+            unit_id = parse_number(raw_id, whole=True, minimum=1, maximum=MAX_INTEGER)
+        except NumberError:
+            errors.append(RowError(line, _("ID “%(id)s” không phải là số.") % {"id": raw_id[:40]}))
     row = ValueRow(line, unit_id, found.get("code", ""), found.get("name", ""))
     if not raw_id and not row.code:
         errors.append(

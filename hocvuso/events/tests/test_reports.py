@@ -366,3 +366,26 @@ def test_the_control_room_links_the_reports_for_those_who_run_it(
     assert page.status_code == 200
     assert not any(link in page.text for link in links)
     assert client.get(links[0]).status_code == 403
+
+
+# --- Issue 13: what people type never breaks the report nor runs in a spreadsheet
+
+
+def test_a_chair_typed_as_a_formula_is_text_in_the_report_xlsx(client, coordinator, event):
+    from hocvuso.events.services import update_bridge_point
+
+    formula = '=HYPERLINK("http://x","y")'
+    point = event.bridge_points.get(host__name="Phường Hoa Lư")
+    update_bridge_point(actor=None, bridge_point=point, chair=formula, contact="+84 912\x07")
+    OrgUnit.objects.filter(pk=point.host_id).update(name="Phường Hoa Lư\x0b")
+    client.force_login(coordinator)
+    response = client.get(f"/events/{event.pk}/report.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Điểm cầu"]
+    (row,) = [r for r in sheet.iter_rows(min_row=4) if r[5].value == formula]
+    assert row[5].data_type == "s"
+    assert row[6].value == "+84 912"
+    assert row[6].data_type == "s"
+    assert row[1].value == "Phường Hoa Lư\n"
+    response = client.get(f"/events/{event.pk}/report.docx")
+    assert response.status_code == 200

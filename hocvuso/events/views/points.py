@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, render_page
+from hocvuso.core.tables import ImportRejected, RowError
+from hocvuso.core.tables.forms import ImportForm
 from hocvuso.events import selectors, services
 from hocvuso.events.forms import (
     BridgePointDetailsForm,
@@ -27,8 +29,6 @@ from hocvuso.events.forms import (
 )
 from hocvuso.events.models import BridgePoint, Event
 from hocvuso.events.views.base import _manage_context
-from hocvuso.orgunits.forms import ImportForm
-from hocvuso.orgunits.importers import ImportRejected, RowError
 
 # A list of names in Excel is a few hundred kilobytes at most.
 ATTENDEE_FILE_MAX_BYTES = 5 * 1024 * 1024

@@ -128,3 +128,74 @@ def test_the_filtered_list_exports_in_the_import_columns(focal, tree) -> None:
     ]
     page = focal.get(url, {"unit": tree.hoalu.pk})
     assert page.text.count("<tr>") == 4  # the header and three visits
+
+
+# --- Issue 13: bad cells and bad files answer with a message, never a server error
+
+ROW = "10/10/2025;Tổ CNS phường Hoa Lư;Tổ dân phố số 1;Số 12;{people};;xong;;{women}"
+
+
+@pytest.mark.parametrize(
+    ("people", "women", "message"),
+    [
+        ("²", "", "Dòng 2: “số người” phải là số nguyên"),
+        ("3", "1²", "Dòng 2: “nữ” phải là số nguyên"),
+        ("3", "12345678901234567890123", "Dòng 2: “nữ” quá lớn"),
+    ],
+)
+def test_a_count_that_is_no_count_is_named_and_nothing_is_saved(
+    focal, tree, people, women, message
+) -> None:
+    response = upload(focal, tree, csv_file(ROW.format(people=people, women=women)))
+    assert response.status_code == 400
+    assert message in response.text
+    assert not Visit.objects.exists()
+
+
+def test_a_nul_in_a_note_is_dropped_and_the_visits_saved(focal, tree) -> None:
+    header = HEADER + ";Ghi chú"
+    content = "\n".join([header, GOOD[0] + ";gặp\x00 bà cụ", GOOD[1] + ";"]).encode()
+    response = upload(focal, tree, SimpleUploadedFile("luot.csv", content))
+    assert response.status_code == 302
+    assert sorted(Visit.objects.values_list("note", flat=True)) == ["", "gặp bà cụ"]
+
+
+def test_a_spreadsheet_bomb_is_refused_in_under_two_seconds(focal, tree) -> None:
+    import time
+
+    from hocvuso.core.tests.test_tables import BOMB
+
+    started = time.perf_counter()
+    response = upload(focal, tree, SimpleUploadedFile("bom.xlsx", BOMB))
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 400
+    assert "Bảng tính lớn quá" in response.text
+    assert not Visit.objects.exists()
+
+
+def test_a_25_mb_file_is_refused_before_it_is_read(focal, tree) -> None:
+    content = "\n".join([HEADER, *[GOOD[0]] * 300_000]).encode()
+    assert len(content) > 25 * 1024 * 1024
+    response = upload(focal, tree, SimpleUploadedFile("luot.csv", content))
+    assert response.status_code == 400
+    assert "Tệp lớn quá 20 MB." in response.text
+    assert not Visit.objects.exists()
+
+
+def test_a_note_typed_as_a_formula_is_exported_as_text_and_imports_back(focal, tree) -> None:
+    formula = '=HYPERLINK("http://x","y")'
+    header = HEADER + ";Ghi chú"
+    content = "\n".join([header, f"{GOOD[0]};{formula}", f"{GOOD[1]};-2 người vắng"])
+    assert upload(focal, tree, SimpleUploadedFile("a.csv", content.encode())).status_code == 302
+    response = focal.get(reverse("fieldwork:visits"), {"unit": tree.hoalu.pk, "format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    notes = {row[12] for row in rows[1:]}
+    assert notes == {"'" + formula, "'-2 người vắng"}
+    # The export, imported again (under new ids), reads the notes as they were typed.
+    again = text.replace(str(Visit.objects.first().pk), "").replace(
+        str(Visit.objects.last().pk), ""
+    )
+    Visit.objects.all().delete()
+    assert upload(focal, tree, SimpleUploadedFile("b.csv", again.encode())).status_code == 302
+    assert set(Visit.objects.values_list("note", flat=True)) == {formula, "-2 người vắng"}

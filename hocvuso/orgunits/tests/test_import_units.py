@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from hocvuso.core.models import AuditLog
-from hocvuso.orgunits.importers import ImportRejected
+from hocvuso.core.tables import ImportRejected
 from hocvuso.orgunits.models import OrgUnit, UnitGroup, UnitPopulation
 from hocvuso.orgunits.services import import_units
 
@@ -141,7 +141,8 @@ def test_wrong_columns_are_reported_on_the_header_line(tree, hoalu_focal_point):
         ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "không phải tệp Excel"),
         ("binary.csv", b"PK\x03\x04\x00\x00garbage", "không phải tệp CSV"),
         ("plan.docx", b"PK\x03\x04 a word file", "Chỉ nhận tệp Excel"),
-        ("latin1.csv", "Ten,Loai\nTh\u00f4n \u00c2p,th\u00f4n\n".encode("latin-1"), "UTF-8"),
+        # Bytes no encoding the import reads (UTF-8, UTF-16, Windows-1258) can decode.
+        ("unknown-encoding.csv", b"Ten,Loai\nTh\x81n \x8dp,th\x90n\n", "UTF-8"),
     ],
 )
 def test_files_that_are_not_unit_lists_are_refused(tree, coordinator, filename, content, message):
@@ -241,3 +242,83 @@ def test_reimporting_a_nested_file_creates_no_duplicates(tree, coordinator):
     again = import_units(actor=coordinator, under=tree.province, filename="a.xlsx", content=content)
     assert again == {"created": 0, "updated": 0, "rows": 2}
     assert OrgUnit.objects.filter(name="Thôn 1").count() == 1
+
+
+# --- Issue 13: bad cells and bad files answer with a message, never a server error
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("²", "Dòng 2: số người trưởng thành “²” phải là số nguyên không âm."),
+        ("1²", "Dòng 2: số người trưởng thành “1²” phải là số nguyên không âm."),
+        ("12,5", "Dòng 2: số người trưởng thành “12,5” phải là số nguyên không âm."),
+        ("-4", "Dòng 2: số người trưởng thành “-4” phải là số nguyên không âm."),
+        (
+            "12345678901234567890123",
+            "Dòng 2: số người trưởng thành “12345678901234567890123” quá lớn.",
+        ),
+    ],
+)
+def test_a_count_that_is_no_count_is_named_and_nothing_is_saved(
+    client, tree, hoalu_focal_point, cell, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before, audits = OrgUnit.objects.count(), AuditLog.objects.count()
+    client.force_login(hoalu_focal_point)
+    upload = SimpleUploadedFile("x.csv", csv_bytes(f',Thôn Mới,thôn,,2026,"{cell}",'))
+    response = client.post(f"/units/{tree.hoalu.pk}/import/", {"file": upload})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert OrgUnit.objects.count() == before
+    assert AuditLog.objects.count() == audits
+
+
+def test_thousands_are_read_whichever_separator_was_typed(tree, hoalu_focal_point):
+    content = csv_bytes(",Thôn A,thôn,,2026,9.740,1 250", ",Thôn B,thôn,,2026,9,740,")
+    content = content.replace(b"9,740,", b'"9,740",')
+    import_units(actor=hoalu_focal_point, under=tree.hoalu, filename="x.csv", content=content)
+    populations = UnitPopulation.objects.filter(unit__name__in=["Thôn A", "Thôn B"])
+    assert sorted(p.adults for p in populations) == [9740, 9740]
+
+
+def test_a_code_longer_than_the_column_is_a_row_error(tree, hoalu_focal_point):
+    content = csv_bytes(f"{'X' * 500},Thôn Mới,thôn,,,,")
+    with pytest.raises(ImportRejected) as exc:
+        import_units(actor=hoalu_focal_point, under=tree.hoalu, filename="x.csv", content=content)
+    assert messages(exc) == ["Dòng 2: mã đơn vị dài quá 40 ký tự."]
+    assert not OrgUnit.objects.filter(name="Thôn Mới").exists()
+
+
+def test_control_characters_in_a_name_are_dropped(tree, hoalu_focal_point):
+    content = csv_bytes(",Thôn\x07 Mới\x00,thôn,,,,")
+    import_units(actor=hoalu_focal_point, under=tree.hoalu, filename="x.csv", content=content)
+    assert OrgUnit.objects.filter(name="Thôn Mới").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1258"])
+def test_a_csv_saved_by_excel_in_utf16_or_windows_1258_is_read(tree, hoalu_focal_point, encoding):
+    from hocvuso.core.tests.test_tables import windows_1258
+
+    text = "Tên đơn vị,Loại\nTổ dân phố Đồng Hướng,tổ dân phố\n"
+    content = text.encode("utf-16") if encoding == "utf-16" else windows_1258(text)
+    import_units(actor=hoalu_focal_point, under=tree.hoalu, filename="x.csv", content=content)
+    assert OrgUnit.objects.filter(name="Tổ dân phố Đồng Hướng", kind="village").exists()
+
+
+def test_a_spreadsheet_bomb_is_refused_in_under_two_seconds(client, tree, hoalu_focal_point):
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hocvuso.core.tests.test_tables import BOMB
+
+    client.force_login(hoalu_focal_point)
+    started = time.perf_counter()
+    response = client.post(
+        f"/units/{tree.hoalu.pk}/import/", {"file": SimpleUploadedFile("bom.xlsx", BOMB)}
+    )
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 400
+    assert "Bảng tính lớn quá" in response.content.decode()

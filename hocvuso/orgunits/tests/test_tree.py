@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from hocvuso.core.tables import fold
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import children_of, subtree_of
 from hocvuso.orgunits.services import create_unit, update_unit
-from hocvuso.orgunits.text import fold
 
 
 def test_tree_takes_any_depth(tree):

@@ -13,7 +13,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from hocvuso.orgunits.text import fold
+from hocvuso.core.tables import fold
 
 _DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?"
 _WORDS = r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?"

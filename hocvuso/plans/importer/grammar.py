@@ -13,7 +13,7 @@ import datetime
 import re
 from typing import Any
 
-from hocvuso.orgunits.text import fold
+from hocvuso.core.tables import fold
 from hocvuso.plans.importer import dates
 from hocvuso.plans.importer.structure import (
     BULLET,

@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from hocvuso.core.tables import fold
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
-from hocvuso.orgunits.text import fold
 
 ABBREVIATIONS = (
     (r"\bubnd\b", "uy ban nhan dan"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from hocvuso.orgunits.text import fold
+from hocvuso.core.tables import fold
 
 ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{1,3}|V|X))\s*[.:/\-–]\s+(.*)$")
 # "1.", "3.1.", "3.1 " and "2)" — but not "1.500 người" or "10/11/2025".

@@ -360,3 +360,40 @@ def test_progress_xlsx_query_count_is_flat(
     rows = progress_rows(response.content)
     assert len(rows) == 40
     assert sum(row[7] == "Đang làm" for row in rows) == 10
+
+
+# --- Issue 13: what people type never breaks an export nor runs in a spreadsheet
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.parametrize(
+    ("note", "shown"),
+    [
+        (FORMULA, FORMULA),
+        ("Dòng một\x0bdòng hai", "Dòng một\ndòng hai"),  # Word's manual line break, pasted
+        ("chuông\x07", "chuông"),
+    ],
+)
+def test_a_progress_note_is_text_in_the_progress_xlsx(client, plan, coordinator, note, shown):
+    task = plan.tasks.get(text="Treo băng rôn, khẩu hiệu")
+    report_task_progress(
+        actor=coordinator, task=task, note=note, status=Task.Status.DONE, today=D(2025, 10, 8)
+    )
+    client.force_login(coordinator)
+    response = client.get(f"/plans/{plan.pk}/progress.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Tiến độ"]
+    (cell,) = [row[7] for row in sheet.iter_rows(min_row=4) if row[3].value == task.text]
+    assert cell.value == shown
+    assert cell.data_type == "s"  # never "f": no formula runs when the file opens
+
+
+def test_a_duty_with_a_control_character_still_prints_as_a_plan(client, plan, coordinator):
+    Task.objects.filter(plan=plan, text="Treo băng rôn, khẩu hiệu").update(
+        text="Treo băng rôn\x0bkhẩu hiệu\x07"
+    )
+    client.force_login(coordinator)
+    response = client.get(f"/plans/{plan.pk}/export.docx")
+    assert response.status_code == 200
+    assert any("Treo băng rôn" in line for line in docx_lines(response.content))

@@ -112,7 +112,7 @@ def _open_reports(
 ) -> None:
     """A draft report for each of ``units`` that has none, added to ``reports``; refused
     (ImportRejected) if another request sent one of them meanwhile."""
-    from hocvuso.orgunits.importers import ImportRejected, RowError
+    from hocvuso.core.tables import ImportRejected, RowError
 
     missing = [u for u in units if u.pk not in reports]
     if not missing:

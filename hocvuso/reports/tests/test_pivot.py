@@ -226,3 +226,20 @@ def test_cells_read_as_everywhere_else(indicators, value):
     for indicator in (indicators["adults"], indicators["share"]):
         row = PivotRow(indicator, None, [Decimal(value), None])
         assert row.displays == [format_value(Decimal(value), indicator), ""]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("Tỉnh Ninh Bình\x07", "Tỉnh Ninh Bình"), ('=HYPERLINK("http://x","y")', None)],
+)
+def test_a_unit_name_with_a_control_character_or_a_formula_downloads_as_text(
+    client, coordinator, figures, indicators, name, shown
+):
+    OrgUnit.objects.filter(pk=figures.province.pk).update(name=name)
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:pivot_xlsx"), params([indicators["adults"]]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows(min_row=4) for c in row if c.value == (shown or name)]
+    assert cells
+    assert all(c.data_type == "s" for c in cells)

@@ -4,6 +4,7 @@ out the same way) — all rows or none, every bad row named by its line."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -12,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hocvuso.core.models import AuditLog
-from hocvuso.orgunits.importers import ImportRejected
-from hocvuso.reports import importers, periods
+from hocvuso.core.tables import LIMITS, ImportRejected
+from hocvuso.reports import periods
 from hocvuso.reports.models import DataValue, Report, Rollup
 from hocvuso.reports.selectors import values_for
 from hocvuso.reports.services import import_values, save_values, submit_report
@@ -160,7 +161,8 @@ def test_a_submitted_report_is_refused_but_its_unchanged_row_is_not(
     [
         ("trong.csv", b"", "Tệp rỗng"),
         ("so-lieu.xlsx", b"PK\x03\x04 not really a workbook", "không phải tệp Excel hợp lệ"),
-        ("so-lieu.csv", "ID;Tên đơn vị\n1;Hoà".encode("cp1252", errors="replace"), "UTF-8"),
+        # Bytes no encoding the import reads (UTF-8, UTF-16, Windows-1258) can decode.
+        ("so-lieu.csv", b"ID;T\x81n \x8dn v\x90\n1;Ho\x9d", "UTF-8"),
         ("so-lieu.pdf", b"%PDF-1.4", "Chỉ nhận tệp Excel"),
         ("so-lieu.csv", b"Ten;So\nA;1", "Không thấy dòng tiêu đề"),
         ("so-lieu.csv", csv_bytes(";;;;;;"), "chỉ có dòng tiêu đề"),
@@ -200,7 +202,7 @@ def test_wrong_columns_are_all_named(dataset, tree, october, coordinator) -> Non
 def test_a_file_too_large_is_refused_unread(
     dataset, tree, october, coordinator, monkeypatch
 ) -> None:
-    monkeypatch.setattr(importers, "MAX_BYTES", 100)
+    monkeypatch.setitem(LIMITS, "values", replace(LIMITS["values"], max_bytes=100))
     content = csv_bytes(*[f"{tree.hoalu.pk};;;1;1;1;"] * 20)
     with pytest.raises(ImportRejected, match="Tệp lớn quá"):
         run(coordinator, dataset, tree.province, october, content)
@@ -352,3 +354,20 @@ def test_an_import_costs_as_many_queries_for_four_units_as_for_one(
         tree.namhoalu_village,
     )
     assert four == one
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{pk};;;²;1;1;", "Dòng 2: cột “Người được hướng dẫn”: “²” không phải là số."),
+        ("1" * 23 + ";;;1;1;1;", "Dòng 2: ID “" + "1" * 23 + "” không phải là số."),
+        ("²;;;1;1;1;", "Dòng 2: ID “²” không phải là số."),
+    ],
+)
+def test_a_superscript_or_a_23_digit_number_is_a_row_error(
+    dataset, tree, october, coordinator, line, message
+) -> None:
+    with pytest.raises(ImportRejected) as caught:
+        run(coordinator, dataset, tree.province, october, csv_bytes(line.format(pk=tree.hoalu.pk)))
+    assert message in [str(e) for e in caught.value.errors]
+    assert not DataValue.objects.exists()

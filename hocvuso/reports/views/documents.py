@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hocvuso.core import roles as R
 from hocvuso.core.documents import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_filename
 from hocvuso.core.http import AuthedRequest, attachment, id_param
-from hocvuso.orgunits.importers import ImportRejected
+from hocvuso.core.tables import ImportRejected
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import children_of, get_unit_for_user, top_units_for
 from hocvuso.reports import periods as P

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hocvuso.orgunits.importers import ImportRejected
+from hocvuso.core.tables import ImportRejected
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.services import import_units
 
