@@ -7,8 +7,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.forms import CleanTextMixin, Form
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(CleanTextMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Tên đăng nhập hoặc e-mail"),
         max_length=254,
@@ -23,7 +25,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     """A new account with one role on a unit; the password is given to the person in person."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
@@ -48,7 +50,7 @@ class PersonForm(forms.Form):
         self.fields["role"].choices = roles
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(Form):
     """A new personal API token: a name to recognise it by, and how long it works."""
 
     LIFETIMES = [
@@ -72,7 +74,7 @@ class ApiTokenForm(forms.Form):
         return timezone.now() + datetime.timedelta(days=days) if days else None
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     """The audit page's filter: one kind of event, or all."""
 
     action = forms.ChoiceField(label=_("Loại sự việc"), required=False)

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.forms import Form, ModelForm
 from hocvuso.events import selectors
 from hocvuso.events.models import (
     AttendanceCategory,
@@ -24,7 +25,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 # --- Managing events
 
 
-class ServiceModelForm(forms.ModelForm):
+class ServiceModelForm(ModelForm):
     """A model form whose values a service writes: it checks its fields but leaves the
     instance untouched (the service snapshots it for the audit diff, then validates the whole
     row and reports errors back through ``core.forms.attach_errors``)."""
@@ -124,7 +125,7 @@ class BridgePointForm(BridgePointDetailsForm):
         self.order_fields(["host"])
 
 
-class BulkBridgePointsForm(forms.Form):
+class BulkBridgePointsForm(Form):
     """Invite many units at once, from one of the sets ceremonies are made for."""
 
     ALL_COMMUNES = "communes"
@@ -176,7 +177,7 @@ class BulkBridgePointsForm(forms.Form):
         return selectors.agencies_of(self.province)
 
 
-class BridgePointFilterForm(forms.Form):
+class BridgePointFilterForm(Form):
     """The bridge-point list's filters, read from the query string (GET)."""
 
     status = forms.ChoiceField(
@@ -306,7 +307,7 @@ class RegistryEntryForm(ServiceModelForm):
 # --- Live: the bridge-point screen
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     """People at a bridge point by category. ``submission_id`` is made when the form is shown,
     so a double click or a resend after a timeout counts once."""
 
@@ -333,7 +334,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class TroubleForm(forms.Form):
+class TroubleForm(Form):
     note = forms.CharField(
         label=_("Sự cố"),
         max_length=300,

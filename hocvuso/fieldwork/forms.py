@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.forms import Form, ModelForm
 from hocvuso.fieldwork.models import Team, TeamMember, Visit
 from hocvuso.orgunits.models import OrgUnit
 
@@ -21,7 +22,7 @@ class MonthField(forms.DateField):
     widget = MONTH_WIDGET
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """The months a coverage page covers, read from the query string. Defaults: this year
     up to this month."""
 
@@ -39,7 +40,7 @@ class PeriodForm(forms.Form):
         return start.replace(day=1), end.replace(day=1)
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     name = forms.CharField(label=_("Tên tổ"), max_length=200)
     unit = forms.ModelChoiceField(label=_("Địa bàn"), queryset=None)
 
@@ -48,7 +49,7 @@ class TeamForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ModelForm):
     """A team member; their account, when they have one, chosen among the people with a role
     in the team's area, so that they can log visits from their phone."""
 
@@ -69,7 +70,7 @@ class MemberForm(forms.ModelForm):
         self.fields["user"].required = False
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(Form):
     start = forms.DateField(
         label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.forms import Form
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
 
 
-class UnitForm(forms.Form):
+class UnitForm(Form):
     name = forms.CharField(label=_("Tên đơn vị"), max_length=255)
     kind = forms.ChoiceField(label=_("Loại đơn vị"), choices=OrgUnit.Kind.choices)
     code = forms.CharField(
@@ -62,7 +63,7 @@ class UnitForm(forms.Form):
         return form
 
 
-class PopulationForm(forms.Form):
+class PopulationForm(Form):
     year = forms.IntegerField(label=_("Năm"), min_value=1900, max_value=2200)
     adults = forms.IntegerField(label=_("Số người trưởng thành"), min_value=0, required=False)
     households = forms.IntegerField(label=_("Số hộ gia đình"), min_value=0, required=False)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.forms import Form, ModelForm
 from hocvuso.plans.models import Task
 from hocvuso.plans.selectors import NO_ACTIVITY, MatrixColumn
 
@@ -24,7 +25,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     status = forms.ChoiceField(label=_("Trạng thái"), choices=Task.Status.choices)
     note = forms.CharField(
         label=_("Đã làm được gì"),
@@ -37,7 +38,7 @@ class ProgressForm(forms.Form):
     )
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(Form):
     file = forms.FileField(
         label=_("Tệp kế hoạch"),
         help_text=_("Word (.docx), PDF có lớp chữ, hoặc .txt; tối đa 20 MB."),
@@ -68,7 +69,7 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class PlanReviewForm(forms.ModelForm):
+class PlanReviewForm(ModelForm):
     purposes = LinesField(label=_("Mục đích (mỗi dòng một ý)"), required=False)
     requirements = LinesField(label=_("Yêu cầu (mỗi dòng một ý)"), required=False)
     recipients = LinesField(label=_("Nơi nhận (mỗi dòng một nơi)"), required=False)
@@ -99,7 +100,7 @@ class PlanReviewForm(forms.ModelForm):
         }
 
 
-class DraftTaskForm(forms.Form):
+class DraftTaskForm(Form):
     unit_name = forms.CharField(
         label=_("Đơn vị"),
         max_length=300,
@@ -113,7 +114,7 @@ class DraftTaskForm(forms.Form):
     )
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(Form):
     """The follow-up page's filters, read from the query string (GET)."""
 
     activity = forms.ChoiceField(label=_("Hoạt động"), required=False)
@@ -148,7 +149,7 @@ def _numbered(activity: MatrixColumn) -> str:
     return f"{activity.position}. {activity.title}" if activity.position else activity.title
 
 
-class ActivityReviewForm(forms.ModelForm):
+class ActivityReviewForm(ModelForm):
     lead_name = forms.CharField(
         label=_("Đơn vị chủ trì"),
         max_length=300,

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 
 from hocvuso.core.admin import AuditedAdminMixin
+from hocvuso.core.forms import ModelForm
 from hocvuso.reports.models import (
     DataSet,
     DataSetIndicator,
@@ -17,7 +18,7 @@ from hocvuso.reports.models import (
 from hocvuso.reports.sources import source_choices
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ModelForm):
     source = forms.ChoiceField(choices=source_choices, required=False)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.forms import Form
 from hocvuso.core.tables import fold
 from hocvuso.core.tables.forms import ImportForm
 from hocvuso.orgunits.models import OrgUnit, UnitGroup
@@ -16,7 +17,7 @@ from hocvuso.reports.models import DataSet, Indicator
 from hocvuso.reports.periods import PeriodType
 
 
-class TargetForm(forms.Form):
+class TargetForm(Form):
     indicator = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=None)
     year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
     value = forms.DecimalField(label=_("Chỉ tiêu giao"), max_digits=16, decimal_places=2)
@@ -29,7 +30,7 @@ class TargetForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class DataSetForm(forms.Form):
+class DataSetForm(Form):
     """A new periodic form: what is asked, how often, of whom, by when."""
 
     name = forms.CharField(label=_("Tên biểu mẫu"), max_length=300)
@@ -122,7 +123,7 @@ class ValuesImportForm(ImportForm):
         super().__init__(*args, kind="values", **kwargs)
 
 
-class ResultsForm(forms.Form):
+class ResultsForm(Form):
     """Which unit and which period the results report covers (choices made by the view)."""
 
     unit = forms.TypedChoiceField(label=_("Đơn vị"), coerce=int)

@@ -9,11 +9,12 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hocvuso.core.forms import Form
 from hocvuso.core.tables.errors import ImportRejected
 from hocvuso.core.tables.reading import check_size, check_suffix, limits_for
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel hoặc CSV"),
         help_text=gettext_lazy(

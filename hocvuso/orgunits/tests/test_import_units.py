@@ -287,7 +287,7 @@ def test_a_code_longer_than_the_column_is_a_row_error(tree, hoalu_focal_point):
     content = csv_bytes(f"{'X' * 500},Thôn Mới,thôn,,,,")
     with pytest.raises(ImportRejected) as exc:
         import_units(actor=hoalu_focal_point, under=tree.hoalu, filename="x.csv", content=content)
-    assert messages(exc) == ["Dòng 2: mã đơn vị dài quá 40 ký tự."]
+    assert messages(exc) == ["Dòng 2: Mã đơn vị dài quá 40 ký tự."]
     assert not OrgUnit.objects.filter(name="Thôn Mới").exists()
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hocvuso.core.documents import XLSX_CONTENT_TYPE
+from hocvuso.core.forms import Form
 from hocvuso.core.http import AuthedRequest, attachment, id_param, render_page
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import (
@@ -43,7 +44,7 @@ class MonthField(forms.DateField):
     input_formats = ["%Y-%m", "%m/%Y"]
 
 
-class PivotForm(forms.Form):
+class PivotForm(Form):
     """What the pivot shows, read from the query string; a bad value falls back to its
     default rather than failing the page."""
 
