@@ -89,6 +89,7 @@ class TooSlow(Exception):
 class Answer:
     status: int
     seconds: float
+    content: bytes
     body: str
     messages: list[str]
     response: Any
@@ -154,8 +155,8 @@ def send(client: Client, method: str, path: str, **kwargs: Any) -> Answer:
     started = time.perf_counter()
     try:
         response = getattr(client, method)(path, **kwargs)
-        if getattr(response, "streaming", False):
-            response.content = b"".join(response.streaming_content)
+        streamed = getattr(response, "streaming", False)
+        content = b"".join(response.streaming_content) if streamed else response.content
     except TooSlow:
         pytest.fail(f"{method.upper()} {path}: no answer after {HARD_LIMIT} s")
     except Exception as exc:
@@ -168,7 +169,7 @@ def send(client: Client, method: str, path: str, **kwargs: Any) -> Answer:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     seconds = time.perf_counter() - started
-    body = response.content.decode("utf-8", "replace")
+    body = content.decode("utf-8", "replace")
     messages: list[str] = []
     if response.status_code in (301, 302, 303):
         follow = client.get(response["Location"])
@@ -177,7 +178,7 @@ def send(client: Client, method: str, path: str, **kwargs: Any) -> Answer:
         messages = json_messages(response.json())
     else:
         messages = page_alerts(body)
-    return Answer(response.status_code, seconds, body, messages, response)
+    return Answer(response.status_code, seconds, content, body, messages, response)
 
 
 # --- What the database holds
@@ -475,7 +476,7 @@ def check(
     for username, url in exports(world) if exports else []:
         export = send(world.client(username), "get", url)
         assert export.status == 200, f"export {url} answers {export.status}"
-        bad = export_problems(export.response.content, export.response["Content-Type"])
+        bad = export_problems(export.content, export.response["Content-Type"])
         assert not bad, f"export {url}: {bad[:3]}"
 
 
