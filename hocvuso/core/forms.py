@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from hocvuso.core.tables.text import clean_typed
+
 
 def attach_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: by field where it names one."""
@@ -27,13 +29,6 @@ class CleanTextMixin:
             # strip=False marks text kept exactly as typed: passwords.
             if isinstance(value, str) and getattr(field, "strip", False):
                 cleaned[name] = clean_typed(value)
-
-
-def clean_typed(text: str) -> str:
-    """Typed text without control characters; tabs and line breaks kept."""
-    from hocvuso.core.tables.text import clean_cell
-
-    return clean_cell(text).strip()
 
 
 class Form(CleanTextMixin, forms.Form):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from hocvuso.core.models import AuditLog
+from hocvuso.core.tables.text import clean_typed
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -69,7 +70,7 @@ def record_audit(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
+        object_repr=clean_typed(str(obj))[:255],
         unit_id=unit_id,
         changes={k: v for k, v in (changes or {}).items() if k not in _NEVER_LOGGED},
     )

@@ -54,6 +54,11 @@ def clean_cell(text: str) -> str:
     return text
 
 
+def clean_typed(text: str) -> str:
+    """What a person typed, as stored: ``clean_cell``, ends trimmed."""
+    return clean_cell(text).strip()
+
+
 def clean_stream_text(text: str) -> str:
     """``clean_cell`` for a chunk of a CSV file before it is split into cells: nothing it
     does adds or removes a line, so line numbers stay those of the file."""

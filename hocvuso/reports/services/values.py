@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
+from hocvuso.core.tables.text import clean_typed
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.reports.models import (
     DataSet,
@@ -93,7 +94,10 @@ def save_values(
             errors[str(pk)] = [_("Chỉ tiêu này không nhập tay trong biểu mẫu.")]
             continue
         if indicator.value_type == Indicator.ValueType.TEXT:
-            parsed[pk] = (None, (text or "").strip()[:2000])
+            if "\x00" in (text or ""):
+                errors[str(pk)] = [_("Không được chứa ký tự rỗng (NUL).")]
+            else:
+                parsed[pk] = (None, clean_typed(text or "")[:2000])
             continue
         try:
             parsed[pk] = (parse_value(text, indicator), "")
