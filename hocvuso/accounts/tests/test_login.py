@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from asgiref.sync import async_to_sync
 from django.test import AsyncClient
@@ -93,3 +95,11 @@ def test_the_failure_that_locks_shows_the_lockout_page_not_an_error(hoalu_focal_
         page = response.content.decode()
         assert "Tạm khóa đăng nhập" in page
         assert "Lỗi hệ thống" not in page
+
+
+def test_the_lockout_page_says_the_configured_wait(client, settings, hoalu_focal_point):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=40)
+    for _ in range(5):
+        response = client.post("/login/", {"username": "hoalu", "password": "sai-mat-khau"})
+    assert response.status_code == 429
+    assert "Hãy thử lại sau 40 phút" in response.content.decode()
