@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -33,8 +34,8 @@ class AuditLog(models.Model):
         FILE_DOWNLOADED = "file_downloaded", _("Tải tệp (người ngoài đơn vị)")
         # accounts
         ROLE_GRANTED = "role_granted", _("Trao vai trò")
-        ROLE_REVOKED = "role_revoked", _("Bỏ vai trò")
-        PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
+        ROLE_REVOKED = "role_revoked", pgettext_lazy("audit", "Bỏ vai trò")
+        PASSWORD_CHANGED = "password_changed", pgettext_lazy("audit", "Đổi mật khẩu")
         LOGIN_LOCKED_OUT = "login_locked_out", _("Khóa đăng nhập tạm thời")
         TOKEN_CREATED = "token_created", _("Tạo mã truy cập API")
         TOKEN_REVOKED = "token_revoked", _("Thu hồi mã truy cập API")
@@ -52,7 +53,7 @@ class AuditLog(models.Model):
         # fieldwork
         VISITS_RECORDED = "visits_recorded", _("Ghi lượt hướng dẫn tại hộ")
         # reports
-        REPORT_SUBMITTED = "report_submitted", _("Gửi báo cáo")
+        REPORT_SUBMITTED = "report_submitted", pgettext_lazy("audit", "Gửi báo cáo")
         REPORT_APPROVED = "report_approved", _("Duyệt báo cáo")
         REPORT_RETURNED = "report_returned", _("Trả lại báo cáo")
 
