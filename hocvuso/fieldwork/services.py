@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.core.tables import fold
+from hocvuso.core.tables.text import clean_typed
 from hocvuso.fieldwork.models import (
     Household,
     Service,
@@ -51,10 +52,9 @@ MAX_FOLLOW_UP_DAYS = 366
 MAX_MEMBERS_PRESENT = 30
 MAX_NOTE = 500
 MAX_HOUSEHOLD_TEXT = 200
-# Control characters a phone or a paste may carry (Word's manual line break \x0b, a form
-# feed…): shown as a space. Tab and newline stay. NUL is refused, not cleaned: PostgreSQL cannot
-# store it, and no keyboard types one — the record is corrupt or forged.
-CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters a phone or a paste may carry are cleaned as in every form
+# (core.tables.text.clean_typed). NUL is refused, not cleaned: PostgreSQL cannot store it, and
+# no keyboard types one — the record is corrupt or forged.
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 TEAM_FIELDS = ("name", "unit")
 MEMBER_FIELDS = ("name", "role", "phone", "user", "active")
@@ -133,11 +133,6 @@ def local_today() -> datetime.date:
     return timezone.localdate(timezone=VIETNAM)
 
 
-def clean_text(text: str) -> str:
-    """Typed text as stored: control characters shown as spaces, ends trimmed."""
-    return CONTROL.sub(" ", text).strip()
-
-
 def text_problems(text: str, *, label: str, limit: int) -> list[str]:
     """Why ``text`` cannot be stored as typed: a NUL or a broken character (refused, the record
     is corrupt), or more than ``limit`` characters once cleaned."""
@@ -147,7 +142,7 @@ def text_problems(text: str, *, label: str, limit: int) -> list[str]:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate ("\\ud800" in JSON)
         return [_("“%(field)s” có ký tự không hợp lệ") % {"field": label}]
-    if len(clean_text(text)) > limit:
+    if len(clean_typed(text)) > limit:
         return [_("“%(field)s” dài quá %(n)d ký tự") % {"field": label, "n": limit}]
     return []
 
@@ -322,7 +317,7 @@ class VisitChecker:
         for code in codes:
             service = self.services.get(code)
             if service is None:
-                shown = clean_text(code.replace("\x00", ""))[:40]
+                shown = clean_typed(code.replace("\x00", ""))[:40]
                 problems.append(_("nội dung “%(code)s” không có trong danh mục") % {"code": shown})
             else:
                 mask |= service.mask
@@ -343,7 +338,7 @@ class VisitChecker:
             services=mask,
             outcome=row.outcome,
             follow_up_on=row.follow_up_on if row.outcome == Visit.Outcome.FOLLOW_UP else None,
-            note=clean_text(row.note),
+            note=clean_typed(row.note),
             members_present=sorted(row.members_present),
             **{name: getattr(row, name) for name in EQUITY_FIELDS},
         )
