@@ -177,6 +177,14 @@ def check_zip_bounds(content: bytes, limits: Limits, *, sheets: bool = True) -> 
         raise unreadable from None
     if len(members) > 1000:
         raise unreadable
+    too_big = rejected(
+        _("Tệp Excel giải nén ra lớn quá %(mb)d MB: không đọc được.")
+        % {"mb": limits.max_unzipped // MB}
+    )
+    # A bomb that declares its size is refused before a byte is inflated; one that lies is
+    # caught below, where every inflated byte is counted.
+    if sum(member.file_size for member in members) > limits.max_unzipped:
+        raise too_big
     budget = limits.max_unzipped
     for member in members:
         if member.is_dir():
@@ -193,10 +201,7 @@ def check_zip_bounds(content: bytes, limits: Limits, *, sheets: bool = True) -> 
                 while chunk := data.read(_CHUNK):
                     budget -= len(chunk)
                     if budget < 0:
-                        raise rejected(
-                            _("Tệp Excel giải nén ra lớn quá %(mb)d MB: không đọc được.")
-                            % {"mb": limits.max_unzipped // MB}
-                        )
+                        raise too_big
                     if bounds is not None:
                         bounds.scan(tail + chunk)
                         tail = chunk[-64:]

@@ -142,6 +142,25 @@ def test_a_zip_that_lies_about_its_sizes_is_measured_while_inflating(monkeypatch
     assert time.perf_counter() - started < 2
 
 
+def test_a_zip_declaring_more_than_its_limit_is_refused_before_inflating(monkeypatch):
+    from hocvuso.core.tables import reading
+
+    monkeypatch.setitem(
+        reading.LIMITS, "units", reading.replace(reading.LIMITS["units"], max_unzipped=1 << 20)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b" " * (2 << 20))
+    inflated = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(
+        zipfile.ZipFile, "open", lambda *a, **k: inflated.append(a) or real_open(*a, **k)
+    )
+    with pytest.raises(ImportRejected, match="giải nén ra lớn quá 1 MB"):
+        read_table("a.xlsx", buffer.getvalue(), kind="units")
+    assert inflated == []
+
+
 @pytest.mark.parametrize(
     "content", [b"PK\x03\x04 not a zip", b"PK\x05\x06" + b"\x00" * 18, b"\x00" * 100]
 )
