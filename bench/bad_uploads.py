@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -413,7 +414,10 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
-    rows, server_memory = run(args.repeat, args.memory_bound_mib)
+    try:
+        rows, server_memory = run(args.repeat, args.memory_bound_mib)
+    finally:
+        shutil.rmtree(MEDIA, ignore_errors=True)
     print(table(rows, args.memory_bound_mib))
     missed = [f"{r['endpoint']}/{r['case']}" for r in rows if not r["target_met"]]
     bombs = [r for r in rows if r["bomb"]]
