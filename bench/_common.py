@@ -21,6 +21,25 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production-settings server on plain HTTP over loopback: no
+    redirect to HTTPS, cookies sent without TLS, a throwaway key."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "hocvuso.settings",
+        "DATABASE_URL": database_url,
+        "HOCVUSO_DEV": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
 def log(message: str) -> None:
     """Progress goes to stderr, so the JSON line is the last line of stdout."""
     print(message, file=sys.stderr, flush=True)

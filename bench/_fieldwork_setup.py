@@ -29,20 +29,7 @@ from _common import log, rss_kib, session_cookies  # noqa: E402, F401 — script
 DB_NAME = "hocvuso_bench_fieldwork_" + Path(sys.argv[0]).stem.removeprefix("fieldwork_")
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "hocvuso.settings",
-    "DATABASE_URL": DB_URL,
-    "HOCVUSO_DEV": "0",
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS.
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "SECURE_HSTS_SECONDS": "0",
-    "LOG_LEVEL": "WARNING",
-}
+SERVER_ENV = _common.server_env(DB_URL)
 for _name, _value in SERVER_ENV.items():
     os.environ[_name] = _value
 os.environ.pop("REDIS_URL", None)

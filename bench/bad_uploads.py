@@ -55,20 +55,7 @@ import _common  # noqa: E402 — bench/ is the script's folder, on sys.path
 DB_NAME = "hocvuso_bench_bad_uploads"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 MEDIA = tempfile.mkdtemp(prefix="bench-bad-uploads-media-")
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "hocvuso.settings",
-    "DATABASE_URL": DB_URL,
-    "HOCVUSO_DEV": "0",
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "SECURE_HSTS_SECONDS": "0",
-    "LOG_LEVEL": "WARNING",
-    "MEDIA_ROOT": MEDIA,
-}
+SERVER_ENV = _common.server_env(DB_URL, MEDIA_ROOT=MEDIA)
 os.environ.update(SERVER_ENV)
 os.environ.pop("REDIS_URL", None)
 
