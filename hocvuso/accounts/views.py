@@ -23,6 +23,7 @@ from hocvuso.core import roles as R
 from hocvuso.core.forms import attach_errors
 from hocvuso.core.http import AuthedRequest, render_page
 from hocvuso.orgunits import selectors as unit_selectors
+from hocvuso.orgunits import services as unit_services
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -53,6 +54,8 @@ def home(request: AuthedRequest) -> HttpResponse:
             "kind_counts": unit_selectors.kind_counts_under(a.unit),
             "has_population": a.unit.populations.filter(year=year).exists(),
             "can_edit": unit_selectors.user_can(request.user, a.unit, R.EDIT_UNITS),
+            # An agency's focal point may edit it but add nothing under it.
+            "can_add_child": bool(unit_services.kinds_for_new_unit(request.user, a.unit)),
         }
         for a in assignments
     ]

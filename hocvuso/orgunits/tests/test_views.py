@@ -95,3 +95,25 @@ def test_page_is_in_english_when_chosen(client, coordinator, tree):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
     assert 'lang="en"' in page
+
+
+def test_the_home_page_offers_no_unit_adding_to_an_agencys_focal_point(client, tree):
+    """Issue 13: a focal point may add only villages, and none fits under an agency — the
+    home page's "add one by one" link answered 403."""
+    from conftest import make_person
+    from hocvuso.core.roles import Role
+
+    client.force_login(make_person("skhcn", Role.FOCAL_POINT, tree.agency))
+    page = client.get("/").content.decode()
+    assert f"/units/{tree.agency.pk}/add/" not in page
+    assert client.get(f"/units/{tree.agency.pk}/add/").status_code == 403
+
+
+def test_the_home_page_still_offers_villages_to_a_communes_focal_point(client, tree):
+    from conftest import make_person
+    from hocvuso.core.roles import Role
+
+    client.force_login(make_person("namhoalu2", Role.FOCAL_POINT, tree.namhoalu))
+    OrgUnit.objects.filter(pk=tree.namhoalu_village.pk).delete()
+    page = client.get("/").content.decode()
+    assert f"/units/{tree.namhoalu.pk}/add/" in page
