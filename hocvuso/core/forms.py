@@ -24,11 +24,15 @@ class CleanTextMixin:
     def _clean_fields(self) -> None:
         super()._clean_fields()  # type: ignore[misc]
         cleaned = self.cleaned_data  # type: ignore[attr-defined]
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             field = self.fields.get(name)  # type: ignore[attr-defined]
             # strip=False marks text kept exactly as typed: passwords.
             if isinstance(value, str) and getattr(field, "strip", False):
                 cleaned[name] = clean_typed(value)
+                # Nothing but control characters is nothing typed.
+                if value and not cleaned[name] and field.required:
+                    del cleaned[name]
+                    self.add_error(name, field.error_messages["required"])  # type: ignore[attr-defined]
 
 
 class Form(CleanTextMixin, forms.Form):

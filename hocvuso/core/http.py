@@ -58,7 +58,7 @@ MAX_ID = 2**63 - 1
 def id_param(value: str | None) -> int | None:
     """The row id a query-string parameter names, or None for anything else ("", "abc",
     "²", a number larger than any id): a view answers None with its default or a 404."""
-    if value and value.isascii() and value.isdigit():
+    if value and value.isascii() and value.isdigit() and len(value) <= 20:
         number = int(value)
         if 1 <= number <= MAX_ID:
             return number

@@ -52,7 +52,8 @@ def parse_number(
     text = (text or "").strip()
     if not text:
         return None
-    if text.isdigit() and text.isascii():  # most cells: no separator, no sign
+    # Most cells: no separator, no sign. Bounded: int() refuses more than 4,300 digits.
+    if text.isdigit() and text.isascii() and len(text) <= 40:
         value: int | Decimal = int(text)
     else:
         text = _SPACES.sub("", text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -174,6 +175,8 @@ def cell_kind(value: object) -> str:
     if isinstance(value, int):
         return "whole"
     if isinstance(value, float | Decimal):
+        if not math.isfinite(value):  # PostgreSQL's numeric holds NaN
+            return "text"
         return "whole" if value == int(value) else "decimal"
     if isinstance(value, datetime.datetime):
         return "datetime"

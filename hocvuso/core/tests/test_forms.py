@@ -72,3 +72,14 @@ def test_a_password_is_kept_exactly_as_typed():
     form = PasswordForm({"password": typed})
     assert form.is_valid()
     assert form.cleaned_data["password"] == typed
+
+
+def test_a_required_field_typed_as_only_control_characters_is_refused(client, coordinator, tree):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("orgunits:add_child", args=[tree.hoalu.pk]),
+        {"name": "\x07\x0b ", "kind": "village"},
+    )
+    assert response.status_code == 200
+    assert "bắt buộc" in response.text
+    assert not OrgUnit.objects.filter(name="").exists()

@@ -340,3 +340,25 @@ def test_a_streamed_csv_is_decoded_and_cleaned_piece_by_piece(encoding):
     assert rows[0] == (1, ["Tên", "Ghi chú"])
     assert rows[-1] == (5001, ["Thôn Đông 4999", "ghi chú ở xã"])
     assert all(cells == [f"Thôn Đông {n - 2}", "ghi chú ở xã"] for n, cells in rows[1:])
+
+
+def test_a_number_of_five_thousand_digits_is_a_message_not_a_crash():
+    from hocvuso.core.tables.numbers import NumberError, parse_number
+
+    with pytest.raises(NumberError):
+        parse_number("1" * 5000, whole=True)
+
+
+def test_an_id_of_five_thousand_digits_names_no_row():
+    from hocvuso.core.http import id_param
+
+    assert id_param("1" * 5000) is None
+
+
+def test_a_stored_nan_exports_as_text_not_a_crash():
+    from decimal import Decimal
+
+    from hocvuso.core.tables.writing import cell_kind
+
+    assert cell_kind(Decimal("NaN")) == "text"
+    assert cell_kind(float("inf")) == "text"
