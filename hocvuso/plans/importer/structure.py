@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from hocvuso.core.tables import fold
+from hocvuso.plans.importer.normalise import TableLine, normalise
 
 ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{1,3}|V|X))\s*[.:/\-–]\s+(.*)$")
 # "1.", "3.1.", "3.1 " and "2)" — but not "1.500 người" or "10/11/2025".
@@ -73,12 +74,25 @@ class Document:
     body: Node
     closing: list[str]
     tail: list[str]
+    # A decision that issues a plan: the plan's own title lines (its header is the decision's).
+    plan_title: list[str] = field(default_factory=list)
+    # What follows the signature: annexes ("PHỤ LỤC …") with their tables.
+    annexes: list[str] = field(default_factory=list)
 
 
 def clean_lines(text: str) -> list[str]:
     """Lines without page numbers, blank lines, bold marks and runs of spaces."""
-    lines = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
+    return clean_paragraphs(
+        text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    )
+
+
+def clean_paragraphs(raw_lines: list[str]) -> list[str]:
+    lines: list[str] = []
+    for raw in raw_lines:
+        if isinstance(raw, TableLine):
+            lines.append(raw)
+            continue
         line = re.sub(r"[ \t\u00a0\u2002-\u200b]+", " ", raw.replace("**", "")).strip()
         if not line or PAGE_NUMBER.match(line.lower()):
             continue
@@ -161,22 +175,37 @@ def join_lines(lines: list[str]) -> list[str]:
 def split_document(text: str, *, paragraphs_known: bool = False) -> Document:
     """``paragraphs_known``: each line is already a paragraph (a Word file), so only words
     cut by a hyphen are joined."""
-    lines = clean_lines(text)
+    normalised = normalise(text, paragraphs_known=paragraphs_known)
+    lines = clean_paragraphs(normalised.lines)
     start = _body_start(lines)
-    header = lines[:start]
-    paragraphs = _join_hyphens(lines[start:]) if paragraphs_known else join_lines(lines[start:])
+    header = [line for line in lines[:start] if not isinstance(line, TableLine)]
+    rest = lines[start:]
+    paragraphs = _join_hyphens(rest) if normalised.paragraphs_known else join_lines(rest)
+    paragraphs, annexes = _split_annexes(paragraphs)
     preamble: list[str] = []
     index = 0
     while index < len(paragraphs) and not starts_marker(paragraphs[index]):
-        if _is_tail_start(paragraphs[index]):
+        if _is_tail_start(paragraphs[index]) or _is_decision_article(paragraphs[index]):
             break
         preamble.append(paragraphs[index])
         index += 1
     body_paragraphs: list[str] = []
     closing: list[str] = []
     tail: list[str] = []
-    for paragraph in paragraphs[index:]:
-        if tail or _is_tail_start(paragraph):
+    plan_title: list[str] = []
+    remaining = paragraphs[index:]
+    if _issues_a_plan(header, remaining):
+        # "QUYẾT ĐỊNH … ban hành Kế hoạch": the decision's articles and signature, then the
+        # plan itself, whose body is the document's content.
+        decision, plan = _split_decision(remaining)
+        tail = [p for p in decision if not _is_decision_article(p)]
+        tail = tail[next((i for i, p in enumerate(tail) if _is_tail_start(p)), len(tail)) :]
+        plan_title, remaining = _plan_title(plan)
+        # The plan's own closing signature carries no name: drop it with the tail rule.
+    for paragraph in remaining:
+        if plan_title and _is_tail_start(paragraph):
+            break
+        if (tail and not plan_title) or _is_tail_start(paragraph):
             tail.append(paragraph)
         elif closing or fold(paragraph).startswith("tren day la"):
             closing.append(paragraph)
@@ -184,14 +213,83 @@ def split_document(text: str, *, paragraphs_known: bool = False) -> Document:
             body_paragraphs.append(paragraph)
             if paragraph.endswith("./.") and not closing:
                 closing.append(body_paragraphs.pop())
-    # A closing sentence without "./." leaves no mark; the tail start ends the body anyway.
-    return Document(header, preamble, build_outline(body_paragraphs), closing, tail)
+    if plan_title:
+        body_paragraphs = _drop_unsigned_signature(body_paragraphs)
+    return Document(
+        header, preamble, build_outline(body_paragraphs), closing, tail, plan_title, annexes
+    )
+
+
+def _is_decision_article(paragraph: str) -> bool:
+    return bool(re.match(r"^Điều\s+\d{1,2}\s*[.:]", paragraph)) or fold(paragraph) in (
+        "quyet dinh:",
+        "quyet dinh :",
+    )
+
+
+def _issues_a_plan(header: list[str], paragraphs: list[str]) -> bool:
+    is_decision = any(fold(line).rstrip(".: ") == "quyet dinh" for line in header)
+    return is_decision and any(_is_plan_start(p) for p in paragraphs)
+
+
+def _is_plan_start(paragraph: str) -> bool:
+    return paragraph.strip().rstrip(".") in ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "PHƯƠNG ÁN", "ĐỀ ÁN")
+
+
+def _split_decision(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    at = next(i for i, p in enumerate(paragraphs) if _is_plan_start(p))
+    return paragraphs[:at], paragraphs[at:]
+
+
+def _plan_title(plan: list[str]) -> tuple[list[str], list[str]]:
+    """The plan's title lines (below "KẾ HOẠCH", above "(Kèm theo …)"), and its body."""
+    title: list[str] = []
+    index = 1
+    while index < len(plan):
+        paragraph = plan[index]
+        folded = fold(paragraph)
+        if folded.startswith(("(kem theo", "(ban hanh kem", "kem theo", "(ban hanh theo")):
+            index += 1
+            break
+        if starts_marker(paragraph) or _is_preamble_start(paragraph):
+            break
+        title.append(paragraph)
+        index += 1
+    return title, plan[index:]
+
+
+def _drop_unsigned_signature(paragraphs: list[str]) -> list[str]:
+    """The plan inside a decision ends with the issuer's name in capitals, unsigned."""
+    while paragraphs and is_upper(paragraphs[-1]) and not starts_marker(paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
+    return paragraphs
+
+
+ANNEX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\b(?!\s+(?:kèm|số\s+\d+\s+kèm))")
+
+
+def _split_annexes(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Annexes start at a "PHỤ LỤC" heading after the body's last section; a data table
+    anywhere goes with them too, so task tables are read in one place."""
+    for i, paragraph in enumerate(paragraphs):
+        if i > 0 and ANNEX.match(paragraph) and is_upper(paragraph.split("(")[0]):
+            tables = [p for p in paragraphs[:i] if isinstance(p, TableLine)]
+            body = [p for p in paragraphs[:i] if not isinstance(p, TableLine)]
+            return body, tables + paragraphs[i:]
+    tables = [p for p in paragraphs if isinstance(p, TableLine)]
+    return [p for p in paragraphs if not isinstance(p, TableLine)], tables
 
 
 def _join_hyphens(lines: list[str]) -> list[str]:
     joined: list[str] = []
     for line in lines:
-        if joined and re.search(r"\S-$", joined[-1]) and line[:1].isalnum():
+        if (
+            joined
+            and not isinstance(line, TableLine)
+            and not isinstance(joined[-1], TableLine)
+            and re.search(r"\S-$", joined[-1])
+            and line[:1].isalnum()
+        ):
             joined[-1] += line
         else:
             joined.append(line)
