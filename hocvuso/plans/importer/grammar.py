@@ -48,20 +48,37 @@ CITED_KINDS = (
     "Hướng dẫn",
     "Đề án",
     "Công điện",
+    "Quy chế phối hợp",
+    "Quy chế",
+    "Phương án",
+    "Thông tri",
+    "Quy định",
+    "Kết luận",
+    "Chiến lược",
 )
+_KINDS = "|".join(re.escape(k) for k in CITED_KINDS)
+# "Nghị quyết số 57-NQ/TW", "Quyết định 1229/QĐ-UBND", "Luật Dữ liệu số 60/2024/QH15" (a law's
+# name runs between its kind and "số"), "57/NQ -TW" with a stray space.
+_SYMBOL = r"[0-9][0-9A-Za-zĐđÀ-ỹ.]*(?:\s?[\-/]\s?[0-9A-Za-zĐđÀ-ỹ.&]+)+"
 CITATION = re.compile(
-    r"(?P<kind>"
-    + "|".join(re.escape(k) for k in CITED_KINDS)
-    + r")\s+số\s*:?\s*(?P<number>[0-9][0-9A-Za-zĐđÀ-ỹ\-/.&]*[0-9A-Za-zĐđÀ-ỹ])"
+    r"(?<![\wÀ-ỹ])(?P<kind>" + _KINDS + r")"
+    r"(?:(?P<name>(?:\s+[A-ZĐÀ-Ỹa-zđà-ỹ][\wÀ-ỹ]*){1,12}?)(?=\s+số\b))?"
+    r"\s+(?:số\s*:?\s*)?(?P<number>" + _SYMBOL + r")"
     r"(?=(?P<rest>.{0,240}))",
-    re.IGNORECASE | re.DOTALL,
+    re.DOTALL,
 )
+# "Các Công điện: số 007/CĐ-UBND ngày …, số 008/CĐ-UBND ngày …": one kind, several numbers.
+LISTED = re.compile(r"(?:^|[;,:]\s*|\s và\s)số\s+(?P<number>" + _SYMBOL + r")(?=(?P<rest>.{0,240}))", re.S)
+PLURAL_KIND = re.compile(r"\b[Cc]ác\s+(?P<kind>" + _KINDS + r")\s*:?\s*$")
 CITED_DATE = re.compile(
-    r"^\s*,?\s*ngày\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2} tháng \d{1,2} năm \d{4})"
+    r"^\s*,?\s*(?:ban hành\s+)?ngày\s+"
+    r"(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
 )
 ISSUER_STOP = re.compile(
     r"\s+(?:về|triển khai|phê duyệt|thực hiện|ban hành|tại|để|quy định|hướng dẫn|"
-    r"trên cơ sở)\s|[,;()]|\s+và\s+(?=Kế hoạch|Nghị quyết|Quyết định|Chương trình)"
+    r"trên cơ sở|sửa đổi|bổ sung|kèm theo|đã|được|nhằm|Ban hành(?=\s+[a-zđà-ỹ])|"
+    r"Phê duyệt|Về|Quy định|Hướng dẫn)\s|[,;()“\"]|"
+    r"\s+và\s+(?=Kế hoạch|Nghị quyết|Quyết định|Chương trình|Luật|Thông tư|Chỉ thị)"
 )
 PLACE_DATE = re.compile(r",\s*ngày\b(.*)$")
 QUOTA_TOTAL = re.compile(
@@ -179,6 +196,11 @@ def place_date(line: str, draft: Draft) -> int:
     match = PLACE_DATE.search(line)
     if not match or "nam" not in fold(match[1]):
         return len(line)
+    before = line[: match.start()].strip()
+    if before and len(before.split()) <= 6 and not re.search(r"[/\d:]", before):
+        draft["place"] = clean(before)
+        draft["issued_on"] = dates.parse_signing_date("ngày" + match[1])
+        return match.start() - len(before)
     words = line[: match.start()].split(" ")
     place: list[str] = []
     while words and words[-1][:1].isupper() and not re.search(r"[/\-]", words[-1]):
@@ -197,10 +219,24 @@ def place_date(line: str, draft: Draft) -> int:
 
 def read_citations(text: str) -> list[dict[str, Any]]:
     cited: dict[str, dict[str, Any]] = {}
+    mentions: list[tuple[int, str, str, str]] = []  # (position, kind, number, rest)
     for match in CITATION.finditer(text):
-        number = match["number"].rstrip(".-/")
         kind = match["kind"][0].upper() + match["kind"][1:]
-        rest = match["rest"]
+        mentions.append((match.start(), kind, match["number"], match["rest"]))
+    for match in LISTED.finditer(text):
+        before = text[: match.start() + 1]
+        if any(abs(pos - match.start()) < 60 and num == match["number"] for pos, _k, num, _r in mentions):
+            continue
+        plural = None
+        for candidate in PLURAL_KIND.finditer(before[-200:].split(";")[-1] if ";" in before[-200:] else before[-200:]):
+            plural = candidate
+        if plural is None:
+            continue
+        kind = plural["kind"][0].upper() + plural["kind"][1:]
+        mentions.append((match.start(), kind, match["number"], match["rest"]))
+    mentions.sort()
+    for position, kind, raw_number, rest in mentions:
+        number = re.sub(r"\s+", "", raw_number).rstrip(".-/")
         date = None
         if d := CITED_DATE.match(rest):
             date = dates.parse_date(d[1])
@@ -208,7 +244,7 @@ def read_citations(text: str) -> list[dict[str, Any]]:
         issuer = ""
         if m := re.match(r"\s*,?\s*của\s+", rest):
             issuer = clean(ISSUER_STOP.split(rest[m.end() :], maxsplit=1)[0])
-        elif m := re.search(r"của\s+([^,;()]{3,100}?)\s+tại\s*$", text[: match.start()]):
+        elif m := re.search(r"của\s+([^,;()]{3,100}?)\s+tại\s*$", text[:position]):
             # "đề xuất của Sở Khoa học và Công nghệ tại Tờ trình số 836/TTr-SKHCN"
             issuer = clean(m[1])
         entry = cited.setdefault(
@@ -262,9 +298,13 @@ def read_purposes(section: Node, draft: Draft) -> None:
 
 
 def budget_text(node: Node) -> str:
-    text = node_text(node) if node.kind != "section" else " ".join(leaf_items(node))
-    if node.kind != "section":
-        text = split_label(text)[1] if ":" in node.text else clean(" ".join(leaf_items(node)))
+    """The budget item or section's words, its paragraphs and bullets joined with a space and
+    their own sentence ends kept; a leading "Kinh phí …:" label dropped."""
+    parts = [split_label(node.text)[1] if ":" in node.text else ""] if node.kind != "section" else []
+    if node.kind != "section" and ":" not in node.text and not node.children:
+        parts = [node.text]
+    parts += [child.text for child in node.walk() if child.text]
+    text = " ".join(p.strip() for p in parts if p.strip())
     head, sep, rest = text.partition(":")
     if sep and fold(head).startswith("kinh phi") and len(head) < 60:
         text = rest
@@ -649,7 +689,8 @@ def read_tail(lines: list[str], draft: Draft) -> None:
                 continue
             bullet = BULLET.match(line)
             if in_recipients and bullet:
-                recipients.append(clean(bullet[2]))
+                text = re.sub(r":\s*\+\s+", ": ", bullet[2])
+                recipients += [clean(part) for part in re.split(r";\s+(?=\S)", text) if clean(part)]
                 if folded.lstrip("- ").startswith("luu"):
                     in_recipients = False
                 continue
@@ -706,6 +747,8 @@ def read_draft(doc: Document) -> Draft:
         "signer_name": "",
     }
     read_header(doc, draft)
+    if doc.plan_title:
+        draft["title"] = clean(" ".join(doc.plan_title))
     preamble = " ".join(doc.preamble)
     draft["legal_bases"] = read_citations(preamble)
     draft["issuer"] = draft["issuer"] or issuer_from_preamble(preamble)

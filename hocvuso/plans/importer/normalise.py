@@ -47,6 +47,8 @@ class Normalised:
 
 def strip_marks(text: str) -> str:
     """Text without emphasis marks and footnote marks, runs of spaces made one."""
+    if not text.strip(" *_\t"):
+        return ""
     text = _STRONG.sub("", text)
     if not re.match(r"^\s*\*\s", text):
         text = _ITALIC.sub("", text)
@@ -179,8 +181,8 @@ def cell_lines(lines: list[str]) -> list[str]:
     logical: list[str] = []
     open_span = False
     for raw in lines:
-        if not raw.strip() or _RULE.match(raw.strip()):
-            open_span = False
+        if not strip_marks(raw) or _RULE.match(raw.strip()):
+            open_span = open_span and bool(raw.strip())
             continue
         text = raw.strip()
         plain = strip_marks(text)
@@ -194,6 +196,9 @@ def cell_lines(lines: list[str]) -> list[str]:
             logical.append(text)
         elif re.search(r"\S-$", logical[-1]) and text[:1].isalnum():
             logical[-1] += text
+        elif plain.startswith("(") and re.search(r"[;,]\**$", logical[-1]):
+            # A recipient's "(để b/c);" pushed to a line of its own.
+            logical[-1] = re.sub(r"[;,](\**)$", r"\1", logical[-1]) + " " + text
         else:
             logical[-1] += " " + text
         open_span = _span_open(logical[-1])

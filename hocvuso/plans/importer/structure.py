@@ -31,6 +31,9 @@ PREAMBLE_OPENERS = (
     "theo de nghi",
     "tren co so",
     "thuc hien chi dao",
+    "trien khai",
+    "de trien khai",
+    "nham",
 )
 DOC_TYPES = (
     "KẾ HOẠCH",
@@ -113,7 +116,7 @@ def starts_marker(line: str) -> bool:
 
 def _is_preamble_start(line: str) -> bool:
     folded = fold(line)
-    return line[:1].isupper() and folded.startswith(PREAMBLE_OPENERS)
+    return line[:1].isupper() and not is_upper(line) and folded.startswith(PREAMBLE_OPENERS)
 
 
 CONNECTORS = {"và", "của", "các", "tại", "với", "cho", "về", "trên", "theo", "đến", "từ", "là"}
