@@ -74,42 +74,113 @@ CITED = re.compile(
 )
 
 
+_POINT = re.compile(
+    r"(?P<week>tuan(?:\s+lam\s+viec)?\s+thu\s+(?P<wn>\d{1,2})\s*(?:nam\s+|/\s*)(?P<wy>\d{4}))"
+    r"|(?P<quarter>quy\s+(?P<q>iv|i{1,3}|[1-4])\s*(?:nam\s+|/\s*)?(?P<qy>\d{4})?)"
+    rf"|(?P<day>(?<![\d/]){_DMY}(?![\d/])|(?<![\d/]){_WORDS}(?![\d/]))"
+    r"|(?P<month>thang\s+(?P<m>\d{1,2})(?:\s*(?:nam\s+|/\s*)(?P<my>\d{4}))?"
+    r"|(?<![\d/])(?P<m2>\d{1,2})\s*/\s*(?P<my2>\d{4})(?![\d/]))"
+    r"|(?P<year>(?<![\d/.])(?P<y>(?:19|20)\d{2})(?![\d/]))"
+)
+_OPEN_END = re.compile(r"den\s+khi|nhung\s+nam\s+tiep\s+theo|tro\s+di|den\s+nay")
+_RECURRING = re.compile(
+    r"\b(?:hang|hằng)\s+(?:nam|thang|quy|tuan)\b|\bthuong\s+xuyen\b|\bdinh\s+ky\b"
+)
+
+
+def _points(folded: str) -> list[tuple[int, str, Window | tuple[int, int | None]]]:
+    """Each time a phrase names, in order: (position, grain, window); a month or day without a
+    year is kept open as (month, day) and takes the next year written."""
+    points: list[tuple[int, str, Window | tuple[int, int | None]]] = []
+    for m in _POINT.finditer(folded):
+        if m["week"]:
+            try:
+                monday = datetime.date.fromisocalendar(int(m["wy"]), int(m["wn"]), 1)
+            except ValueError:
+                continue
+            points.append((m.start(), "week", Window(monday, monday + datetime.timedelta(days=4))))
+        elif m["quarter"]:
+            if not m["qy"]:
+                continue
+            q = _ROMAN_Q.get(m["q"]) or int(m["q"])
+            year, last = int(m["qy"]), 3 * q
+            points.append(
+                (
+                    m.start(),
+                    "quarter",
+                    Window(datetime.date(year, last - 2, 1), _month_end(year, last)),
+                )
+            )
+        elif m["day"]:
+            day, month, year = _groups(DATE.match(m["day"]) or DATE.search(m["day"]))
+            if not 1 <= month <= 12:
+                continue
+            if year is None:
+                points.append((m.start(), "day", (month, day)))
+            elif made := _make(day, month, year):
+                points.append((m.start(), "day", Window(made, made)))
+        elif m["month"]:
+            month = int(m["m"] or m["m2"])
+            year_text = m["my"] or m["my2"]
+            if not 1 <= month <= 12:
+                continue
+            if year_text:
+                year = int(year_text)
+                points.append(
+                    (
+                        m.start(),
+                        "month",
+                        Window(datetime.date(year, month, 1), _month_end(year, month)),
+                    )
+                )
+            else:
+                points.append((m.start(), "month", (month, None)))
+        elif m["year"]:
+            year = int(m["y"])
+            points.append(
+                (m.start(), "year", Window(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+            )
+    # Open months and days take the next year written ("Tháng 11 - 12/2025", "01/10 đến
+    # 30/10/2025").
+    resolved: list[tuple[int, str, Window | tuple[int, int | None]]] = []
+    for index, (position, grain, value) in enumerate(points):
+        if isinstance(value, tuple):
+            later = next((v for _p, _g, v in points[index + 1 :] if isinstance(v, Window)), None)
+            if later is None or later.end is None:
+                continue
+            year = later.end.year
+            month, day = value
+            if day is None:
+                value = Window(datetime.date(year, month, 1), _month_end(year, month))
+            else:
+                made = _make(day, month, year)
+                if not made:
+                    continue
+                value = Window(made, made)
+        resolved.append((position, grain, value))
+    return resolved
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def parse_window(text: str) -> Window | None:
-    """The window a phrase describes, or None when it names no date at all. The date of a
-    cited document ("Kế hoạch số 02/KH-UBND ngày 09/7/2025") is not a window."""
+    """The window a phrase describes, or None when it names no date at all: "Quý IV/2025",
+    "giai đoạn 2026 - 2028", "từ tháng 9 năm 2025 đến hết tháng 6 năm 2026", "Tháng 11 -
+    12/2025", "năm 2026 và những năm tiếp theo" (no end). A recurring time ("hằng năm, trước
+    ngày 30/11", "thường xuyên") names no window. The date of a cited document ("Kế hoạch số
+    02/KH-UBND ngày 09/7/2025") is not a window."""
     text = CITED.sub(" ", text)
     folded = fold(text)
-    ranged = RANGE.search(folded)
-    if ranged:
-        end = parse_date(ranged["b"])
-        start = parse_date(ranged["a"], year=end.year if end else None)
-        if start or end:
-            return Window(start, end)
-    if m := WEEK.search(folded):
-        monday = datetime.date.fromisocalendar(int(m[2]), int(m[1]), 1)
-        return Window(monday, monday + datetime.timedelta(days=4))
-    if m := QUARTER.search(folded):
-        q = _ROMAN_Q.get(m[1]) or int(m[1])
-        year = int(m[2])
-        last = 3 * q
-        return Window(
-            datetime.date(year, last - 2, 1),
-            datetime.date(year, last, calendar.monthrange(year, last)[1]),
-        )
-    dates = find_dates(text)
-    if dates:
-        return Window(dates[0], dates[-1] if len(dates) > 1 else dates[0])
-    if m := MONTH.search(folded):
-        month, year = int(m[1]), int(m[2])
-        if 1 <= month <= 12:
-            return Window(
-                datetime.date(year, month, 1),
-                datetime.date(year, month, calendar.monthrange(year, month)[1]),
-            )
-    if m := YEAR_ONLY.search(folded.strip(" .")):
-        year = int(m[1])
-        return Window(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    return None
+    points = [v for _p, _g, v in _points(folded) if isinstance(v, Window)]
+    if not points:
+        return None
+    start = min(p.start for p in points if p.start)
+    end = max(p.end for p in points if p.end)
+    if _OPEN_END.search(folded):
+        end = None if len(points) == 1 else end
+    return Window(start, end)
 
 
 def parse_time(text: str) -> datetime.time | None:

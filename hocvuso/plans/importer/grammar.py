@@ -15,6 +15,8 @@ from typing import Any
 
 from hocvuso.core.tables import fold
 from hocvuso.plans.importer import dates
+from hocvuso.plans.importer.annex import table_tasks
+from hocvuso.plans.importer.normalise import TableLine
 from hocvuso.plans.importer.structure import (
     BULLET,
     DOC_TYPES,
@@ -68,7 +70,9 @@ CITATION = re.compile(
     re.DOTALL,
 )
 # "Các Công điện: số 007/CĐ-UBND ngày …, số 008/CĐ-UBND ngày …": one kind, several numbers.
-LISTED = re.compile(r"(?:^|[;,:]\s*|\s và\s)số\s+(?P<number>" + _SYMBOL + r")(?=(?P<rest>.{0,240}))", re.S)
+LISTED = re.compile(
+    r"(?:^|[;,:]\s*|\s và\s)số\s+(?P<number>" + _SYMBOL + r")(?=(?P<rest>.{0,240}))", re.S
+)
 PLURAL_KIND = re.compile(r"\b[Cc]ác\s+(?P<kind>" + _KINDS + r")\s*:?\s*$")
 CITED_DATE = re.compile(
     r"^\s*,?\s*(?:ban hành\s+)?ngày\s+"
@@ -225,10 +229,15 @@ def read_citations(text: str) -> list[dict[str, Any]]:
         mentions.append((match.start(), kind, match["number"], match["rest"]))
     for match in LISTED.finditer(text):
         before = text[: match.start() + 1]
-        if any(abs(pos - match.start()) < 60 and num == match["number"] for pos, _k, num, _r in mentions):
+        if any(
+            abs(pos - match.start()) < 60 and num == match["number"]
+            for pos, _k, num, _r in mentions
+        ):
             continue
         plural = None
-        for candidate in PLURAL_KIND.finditer(before[-200:].split(";")[-1] if ";" in before[-200:] else before[-200:]):
+        for candidate in PLURAL_KIND.finditer(
+            before[-200:].split(";")[-1] if ";" in before[-200:] else before[-200:]
+        ):
             plural = candidate
         if plural is None:
             continue
@@ -279,7 +288,16 @@ def section_kind(section: Node) -> str:
     title = fold(section.text)
     if "muc dich" in title or ("yeu cau" in title and "noi dung" not in title):
         return "purpose"
-    if "to chuc thuc hien" in title or "trach nhiem" in title or "phan cong" in title:
+    if any(
+        w in title
+        for w in (
+            "to chuc thuc hien",
+            "trach nhiem",
+            "phan cong",
+            "to chuc theo doi",
+            "nhiem vu cu the",
+        )
+    ):
         return "implementation"
     if title.startswith("kinh phi"):
         return "budget"
@@ -300,7 +318,9 @@ def read_purposes(section: Node, draft: Draft) -> None:
 def budget_text(node: Node) -> str:
     """The budget item or section's words, its paragraphs and bullets joined with a space and
     their own sentence ends kept; a leading "Kinh phí …:" label dropped."""
-    parts = [split_label(node.text)[1] if ":" in node.text else ""] if node.kind != "section" else []
+    parts = (
+        [split_label(node.text)[1] if ":" in node.text else ""] if node.kind != "section" else []
+    )
     if node.kind != "section" and ":" not in node.text and not node.children:
         parts = [node.text]
     parts += [child.text for child in node.walk() if child.text]
@@ -593,32 +613,209 @@ REQUEST = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.I)
 OWN_UNIT = re.compile(r"^(?:Đề nghị|Giao)\s+([^:]{3,150}):\s*(.+)$", re.S)
 
 
-def read_tasks(section: Node, period_end: str | None) -> list[dict[str, Any]]:
+# The words a duty's sentence goes on with after its subject (the unit): "Sở Y tế có trách
+# nhiệm …", "các sở, ban, ngành … căn cứ …", "Công an tỉnh chủ trì, phối hợp với …".
+PREDICATE = re.compile(
+    r"\s(?:có trách nhiệm|chịu trách nhiệm|chủ trì|phối hợp|là cơ quan|là đơn vị|căn cứ|"
+    r"khẩn trương|chủ động|(?<!các )tổ chức|triển khai|thực hiện|xây dựng|tham mưu|theo dõi|"
+    r"hướng dẫn|định kỳ|phản hồi|phản ánh|báo cáo|rà soát|bố trí|tăng cường|đẩy mạnh|tiếp tục|"
+    r"quán triệt|cân đối|lập|gửi|cử|nghiên cứu|trong phạm vi|kịp thời|đôn đốc|kiểm tra|"
+    r"giám sát|tập trung|ban hành|đề xuất|vận động|hỗ trợ|cập nhật|lồng ghép|nâng cao|duy trì|"
+    r"tuyên truyền|thường xuyên|phụ trách|quyết định|chỉ đạo|đảm bảo|bảo đảm|nghiêm túc|"
+    r"phân công|chuẩn bị|tổng hợp|phổ biến|đăng tải|cung cấp|giải quyết|đề nghị|sử dụng|"
+    r"quản lý|điều phối|huy động|phát huy|trực|tiếp nhận|thành lập|kiện toàn|làm đầu mối|"
+    r"ưu tiên|đổi mới|vận hành|chịu|có)(?=[\s,.;:]|$)"
+)
+LEADING_CLAUSE = re.compile(
+    r"^(?:Trên cơ sở|Căn cứ|Trong quá trình|Đối với|Sau khi|Để|Trong phạm vi|Theo|"
+    r"Hằng năm|Hàng năm|Định kỳ|Trong thời gian|Ngoài ra|Đồng thời)\b"
+)
+TIME_LINE = re.compile(r"^(?:Thời gian|Thời hạn|Hạn)\s+(?:hoàn thành|thực hiện)?\s*:", re.I)
+GROUP_CHUNK = re.compile(
+    r"^(?:ban|ngành|phường|xã|đặc khu|thị trấn|thị xã|thành phố|huyện|đoàn thể|đơn vị|"
+    r"địa phương|cơ quan|tổ chức|doanh nghiệp|hội|trường|các|hợp tác xã)\b"
+)
+
+
+def subject_unit(text: str) -> tuple[str, str] | None:
+    """The unit a sentence names as its subject, and the words after it."""
+    text = REQUEST.sub("", text.strip())
+    start = 0
+    if not ORG_HEADS.match(text):
+        if not LEADING_CLAUSE.match(text):
+            return None
+        for m in re.finditer(r",\s+", text[:260]):
+            if ORG_HEADS.match(text[m.end() :]):
+                start = m.end()
+                break
+        else:
+            for m in re.finditer(r"\s(?=(?:các|Các)\s+(?:sở|cơ quan|đơn vị|ngành)\b)", text[:260]):
+                start = m.end()
+                break
+            else:
+                return None
+    chunks = re.split(r"(,\s+)", text[start:])
+    unit = ""
+    consumed = start
+    for index in range(0, len(chunks), 2):
+        chunk = chunks[index]
+        sep = chunks[index + 1] if index + 1 < len(chunks) else ""
+        if unit and not (chunk[:1].isupper() or GROUP_CHUNK.match(chunk)):
+            return (clean(unit), clean(text[consumed:])) if len(unit) < 220 else None
+        predicate = PREDICATE.search(" " + chunk)
+        if predicate:
+            head = chunk[: max(predicate.start() - 1, 0)].strip()
+            if head:
+                unit = f"{unit}, {head}" if unit else head
+            elif not unit:
+                return None
+            rest = chunk[max(predicate.start() - 1, 0) :]
+            rest_at = text.find(rest, consumed)
+            return (clean(unit), clean(text[rest_at:])) if len(unit) < 220 else None
+        unit = f"{unit}, {chunk}" if unit else chunk
+        consumed += len(chunk) + len(sep)
+    return None
+
+
+def _is_unit_heading(text: str) -> bool:
+    """A heading that only names a unit: "1. Sở Khoa học và Công nghệ", "Trưởng Ban Chỉ đạo"."""
+    head = REQUEST.sub("", clean(text))
+    if not head or len(head) > 200 or head.endswith((".", ";")):
+        return False
+    if fold(head).startswith(("nhiem vu", "ve ", "cong tac", "che do", "muc tieu", "noi dung")):
+        return False
+    if PREDICATE.search(" " + head.split("(")[0]) and not ORG_HEADS.match(head):
+        return False
+    return bool(ORG_HEADS.match(head) or PERSON_HEADS.match(head))
+
+
+PERSON_HEADS = re.compile(
+    r"^(?:Trưởng|Phó|Thành viên|Các thành viên|Chủ tịch|Giám đốc|Thủ trưởng|"
+    r"Người đứng đầu)\b"
+)
+
+
+def read_tasks(
+    section: Node, period_end: str | None, *, implementation: bool = True
+) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
+    prefix = "" if implementation else (f"{section.label}." if section.label else "")
     for item in section.children:
-        if item.kind not in ("item", "letter"):
-            continue
-        bodies = [c for c in item.children if c.kind in ("bullet", "letter")]
-        childless = not any(c.kind in ("bullet", "letter", "para") for c in item.children)
-        heading, inline = _unit_heading(item.text, childless=childless)
-        texts = [node_text(b) for b in bodies] or [
-            clean(c.text) for c in item.children if c.kind == "para"
-        ]
-        if inline:
-            texts.insert(0, inline)
-        for text in texts:
-            unit, text = heading, text
-            if m := OWN_UNIT.match(text):
-                unit, text = clean(m[1]), clean(m[2])
-            tasks.append(
-                {
-                    "section": item.label,
-                    "unit": unit,
-                    "text": text,
-                    "deadline": _iso(dates.find_deadline(text)),
-                }
-            )
+        if item.kind in ("item", "letter"):
+            tasks += _item_tasks(item, prefix + item.label, implementation=implementation)
+        elif item.kind in ("bullet", "para") and implementation:
+            tasks += _sentence_tasks([item], "", None)
     return tasks
+
+
+def _task(section: str, unit: str, text: str) -> dict[str, Any]:
+    return {"section": section, "unit": unit, "text": text, "deadline": _deadline(text)}
+
+
+def _deadline(text: str) -> str | None:
+    moment = dates.find_deadline_moment(text) if hasattr(dates, "find_deadline_moment") else None
+    if moment is not None:
+        return moment
+    return _iso(dates.find_deadline(text))
+
+
+def _item_tasks(item: Node, label: str, *, implementation: bool) -> list[dict[str, Any]]:
+    bodies = [c for c in item.children if c.kind in ("bullet", "para")]
+    subitems = [c for c in item.children if c.kind in ("item", "letter")]
+    childless = not item.children
+    heading, inline = _unit_heading(item.text, childless=childless)
+    if inline or (_is_unit_heading(item.text) and (bodies or subitems or inline)):
+        unit = heading
+        tasks = [_task(label, unit, inline)] if inline else []
+        tasks += _body_tasks(bodies, label, unit)
+        for sub in subitems:
+            sub_tasks = _item_tasks(sub, f"{label}.{sub.label}", implementation=implementation)
+            if not sub_tasks:
+                sub_tasks = [_task(label, unit, node_text(sub))]
+            tasks += sub_tasks
+        return tasks
+    if subitems and not implementation and not any(_subject_of(b.text) for b in bodies):
+        tasks = []
+        for sub in subitems:
+            tasks += _item_tasks(sub, f"{label}.{sub.label}", implementation=implementation)
+        return tasks
+    tasks = []
+    subject = _subject_of(item.text)
+    if subject and (implementation or item.text.rstrip().endswith(":")):
+        unit, rest = subject
+        if rest.rstrip().endswith(":") and bodies:
+            tasks += _body_tasks(bodies, label, unit)
+        else:
+            tasks.append(
+                _task(
+                    label,
+                    unit,
+                    clean(" ".join([rest] + [b.text for b in bodies if b.kind == "para"])),
+                )
+            )
+            tasks += _body_tasks([b for b in bodies if b.kind == "bullet"], label, None)
+    elif (
+        item.text.rstrip().endswith(":")
+        and bodies
+        and bodies[0].kind == "para"
+        and (s := _subject_of(bodies[0].text))
+        and s[1].endswith(":")
+    ):
+        tasks += _body_tasks(bodies[1:], label, s[0])
+    elif implementation or any(b.kind == "bullet" for b in bodies):
+        tasks += _sentence_tasks(bodies, label, None) if implementation else []
+        if not implementation:
+            for i, b in enumerate(bodies):
+                if b.kind == "para" and (s := _subject_of(b.text)) and s[1].endswith(":"):
+                    following = []
+                    for c in bodies[i + 1 :]:
+                        if c.kind != "bullet":
+                            break
+                        following.append(c)
+                    tasks += _body_tasks(following, label, s[0])
+    for sub in subitems:
+        tasks += _item_tasks(sub, f"{label}.{sub.label}", implementation=implementation)
+    return tasks
+
+
+def _subject_of(text: str) -> tuple[str, str] | None:
+    found = subject_unit(clean(text) if not text.rstrip().endswith(":") else text.strip())
+    if not found:
+        return None
+    unit, rest = found
+    if text.rstrip().endswith(":") and not rest.endswith(":"):
+        rest += ":"
+    return unit, rest
+
+
+def _body_tasks(bodies: list[Node], label: str, unit: str | None) -> list[dict[str, Any]]:
+    """One task per bullet or paragraph; a "Thời gian hoàn thành: …" line after one gives
+    that task its deadline."""
+    tasks: list[dict[str, Any]] = []
+    for body in bodies:
+        text = node_text(body) if body.kind == "bullet" else clean(body.text)
+        if TIME_LINE.match(text):
+            if tasks and tasks[-1]["deadline"] is None:
+                _start, end = _window(split_label(text)[1])
+                tasks[-1]["deadline"] = end
+            continue
+        own = unit
+        if m := OWN_UNIT.match(text):
+            own, text = clean(m[1]), clean(m[2])
+        elif unit is None:
+            subject = _subject_of(text)
+            if not subject:
+                continue
+            own, text = subject
+            text = clean(text)
+        if not text:
+            continue
+        tasks.append(_task(label, own, text))
+    return tasks
+
+
+def _sentence_tasks(bodies: list[Node], label: str, unit: str | None) -> list[dict[str, Any]]:
+    return _body_tasks(bodies, label, unit)
 
 
 def _unit_heading(text: str, *, childless: bool = False) -> tuple[str, str]:
@@ -626,7 +823,8 @@ def _unit_heading(text: str, *, childless: bool = False) -> tuple[str, str]:
     head, sep, rest = text.partition(":")
     head = REQUEST.sub("", clean(head))
     # With nothing below it, "X: duty" can only be a unit and its duty, whatever X is.
-    if sep and rest.strip() and (ORG_HEADS.match(head) or childless) and len(head) < 160:
+    named = ORG_HEADS.match(head) or (childless and not PREDICATE.search(" " + head))
+    if sep and rest.strip() and named and len(head) < 160:
         return clean(head), clean(rest)
     return clean(REQUEST.sub("", clean(text))), ""
 
@@ -779,11 +977,17 @@ def read_draft(doc: Document) -> Draft:
                 draft["activities"].append(activity)
     if draft["kind"] == "launch_ceremony":
         draft["event"] = read_event(content, draft)
+    for section in content:
+        if draft["kind"] != "launch_ceremony":
+            draft["tasks"] += read_tasks(section, None, implementation=False)
     for section in implementation:
         draft["tasks"] += read_tasks(section, None)
     if not implementation and draft["addressees"]:
         draft["tasks"] = letter_tasks(draft, content)
     draft["tasks"] += closing_tasks(clean(" ".join(doc.closing)))
+    for table in doc.annexes:
+        if isinstance(table, TableLine):
+            draft["tasks"] += table_tasks(table, clean)
     read_tail(doc.tail, draft)
     return draft
 

@@ -31,12 +31,37 @@ class TableLine(str):
     """A table in the flow of paragraphs; ``rows`` are lists of cells, each a list of lines."""
 
     rows: list[list[list[str]]]
+    raw: list[list[list[str]]]
 
-    def __new__(cls, rows: list[list[list[str]]]) -> TableLine:
+    def __new__(cls, raw: list[list[list[str]]]) -> TableLine:
+        rows = [[cell_lines(cell) for cell in row] for row in raw]
         text = " ".join(" ".join(cell) for row in rows for cell in row)
         line = super().__new__(cls, text)
         line.rows = rows
+        line.raw = raw
         return line
+
+    def paragraphs(self) -> list[list[list[str]]]:
+        """Rows of cells, each cell its paragraphs: the source's breaks inside a paragraph
+        joined, a list mark or a blank line starting a new one (a data table's cells)."""
+        out = []
+        for row in self.raw:
+            cells = []
+            for cell in row:
+                paragraphs: list[list[str]] = []
+                for line in cell:
+                    plain = strip_marks(line)
+                    if not plain:
+                        if paragraphs and paragraphs[-1]:
+                            paragraphs.append([])
+                        continue
+                    if not paragraphs or not paragraphs[-1] or re.match(r"^[-+•–]\s", plain):
+                        paragraphs.append([line])
+                    else:
+                        paragraphs[-1].append(line)
+                cells.append([p for p in (join_wrapped(p) for p in paragraphs if p) if p])
+            out.append(cells)
+        return out
 
 
 @dataclass
@@ -143,7 +168,7 @@ def read_table(lines: list[str]) -> TableLine | None:
             if not _is_pipe_row(stripped) or _MD_TABLE_RULE.match(stripped):
                 continue
             cells = stripped[1:-1].split("|")
-            rows.append([[strip_marks(c)] if strip_marks(c) else [] for c in cells])
+            rows.append([[c.strip()] if strip_marks(c) else [] for c in cells])
         return TableLine(rows) if rows else None
     rows: list[list[list[str]]] = []
     row: list[list[str]] = []
@@ -159,7 +184,7 @@ def read_table(lines: list[str]) -> TableLine | None:
                 cell = []
             else:
                 if cell is not None:
-                    row.append(cell_lines(cell))
+                    row.append(cell)
                 cell = []
             previous_pipe = True
             continue
@@ -168,7 +193,7 @@ def read_table(lines: list[str]) -> TableLine | None:
             cell = []
         cell.append(line)
     if cell:
-        row.append(cell_lines(cell))
+        row.append(cell)
     if row:
         rows.append(row)
     rows = [r for r in rows if any(r)]
