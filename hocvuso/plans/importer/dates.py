@@ -82,7 +82,7 @@ _POINT = re.compile(
     r"|(?<![\d/])(?P<m2>\d{1,2})\s*/\s*(?P<my2>\d{4})(?![\d/]))"
     r"|(?P<year>(?<![\d/.])(?P<y>(?:19|20)\d{2})(?![\d/]))"
 )
-_OPEN_END = re.compile(r"den\s+khi|nhung\s+nam\s+tiep\s+theo|tro\s+di|den\s+nay")
+_OPEN_END = re.compile(r"den\s+khi|(?:nhung|cac)\s+nam\s+tiep\s+theo|tro\s+di|den\s+nay")
 _RECURRING = re.compile(
     r"\b(?:hang|hằng)\s+(?:nam|thang|quy|tuan)\b|\bthuong\s+xuyen\b|\bdinh\s+ky\b"
 )

@@ -334,9 +334,17 @@ def budget_text(node: Node) -> str:
 # --- activities, period -------------------------------------------------------------------
 
 ACTIVITY_LINES = {
-    "window": ("thoi gian",),
-    "lead": ("co quan chu tri", "don vi chu tri", "chu tri"),
-    "partners": ("co quan phoi hop", "don vi phoi hop", "phoi hop"),
+    "window": ("thoi gian", "thoi han", "tien do"),
+    "lead": (
+        "co quan chu tri",
+        "don vi chu tri",
+        "chu tri",
+        "co quan thuc hien",
+        "don vi thuc hien",
+        "co quan, don vi chu tri",
+        "co quan, don vi thuc hien",
+    ),
+    "partners": ("co quan phoi hop", "don vi phoi hop", "phoi hop", "co quan, don vi phoi hop"),
 }
 GROUP_WORDS = re.compile(
     r"^(?:ban|ngành|phường|xã|thị trấn|thị xã|thành phố|huyện|đoàn thể|đơn vị|địa phương|"
@@ -355,7 +363,9 @@ ORG_HEADS = re.compile(
 def split_names(text: str) -> list[str]:
     """Agency names in a list: split at ';' and at ',' where a new agency starts."""
     names: list[str] = []
-    for part in re.split(r";|\s+và\s+(?=(?:các\s+)?(?:Sở|UBND|Ủy ban|Uỷ ban|Ban)\b)", text):
+    for part in re.split(
+        r";|\s+và\s+(?=(?:các\s+)?(?:Sở|UBND|Ủy ban|Uỷ ban|Ban)\b)|\s+và\s+(?=các\s)", text
+    ):
         chunks = [c.strip() for c in part.split(",")]
         current = ""
         for chunk in chunks:
@@ -379,39 +389,102 @@ def _window(text: str) -> tuple[str | None, str | None]:
     )
 
 
-def read_activity(item: Node) -> dict[str, Any] | None:
+def _activity_lines(item: Node) -> dict[str, str]:
+    """The item's own "Thời gian …:", "Cơ quan chủ trì:", "Cơ quan phối hợp:" lines; a line
+    "Cơ quan thực hiện:" with bullets "Đơn vị chủ trì: …" below it is read through."""
     lines: dict[str, str] = {}
     for child in item.children:
         if child.kind not in ("bullet", "letter", "para"):
             continue
         head, rest = split_label(child.text)
+        folded = fold(head)
+        if child.kind == "letter" and folded.startswith(("co quan thuc hien", "don vi thuc hien")):
+            inner = _activity_lines(child)
+            if inner:
+                for key, value in inner.items():
+                    lines.setdefault(key, value)
+                continue
         for key, words in ACTIVITY_LINES.items():
-            if fold(head).startswith(words) and key not in lines:
+            if folded.startswith(words) and key not in lines and len(head) < 60:
                 lines[key] = rest
                 break
+    return lines
+
+
+def _is_activity_line(text: str) -> bool:
+    head = fold(split_label(text)[0])
+    return len(head) < 60 and (
+        any(head.startswith(w) for ws in ACTIVITY_LINES.values() for w in ws)
+        or head.startswith(("nhiem vu", "noi dung", "san pham", "ket qua"))
+    )
+
+
+TRAILING_WINDOW = re.compile(r"\s*\(([^()]*\d{4}[^()]*)\)\s*\.?$")
+
+
+def read_activity(item: Node, number: str | None = None) -> dict[str, Any] | None:
+    lines = _activity_lines(item)
+    number = number or item.label
     if not lines:
-        return None
-    text_parts = [item.text]
+        trailing = TRAILING_WINDOW.search(item.text)
+        if not trailing or item.children or dates.parse_window(trailing[1]) is None:
+            return None
+        window_text = clean(trailing[1])
+        starts_on, ends_on = _window(window_text)
+        return {
+            "number": number,
+            "text": clean(item.text[: trailing.start()]),
+            "window_text": window_text,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "lead": [],
+            "partners": [],
+        }
+    body: list[str] = []
     for child in item.children:
-        if child.kind == "para" and not any(
-            fold(split_label(child.text)[0]).startswith(w)
-            for ws in ACTIVITY_LINES.values()
-            for w in ws
-        ):
-            text_parts.append(child.text)
-        else:
+        if child.kind in ("letter", "item") or _is_activity_line(child.text):
             break
+        body.append(node_text(child) if child.kind == "bullet" else child.text)
+    text = (
+        clean(" ".join(body))
+        if body
+        else clean(split_label(item.text)[0] if item.text.rstrip().endswith(":") else item.text)
+    )
     window_text = lines.get("window", "")
     starts_on, ends_on = _window(window_text)
     return {
-        "number": item.label,
-        "text": clean(" ".join(text_parts)),
+        "number": number,
+        "text": text,
         "window_text": window_text,
         "starts_on": starts_on,
         "ends_on": ends_on,
         "lead": split_names(lines.get("lead", "")),
         "partners": split_names(lines.get("partners", "")),
     }
+
+
+def find_activities(node: Node, path: str = "") -> list[dict[str, Any]]:
+    """Activities at any depth: "1.", "1.1.", "a)" under them; a letter's number is its
+    item's followed by the letter ("3.1.a")."""
+    found: list[dict[str, Any]] = []
+    for child in node.children:
+        if child.kind not in ("item", "letter"):
+            continue
+        number = (
+            child.label
+            if child.kind == "item"
+            else f"{path}.{child.label}"
+            if path
+            else child.label
+        )
+        if label_is(child.text, "kinh phi", "thoi gian") and not _activity_lines(child):
+            continue
+        activity = read_activity(child, number)
+        if activity:
+            found.append(activity)
+        else:
+            found += find_activities(child, number)
+    return found
 
 
 def read_period(node: Node) -> dict[str, Any] | None:
@@ -973,8 +1046,7 @@ def read_draft(doc: Document) -> Draft:
                 draft["budget_source"] = budget_text(item)
             elif label_is(item.text, "thoi gian") and draft["period"] is None:
                 draft["period"] = read_period(item)
-            elif activity := read_activity(item):
-                draft["activities"].append(activity)
+        draft["activities"] += find_activities(section)
     if draft["kind"] == "launch_ceremony":
         draft["event"] = read_event(content, draft)
     for section in content:
