@@ -93,8 +93,13 @@ CAP = re.compile(r"\s*\((?:thời lượng\s+)?không quá\s+(\d+)\s*phút\)\s*"
 TRAILING = " ;:,.\u00a0"
 
 
+# A document symbol with a stray space: "57/NQ -TW", "27/NQ- TW" → "57/NQ-TW".
+SPLIT_SYMBOL = re.compile(r"(\d{1,5}[/-][A-ZĐ]{1,12})(?:\s+-\s*|-\s+)(?=[A-ZĐ]{1,12}\b)")
+
+
 def clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text.replace("**", "")).strip()
+    text = SPLIT_SYMBOL.sub(r"\1-", text)
     text = re.sub(r"\s+([,;:)]|\.(?!\.))", r"\1", text)
     text = re.sub(r"([(“])\s+", r"\1", text)
     while text and text[-1] in TRAILING:
@@ -465,19 +470,25 @@ def read_activity(item: Node, number: str | None = None) -> dict[str, Any] | Non
 
 def find_activities(node: Node, path: str = "") -> list[dict[str, Any]]:
     """Activities at any depth: "1.", "1.1.", "a)" under them; a letter's number is its
-    item's followed by the letter ("3.1.a")."""
+    item's followed by the letter ("3.1.a"). An item whose bullets each carry their own lead
+    and time lines gives one activity per bullet, numbered after it ("4.1", "4.2")."""
     found: list[dict[str, Any]] = []
     for child in node.children:
         if child.kind not in ("item", "letter"):
             continue
-        number = (
-            child.label
-            if child.kind == "item"
-            else f"{path}.{child.label}"
-            if path
-            else child.label
-        )
+        if child.kind == "item" or not path:
+            number = child.label
+        else:
+            number = f"{path}.{child.label}"
         if label_is(child.text, "kinh phi", "thoi gian") and not _activity_lines(child):
+            continue
+        groups = _activity_groups(child)
+        if len(groups) >= 2:
+            for index, group in enumerate(groups, 1):
+                part = Node(child.kind, child.label, child.text, group)
+                activity = read_activity(part, f"{number}.{index}")
+                if activity:
+                    found.append(activity)
             continue
         activity = read_activity(child, number)
         if activity:
@@ -485,6 +496,23 @@ def find_activities(node: Node, path: str = "") -> list[dict[str, Any]]:
         else:
             found += find_activities(child, number)
     return found
+
+
+def _activity_groups(item: Node) -> list[list[Node]]:
+    """The item's children cut after each run of lead/partner/time lines."""
+    groups: list[list[Node]] = []
+    current: list[Node] = []
+    seen_line = False
+    for child in item.children:
+        line = child.kind in ("bullet", "para", "letter") and _is_activity_line(child.text)
+        if seen_line and not line:
+            groups.append(current)
+            current, seen_line = [], False
+        current.append(child)
+        seen_line = seen_line or line
+    if current:
+        groups.append(current)
+    return [g for g in groups if any(_is_activity_line(c.text) for c in g)]
 
 
 def read_period(node: Node) -> dict[str, Any] | None:
