@@ -447,6 +447,10 @@ def read_activity(item: Node, number: str | None = None) -> dict[str, Any] | Non
         }
     body: list[str] = []
     for child in item.children:
+        if label_is(child.text, "noi dung") and len(split_label(child.text)[0]) < 40:
+            # "- Nội dung: …" under a heading such as "a) Hoạt động 1".
+            body = [split_label(child.text)[1]] + [c.text for c in child.walk() if c.text]
+            break
         if child.kind in ("letter", "item") or _is_activity_line(child.text):
             break
         body.append(node_text(child) if child.kind == "bullet" else child.text)
@@ -463,9 +467,23 @@ def read_activity(item: Node, number: str | None = None) -> dict[str, Any] | Non
         "window_text": window_text,
         "starts_on": starts_on,
         "ends_on": ends_on,
-        "lead": split_names(lines.get("lead", "")),
-        "partners": split_names(lines.get("partners", "")),
+        **_lead_and_partners(lines.get("lead", ""), lines.get("partners", "")),
     }
+
+
+LEAD_WITH_PARTNERS = re.compile(
+    r"^(?P<lead>.+?)\s+chủ trì(?:\s*,\s*|\s+)(?:và\s+)?phối hợp(?:\s+với)?\s+(?P<partners>.+)$"
+)
+
+
+def _lead_and_partners(lead: str, partners: str) -> dict[str, list[str]]:
+    """ "Sở Y tế chủ trì, phối hợp với các sở, …" on one line gives both."""
+    if m := LEAD_WITH_PARTNERS.match(clean(lead)):
+        lead = m["lead"]
+        partners = f"{m['partners']}; {partners}" if partners else m["partners"]
+    elif m := re.match(r"^(?P<lead>.+?)\s+chủ trì$", clean(lead)):
+        lead = m["lead"]
+    return {"lead": split_names(lead), "partners": split_names(partners)}
 
 
 def find_activities(node: Node, path: str = "") -> list[dict[str, Any]]:
