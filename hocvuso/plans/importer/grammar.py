@@ -358,7 +358,8 @@ GROUP_WORDS = re.compile(
 )
 ORG_HEADS = re.compile(
     r"^(?:Sở|Ban|Văn phòng|VP|Công an|UBND|UB|Ủy ban|Uỷ ban|Báo|Đài|Hội|Cục|Bộ|Trường|"
-    r"Tỉnh đoàn|Tỉnh ủy|Tỉnh uỷ|Thành đoàn|Huyện đoàn|Các|các|Bưu điện|Liên đoàn|Liên minh|"
+    r"Tỉnh đoàn|Tỉnh Đoàn|Tỉnh ủy|Tỉnh uỷ|Tỉnh Ủy|Thành đoàn|Thành Đoàn|Thành ủy|Thành uỷ|"
+    r"Huyện đoàn|Các|các|Bưu điện|Liên đoàn|Liên minh|"
     r"Liên hiệp|Viễn thông|Trung tâm|Hiệp hội|Đảng ủy|Đảng uỷ|Mặt trận|MTTQ|Viettel|VNPT|"
     r"Mobifone|Chi cục|Phòng|Kho bạc|Ngân hàng|Tổng công ty|Công ty|Doanh nghiệp|Đoàn|Quân|"
     r"Bộ Chỉ huy|Bệnh viện|Cổng|Thanh tra|Hội đồng|HĐND|Chính phủ|Thủ tướng|Khối|khối)\b"
@@ -494,10 +495,8 @@ def find_activities(node: Node, path: str = "") -> list[dict[str, Any]]:
     for child in node.children:
         if child.kind not in ("item", "letter"):
             continue
-        if child.kind == "item" or not path:
-            number = child.label
-        else:
-            number = f"{path}.{child.label}"
+        own = child.kind == "item" or not path
+        number = child.label if own else f"{path}.{child.label}"
         if label_is(child.text, "kinh phi", "thoi gian") and not _activity_lines(child):
             continue
         groups = _activity_groups(child)
@@ -745,6 +744,9 @@ PREDICATE = re.compile(
     r"quản lý|điều phối|huy động|phát huy|trực|tiếp nhận|thành lập|kiện toàn|làm đầu mối|"
     r"ưu tiên|đổi mới|vận hành|chịu|có)(?=[\s,.;:]|$)"
 )
+STRONG_PREDICATE = re.compile(
+    r"\s(?:có trách nhiệm|chịu trách nhiệm|chủ động|khẩn trương|căn cứ|chủ trì|nghiêm túc)\b"
+)
 LEADING_CLAUSE = re.compile(
     r"^(?:Trên cơ sở|Căn cứ|Trong quá trình|Đối với|Sau khi|Để|Trong phạm vi|Theo|"
     r"Hằng năm|Hàng năm|Định kỳ|Trong thời gian|Ngoài ra|Đồng thời)\b"
@@ -760,7 +762,7 @@ def subject_unit(text: str) -> tuple[str, str] | None:
     """The unit a sentence names as its subject, and the words after it."""
     text = REQUEST.sub("", text.strip())
     start = 0
-    if not ORG_HEADS.match(text):
+    if not names_unit(text):
         if not LEADING_CLAUSE.match(text):
             return None
         for m in re.finditer(r",\s+", text[:260]):
@@ -782,6 +784,15 @@ def subject_unit(text: str) -> tuple[str, str] | None:
         if unit and not (chunk[:1].isupper() or GROUP_CHUNK.match(chunk)):
             return (clean(unit), clean(text[consumed:])) if len(unit) < 220 else None
         predicate = PREDICATE.search(" " + chunk)
+        if predicate and re.search(r"\sđược$", " " + chunk[: max(predicate.start() - 1, 0)]):
+            # "Các cơ quan được phân công chủ trì … có trách nhiệm …": the clause with
+            # "được" belongs to the subject; the sentence goes on at its main verb.
+            whole = text[consumed:]
+            main = STRONG_PREDICATE.search(whole)
+            if not main:
+                return None
+            unit = f"{unit}, {whole[: main.start()]}" if unit else whole[: main.start()]
+            return (clean(unit), clean(whole[main.start() :])) if len(unit) < 220 else None
         if predicate:
             head = chunk[: max(predicate.start() - 1, 0)].strip()
             if head:
@@ -796,6 +807,31 @@ def subject_unit(text: str) -> tuple[str, str] | None:
     return None
 
 
+# Heads that also begin ordinary words ("Phòng ngừa", "Các hoạt động", "Ban hành"): a unit
+# goes on with a capital or with a word that names bodies.
+AMBIGUOUS_HEADS = re.compile(
+    r"^(?:Phòng|Ban|Hội|Đoàn|Khối|khối|Các|các|Quân|Cổng|Trường|Trung tâm|Doanh nghiệp|"
+    r"Công ty|Ngân hàng|Thanh tra|Hội đồng|Bộ|Cục|Báo|Đài|Liên hiệp)\s+(?P<next>\S+)"
+)
+BODY_NOUNS = re.compile(
+    r"^(?:sở|cơ quan|đơn vị|ban|ngành|xã|phường|địa phương|tổ chức|doanh nghiệp|hội|"
+    r"trường|thành viên|huyện|tỉnh|cấp|đoàn thể|bộ|nhà mạng|hợp tác xã|lực lượng|phòng|"
+    r"đối tượng|chủ đầu tư|đài|báo|chủ|ủy|uỷ)\b"
+)
+
+
+def names_unit(text: str) -> bool:
+    """Whether ``text`` starts with the name of a body (not just a word such as "Phòng ngừa")."""
+    if not ORG_HEADS.match(text):
+        return False
+    if m := AMBIGUOUS_HEADS.match(text):
+        following = text[m.start("next") :]
+        if re.match(r"^và\s+[A-ZĐÀ-Ỹ]", following):
+            return True  # "Báo và Phát thanh, truyền hình tỉnh"
+        return following[:1].isupper() or bool(BODY_NOUNS.match(following.lower()))
+    return True
+
+
 def _is_unit_heading(text: str) -> bool:
     """A heading that only names a unit: "1. Sở Khoa học và Công nghệ", "Trưởng Ban Chỉ đạo"."""
     head = REQUEST.sub("", clean(text))
@@ -803,9 +839,9 @@ def _is_unit_heading(text: str) -> bool:
         return False
     if fold(head).startswith(("nhiem vu", "ve ", "cong tac", "che do", "muc tieu", "noi dung")):
         return False
-    if PREDICATE.search(" " + head.split("(")[0]) and not ORG_HEADS.match(head):
+    if PREDICATE.search(" " + head.split("(")[0]) and not names_unit(head):
         return False
-    return bool(ORG_HEADS.match(head) or PERSON_HEADS.match(head))
+    return bool(names_unit(head) or PERSON_HEADS.match(head))
 
 
 PERSON_HEADS = re.compile(
@@ -842,7 +878,7 @@ def _item_tasks(item: Node, label: str, *, implementation: bool) -> list[dict[st
     bodies = [c for c in item.children if c.kind in ("bullet", "para")]
     subitems = [c for c in item.children if c.kind in ("item", "letter")]
     childless = not item.children
-    heading, inline = _unit_heading(item.text, childless=childless)
+    heading, inline = _unit_heading(item.text, childless=childless and implementation)
     if inline or (_is_unit_heading(item.text) and (bodies or subitems or inline)):
         unit = heading
         tasks = [_task(label, unit, inline)] if inline else []
@@ -860,7 +896,8 @@ def _item_tasks(item: Node, label: str, *, implementation: bool) -> list[dict[st
         return tasks
     tasks = []
     subject = _subject_of(item.text)
-    if subject and (implementation or item.text.rstrip().endswith(":")):
+    asks = bool(REQUEST.match(item.text))
+    if subject and (implementation or asks or item.text.rstrip().endswith(":")):
         unit, rest = subject
         if rest.rstrip().endswith(":") and bodies:
             tasks += _body_tasks(bodies, label, unit)
@@ -942,10 +979,18 @@ def _unit_heading(text: str, *, childless: bool = False) -> tuple[str, str]:
     head, sep, rest = text.partition(":")
     head = REQUEST.sub("", clean(head))
     # With nothing below it, "X: duty" can only be a unit and its duty, whatever X is.
-    named = ORG_HEADS.match(head) or (childless and not PREDICATE.search(" " + head))
+    named = names_unit(head) or (childless and not PREDICATE.search(" " + head))
     if sep and rest.strip() and named and len(head) < 160:
-        return clean(head), clean(rest)
-    return clean(REQUEST.sub("", clean(text))), ""
+        return _without_role(head), clean(rest)
+    return _without_role(REQUEST.sub("", clean(text))), ""
+
+
+ROLE = re.compile(r"\s*\((?:cơ quan|đơn vị|là|thường trực)[^()]*\)\s*$", re.I)
+
+
+def _without_role(unit: str) -> str:
+    """ "Sở Nội vụ (Cơ quan thường trực Ban …)" names Sở Nội vụ."""
+    return clean(ROLE.sub("", clean(unit)))
 
 
 def _iso(value: datetime.date | None) -> str | None:
