@@ -81,7 +81,7 @@ CITED_DATE = re.compile(
 ISSUER_STOP = re.compile(
     r"\s+(?:về|triển khai|phê duyệt|thực hiện|ban hành|tại|để|quy định|hướng dẫn|"
     r"trên cơ sở|sửa đổi|bổ sung|kèm theo|đã|được|nhằm|Ban hành(?=\s+[a-zđà-ỹ])|"
-    r"Phê duyệt|Về|Quy định|Hướng dẫn)\s|[,;()“\"]|"
+    r"Phê duyệt|Về|Quy định|Hướng dẫn)(?=[\s,])|[,;()“\"]|"
     r"\s+và\s+(?=Kế hoạch|Nghị quyết|Quyết định|Chương trình|Luật|Thông tư|Chỉ thị)"
 )
 PLACE_DATE = re.compile(r",\s*ngày\b(.*)$")
@@ -311,13 +311,16 @@ def section_kind(section: Node) -> str:
 
 def read_purposes(section: Node, draft: Draft) -> None:
     items = [c for c in section.children if c.kind in ("item", "letter")]
-    for item in items:
+    labelled = [i for i in items if label_is(i.text, "muc dich", "yeu cau")]
+    for item in labelled:
         if label_is(item.text, "muc dich"):
             draft["purposes"] += leaf_items(item)
-        elif label_is(item.text, "yeu cau"):
+        else:
             draft["requirements"] += leaf_items(item)
-    if not items:
-        draft["purposes"] += leaf_items(section)
+    if not labelled:
+        # Numbered aims without "Mục đích" / "Yêu cầu" sub-headings.
+        key = "purposes" if "muc dich" in fold(section.text) or not items else "requirements"
+        draft[key] += [node_text(i) for i in items] if items else leaf_items(section)
 
 
 def budget_text(node: Node) -> str:
@@ -742,7 +745,7 @@ PREDICATE = re.compile(
     r"tuyên truyền|thường xuyên|phụ trách|quyết định|chỉ đạo|đảm bảo|bảo đảm|nghiêm túc|"
     r"phân công|chuẩn bị|tổng hợp|phổ biến|đăng tải|cung cấp|giải quyết|đề nghị|sử dụng|"
     r"quản lý|điều phối|huy động|phát huy|trực|tiếp nhận|thành lập|kiện toàn|làm đầu mối|"
-    r"ưu tiên|đổi mới|vận hành|chịu|có)(?=[\s,.;:]|$)"
+    r"ưu tiên|đổi mới|vận hành|chịu|có(?!\s+liên quan))(?=[\s,.;:]|$)"
 )
 STRONG_PREDICATE = re.compile(
     r"\s(?:có trách nhiệm|chịu trách nhiệm|chủ động|khẩn trương|căn cứ|chủ trì|nghiêm túc)\b"
@@ -762,7 +765,7 @@ def subject_unit(text: str) -> tuple[str, str] | None:
     """The unit a sentence names as its subject, and the words after it."""
     text = REQUEST.sub("", text.strip())
     start = 0
-    if not names_unit(text):
+    if not (names_unit(text) or PERSON_HEADS.match(text)):
         if not LEADING_CLAUSE.match(text):
             return None
         for m in re.finditer(r",\s+", text[:260]):
@@ -950,10 +953,12 @@ def _body_tasks(bodies: list[Node], label: str, unit: str | None) -> list[dict[s
     tasks: list[dict[str, Any]] = []
     for body in bodies:
         text = node_text(body) if body.kind == "bullet" else clean(body.text)
+        timed = TRAILING_TIME.search(text)
+        if timed and not TIME_LINE.match(text):
+            text = clean(text[: timed.start()])
         if TIME_LINE.match(text):
             if tasks and tasks[-1]["deadline"] is None:
-                _start, end = _window(split_label(text)[1])
-                tasks[-1]["deadline"] = end
+                tasks[-1]["deadline"] = _time_line_deadline(split_label(text)[1])
             continue
         own = unit
         if m := OWN_UNIT.match(text):
@@ -967,16 +972,43 @@ def _body_tasks(bodies: list[Node], label: str, unit: str | None) -> list[dict[s
         if not text:
             continue
         tasks.append(_task(label, own, text))
+        if timed and tasks[-1]["deadline"] is None:
+            tasks[-1]["deadline"] = _time_line_deadline(timed["when"])
     return tasks
+
+
+TRAILING_TIME = re.compile(
+    r"[.;]\s*(?:Thời gian|Thời hạn)\s+(?:hoàn thành|thực hiện)\s*:\s*(?P<when>[^.;]+)\.?$"
+)
+
+
+def _time_line_deadline(text: str) -> str | None:
+    if found := dates.find_deadline(text):
+        return found.isoformat()
+    return _window(text)[1]
 
 
 def _sentence_tasks(bodies: list[Node], label: str, unit: str | None) -> list[dict[str, Any]]:
     return _body_tasks(bodies, label, unit)
 
 
+def partition_colon(text: str) -> tuple[str, str, str]:
+    """Like ``str.partition(":")``, but a colon inside parentheses ("(gồm các Sở: …)") is
+    part of the heading."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == ":" and depth == 0:
+            return text[:index], ":", text[index + 1 :]
+    return text, "", ""
+
+
 def _unit_heading(text: str, *, childless: bool = False) -> tuple[str, str]:
     """The unit(s) an implementation item names, and the duty written on the same line."""
-    head, sep, rest = text.partition(":")
+    head, sep, rest = partition_colon(text)
     head = REQUEST.sub("", clean(head))
     # With nothing below it, "X: duty" can only be a unit and its duty, whatever X is.
     named = names_unit(head) or (childless and not PREDICATE.search(" " + head))
@@ -985,7 +1017,11 @@ def _unit_heading(text: str, *, childless: bool = False) -> tuple[str, str]:
     return _without_role(REQUEST.sub("", clean(text))), ""
 
 
-ROLE = re.compile(r"\s*\((?:cơ quan|đơn vị|là|thường trực)[^()]*\)\s*$", re.I)
+ROLE = re.compile(
+    r"\s*\((?:cơ quan|đơn vị|là|thường trực)[^()]*\)\s*$"
+    r"|\s+[-–]\s+(?:cơ quan|đơn vị|thường trực)\b[^()]*$",
+    re.I,
+)
 
 
 def _without_role(unit: str) -> str:

@@ -111,9 +111,25 @@ def _blocks(text: str, *, one_line_each: bool) -> list[str | TableLine]:
     def flush() -> None:
         if current:
             paragraph = join_wrapped(current)
-            if paragraph:
+            raw = " ".join(line.strip() for line in current)
+            bold = raw.startswith("**") and raw.endswith("**")
+            if (
+                paragraph
+                and bold
+                and out
+                and out[-1] is last_bold[0]
+                and _heading_goes_on(out[-1], paragraph)
+            ):
+                # A bold heading cut into two paragraphs: "**3. Đề nghị …, Hội Liên hiệp**" /
+                # "**Phụ nữ Thành phố …**".
+                out[-1] = f"{out[-1]} {paragraph}"
+                last_bold[0] = out[-1]
+            elif paragraph:
                 out.append(paragraph)
+                last_bold[0] = paragraph if bold else None
             current.clear()
+
+    last_bold: list[str | None] = [None]
 
     i = 0
     while i < len(lines):
@@ -139,6 +155,19 @@ def _blocks(text: str, *, one_line_each: bool) -> list[str | TableLine]:
         i += 1
     flush()
     return out
+
+
+_MARKER = re.compile(r"^(?:[IVXLC]{1,6}\s*[.:/\-–]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-+•–])\s*")
+
+
+def _heading_goes_on(heading: str, paragraph: str) -> bool:
+    """Whether a bold numbered heading without its full stop goes on in the next bold
+    paragraph (which starts no item of its own)."""
+    return (
+        bool(_MARKER.match(heading))
+        and not re.search(r"[.:;!?]$", heading)
+        and not _MARKER.match(paragraph)
+    )
 
 
 def _table_goes_on(lines: list[str], j: int) -> bool:
@@ -207,7 +236,11 @@ def cell_lines(lines: list[str]) -> list[str]:
     open_span = False
     for raw in lines:
         if not strip_marks(raw) or _RULE.match(raw.strip()):
-            open_span = open_span and bool(raw.strip())
+            if logical and raw.strip() and not _RULE.match(raw.strip()):
+                logical[-1] += raw.strip()  # a span's closing "**" on a line of its own
+                open_span = _span_open(logical[-1])
+            else:
+                open_span = False
             continue
         text = raw.strip()
         plain = strip_marks(text)
