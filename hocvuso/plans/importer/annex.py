@@ -115,9 +115,9 @@ def _split_bullets(texts: list[str]) -> list[str]:
 def _deadline(text: str) -> str | None:
     if not text.strip():
         return None
-    moment = dates.find_deadline(text)
+    moment = dates.find_deadline_moment(text)
     if moment:
-        return moment.isoformat()
+        return moment
     window = dates.parse_window(text)
     if window is None or window.end is None:
         return None

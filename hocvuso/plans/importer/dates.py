@@ -234,3 +234,23 @@ def parse_signing_date(text: str) -> datetime.date | None:
     if not match:
         return None
     return _make(int(match[1]), int(match[2]), int(match[3]))
+
+
+def find_deadline_moment(text: str) -> str | None:
+    """The deadline of ``text`` as ISO: "2025-05-08T07:30" when a time of day comes with it
+    ("trước 07 giờ 30 ngày 08/5/2025"), else "2025-11-05"; None without a deadline."""
+    folded = fold(text)
+    for match in DEADLINE.finditer(folded):
+        window = re.split(r"[;:]", folded[match.end() : match.end() + 40])[0]
+        date = DATE.search(window)
+        if not date:
+            continue
+        made = _make(*_groups(date))
+        if not made:
+            continue
+        at = TIME.search(window[: date.start()])
+        if at and int(at[1]) <= 23 and int(at[2] or 0) <= 59:
+            moment = datetime.datetime.combine(made, datetime.time(int(at[1]), int(at[2] or 0)))
+            return moment.isoformat(timespec="minutes")
+        return made.isoformat()
+    return None

@@ -871,10 +871,7 @@ def _task(section: str, unit: str, text: str) -> dict[str, Any]:
 
 
 def _deadline(text: str) -> str | None:
-    moment = dates.find_deadline_moment(text) if hasattr(dates, "find_deadline_moment") else None
-    if moment is not None:
-        return moment
-    return _iso(dates.find_deadline(text))
+    return dates.find_deadline_moment(text)
 
 
 def _item_tasks(item: Node, label: str, *, implementation: bool) -> list[dict[str, Any]]:
@@ -983,9 +980,7 @@ TRAILING_TIME = re.compile(
 
 
 def _time_line_deadline(text: str) -> str | None:
-    if found := dates.find_deadline(text):
-        return found.isoformat()
-    return _window(text)[1]
+    return dates.find_deadline_moment(text) or _window(text)[1]
 
 
 def _sentence_tasks(bodies: list[Node], label: str, unit: str | None) -> list[dict[str, Any]]:
@@ -1040,14 +1035,14 @@ def closing_tasks(closing: str) -> list[dict[str, Any]]:
     if not asked:
         return []
     for clause in re.split(r";", closing[asked.end() :]):
-        deadline = dates.find_deadline(clause)
+        deadline = dates.find_deadline_moment(clause)
         if deadline:
             tasks.append(
                 {
                     "section": "",
                     "unit": clean(asked[1]),
                     "text": clean(clause),
-                    "deadline": deadline.isoformat(),
+                    "deadline": deadline,
                 }
             )
     return tasks
