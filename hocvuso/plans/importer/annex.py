@@ -9,7 +9,7 @@ without the number cell continues the numbered row above (its number cell was me
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from hocvuso.core.tables import fold
@@ -57,9 +57,28 @@ def header_columns(row: list[list[str]]) -> dict[str, int] | None:
     return None
 
 
+def tables_tasks(tables: list[TableLine], clean: Callable[[str], str]) -> Iterator[dict[str, Any]]:
+    """Tasks of every task table; a table without a heading row goes on from the one before
+    (a table cut by a page, or by a row the copy lost)."""
+    rows: list[list[list[str]]] = []
+    for table in tables:
+        if rows and header_columns(table.paragraphs()[0]) is None and header_columns(rows[0]):
+            rows += table.paragraphs()
+        else:
+            if rows:
+                yield from _rows_tasks(rows, clean)
+            rows = list(table.paragraphs())
+    if rows:
+        yield from _rows_tasks(rows, clean)
+
+
 def table_tasks(table: TableLine, clean: Callable[[str], str]) -> list[dict[str, Any]]:
-    rows = table.paragraphs()
-    tasks: list[dict[str, Any]] = []
+    return list(_rows_tasks(table.paragraphs(), clean))
+
+
+def _rows_tasks(
+    rows: list[list[list[str]]], clean: Callable[[str], str]
+) -> Iterator[dict[str, Any]]:
     columns: dict[str, int] | None = None
     width = 0
     group = ""
@@ -93,8 +112,7 @@ def table_tasks(table: TableLine, clean: Callable[[str], str]) -> list[dict[str,
         deadline = _deadline(time_text)
         label = f"{group}.{last_number}" if group else last_number
         for text in _split_bullets(texts):
-            tasks.append({"section": label, "unit": unit, "text": text, "deadline": deadline})
-    return tasks
+            yield {"section": label, "unit": unit, "text": text, "deadline": deadline}
 
 
 def _cell(row: list[list[str]], columns: dict[str, int], key: str, offset: int) -> list[str]:

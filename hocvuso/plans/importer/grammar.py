@@ -15,7 +15,7 @@ from typing import Any
 
 from hocvuso.core.tables import fold
 from hocvuso.plans.importer import dates
-from hocvuso.plans.importer.annex import table_tasks
+from hocvuso.plans.importer.annex import tables_tasks
 from hocvuso.plans.importer.normalise import TableLine
 from hocvuso.plans.importer.structure import (
     BULLET,
@@ -152,12 +152,45 @@ def _strip_motto(line: str) -> str:
     return line
 
 
+def join_header_lines(lines: list[str]) -> list[str]:
+    """Header lines a narrow column cut, put back: the motto in two, "Số:" above its number,
+    the place-and-date line ("Hà Nội, ngày 17" / "tháng 11 năm 2025")."""
+    merged: list[str] = []
+    for line in lines:
+        if merged and _header_goes_on(merged[-1], line):
+            merged[-1] = f"{merged[-1]} {line}"
+        else:
+            merged.append(line)
+    return merged
+
+
+def _header_goes_on(previous: str, line: str) -> bool:
+    before, after = fold(previous), fold(line)
+    joined = f"{before} {after}"
+    if re.search(r"(?:^|\s)so\s*:$", before):
+        return True
+    for motto in MOTTO:
+        if motto.startswith(before) and motto.startswith(joined) and before != motto:
+            return True
+    if re.search(r",\s*ngay\b", before) and not re.search(r"nam\s*\d{4}", before):
+        return True
+    # "Thành phố Hồ" / "Chí Minh, ngày 19 tháng 11 năm 2025"
+    return (
+        not is_upper(previous)
+        and previous[:1].isupper()
+        and previous.split()[-1][:1].isupper()
+        and len(previous.split()) <= 4
+        and re.match(r"^[^,]{0,40},\s*ngay\b", after) is not None
+        and not re.search(r"[:/\d]", previous)
+    )
+
+
 def read_header(doc: Document, draft: Draft) -> None:
     issuer: list[str] = []
     title: list[str] = []
     addressees: list[str] = []
     state = "issuer"
-    for raw in doc.header:
+    for raw in join_header_lines(doc.header):
         line = _strip_motto(raw)
         folded = fold(line)
         if not line:
@@ -1179,9 +1212,7 @@ def read_draft(doc: Document) -> Draft:
     if not implementation and draft["addressees"]:
         draft["tasks"] = letter_tasks(draft, content)
     draft["tasks"] += closing_tasks(clean(" ".join(doc.closing)))
-    for table in doc.annexes:
-        if isinstance(table, TableLine):
-            draft["tasks"] += table_tasks(table, clean)
+    draft["tasks"] += tables_tasks([t for t in doc.annexes if isinstance(t, TableLine)], clean)
     read_tail(doc.tail, draft)
     return draft
 

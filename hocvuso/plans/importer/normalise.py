@@ -92,13 +92,22 @@ def is_markdown(text: str) -> bool:
     return text.count("**") >= 4 or len(re.findall(r"(?m)^\*[^\s*]", text)) >= 3
 
 
+def _one_paragraph_a_line(lines: list[str]) -> bool:
+    """Text copied from a web page or a word processor: each paragraph is one long line."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    return len(lengths) >= 10 and lengths[len(lengths) // 2] >= 140
+
+
 def normalise(text: str, *, paragraphs_known: bool = False) -> Normalised:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = text.replace("\ufeff", "")
     if paragraphs_known:
         return Normalised(_flow(_blocks(text, one_line_each=True)), True)
     if not is_markdown(text):
-        return Normalised(text.split("\n"), False)
+        lines = text.split("\n")
+        if _one_paragraph_a_line(lines):
+            return Normalised(_flow(_blocks(text, one_line_each=True)), True)
+        return Normalised(_tab_tables(lines), False)
     return Normalised(_flow(_blocks(text, one_line_each=False)), True)
 
 
@@ -135,6 +144,18 @@ def _blocks(text: str, *, one_line_each: bool) -> list[str | TableLine]:
     while i < len(lines):
         line = lines[i]
         stripped = line.strip()
+        if _tab_row(line):
+            # A table copied from a web page: one row a line, cells between tabs.
+            flush()
+            j = i
+            while j < len(lines) and _tab_row(lines[j]):
+                j += 1
+            rows = [
+                [[c.strip()] if c.strip() else [] for c in row.split("\t")] for row in lines[i:j]
+            ]
+            out.append(TableLine(rows))
+            i = max(j, i + 1)
+            continue
         if stripped == "|" or _is_pipe_row(stripped):
             flush()
             j = i
@@ -181,6 +202,31 @@ def _table_goes_on(lines: list[str], j: int) -> bool:
     while back >= 0 and not lines[back].strip():
         back -= 1
     return lines[k].strip() == "|" and back >= 0 and lines[back].strip() != "|"
+
+
+def _tab_tables(lines: list[str]) -> list[str]:
+    """Lines as they are, but runs of tab-separated rows made tables."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not _tab_row(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _tab_row(lines[j]):
+            j += 1
+        out.append(
+            TableLine(
+                [[[c.strip()] if c.strip() else [] for c in row.split("\t")] for row in lines[i:j]]
+            )
+        )
+        i = j
+    return out
+
+
+def _tab_row(line: str) -> bool:
+    return line.count("\t") >= 2 and len(line.strip()) > 0
 
 
 def _is_pipe_row(line: str) -> bool:

@@ -150,6 +150,9 @@ def _is_opener(line: str) -> bool:
     return fold(line).startswith(("tren day la", "noi nhan", "kinh gui"))
 
 
+LONE_MARK = re.compile(r"^(?:[IVX]{1,4}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-–+•])$")
+
+
 def join_lines(lines: list[str]) -> list[str]:
     """Join lines the page cut into paragraphs.
 
@@ -158,13 +161,15 @@ def join_lines(lines: list[str]) -> list[str]:
     """
     if not lines:
         return []
-    widths = sorted(len(line) for line in lines)
+    widths = sorted(len(line) for line in lines if not isinstance(line, TableLine)) or [0]
     width = widths[int(len(widths) * 0.8)] if len(widths) >= 5 else widths[-1]
     paragraphs: list[str] = []
     last_len = 0
     for line in lines:
-        if not paragraphs:
+        if not paragraphs or isinstance(line, TableLine) or isinstance(paragraphs[-1], TableLine):
             paragraphs.append(line)
+        elif LONE_MARK.match(paragraphs[-1]):
+            paragraphs[-1] += " " + line  # "1." or "-" alone on its line, its text below
         elif re.search(r"\S-$", paragraphs[-1]) and line[:1].isalnum():
             paragraphs[-1] += line
         elif _continues(paragraphs[-1], last_len, line, width):
@@ -307,7 +312,9 @@ def _is_tail_start(paragraph: str) -> bool:
 def _body_start(lines: list[str]) -> int:
     """Index of the first line after the header: the preamble or the first section."""
     for i, line in enumerate(lines):
-        if _is_preamble_start(line) or ROMAN.match(line):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        cut_opener = len(line.split()) == 1 and _is_preamble_start(f"{line} {following}")
+        if _is_preamble_start(line) or ROMAN.match(line) or cut_opener:
             return i
         if NUMBERED.match(line) and i > 0 and not BULLET.match(line):
             return i
