@@ -873,11 +873,26 @@ def _is_unit_heading(text: str) -> bool:
     head = REQUEST.sub("", clean(text))
     if not head or len(head) > 200 or head.endswith((".", ";")):
         return False
-    if fold(head).startswith(("nhiem vu", "ve ", "cong tac", "che do", "muc tieu", "noi dung")):
+    if fold(head).startswith(TOPIC_WORDS):
         return False
     if PREDICATE.search(" " + head.split("(")[0]) and not names_unit(head):
         return False
     return bool(names_unit(head) or PERSON_HEADS.match(head))
+
+
+TOPIC_WORDS = ("nhiem vu", "ve ", "cong tac", "che do", "muc tieu", "noi dung", "thoi gian")
+
+
+def _bare_heading(text: str) -> bool:
+    """In the implementation section an item that is only a name, with its duties below it,
+    names a unit even when the name is not one we know ("các khu công nghiệp tỉnh")."""
+    head = REQUEST.sub("", clean(text))
+    return (
+        0 < len(head) <= 150
+        and not head.endswith((".", ";", ":"))
+        and not fold(head).startswith(TOPIC_WORDS)
+        and not PREDICATE.search(" " + head)
+    )
 
 
 PERSON_HEADS = re.compile(
@@ -912,7 +927,8 @@ def _item_tasks(item: Node, label: str, *, implementation: bool) -> list[dict[st
     subitems = [c for c in item.children if c.kind in ("item", "letter")]
     childless = not item.children
     heading, inline = _unit_heading(item.text, childless=childless and implementation)
-    if inline or (_is_unit_heading(item.text) and (bodies or subitems or inline)):
+    named = _is_unit_heading(item.text) or (implementation and _bare_heading(item.text))
+    if inline or (named and (bodies or subitems)):
         unit = heading
         tasks = [_task(label, unit, inline)] if inline else []
         tasks += _body_tasks(bodies, label, unit)
