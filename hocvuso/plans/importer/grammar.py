@@ -73,7 +73,7 @@ CITATION = re.compile(
 LISTED = re.compile(
     r"(?:^|[;,:]\s*|\s và\s)số\s+(?P<number>" + _SYMBOL + r")(?=(?P<rest>.{0,240}))", re.S
 )
-PLURAL_KIND = re.compile(r"\b[Cc]ác\s+(?P<kind>" + _KINDS + r")\s*:?\s*$")
+PLURAL_KIND = re.compile(r"\b[Cc]ác\s+(?P<kind>" + _KINDS + r")\b")
 CITED_DATE = re.compile(
     r"^\s*,?\s*(?:ban hành\s+)?ngày\s+"
     r"(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
@@ -781,8 +781,9 @@ PREDICATE = re.compile(
     r"ưu tiên|đổi mới|vận hành|chịu|có(?!\s+liên quan))(?=[\s,.;:]|$)"
 )
 STRONG_PREDICATE = re.compile(
-    r"\s(?:có trách nhiệm|chịu trách nhiệm|chủ động|khẩn trương|căn cứ|chủ trì|nghiêm túc)\b"
+    r"\s(?:có trách nhiệm|chịu trách nhiệm|chủ động|khẩn trương|căn cứ|nghiêm túc)\b"
 )
+PREDICATE_CHU_TRI = re.compile(r"\schủ trì\b")
 LEADING_CLAUSE = re.compile(
     r"^(?:Trên cơ sở|Căn cứ|Trong quá trình|Đối với|Sau khi|Để|Trong phạm vi|Theo|"
     r"Hằng năm|Hàng năm|Định kỳ|Trong thời gian|Ngoài ra|Đồng thời)\b"
@@ -824,7 +825,7 @@ def subject_unit(text: str) -> tuple[str, str] | None:
             # "Các cơ quan được phân công chủ trì … có trách nhiệm …": the clause with
             # "được" belongs to the subject; the sentence goes on at its main verb.
             whole = text[consumed:]
-            main = STRONG_PREDICATE.search(whole)
+            main = STRONG_PREDICATE.search(whole) or PREDICATE_CHU_TRI.search(whole)
             if not main:
                 return None
             unit = f"{unit}, {whole[: main.start()]}" if unit else whole[: main.start()]
@@ -875,8 +876,8 @@ def _is_unit_heading(text: str) -> bool:
         return False
     if fold(head).startswith(TOPIC_WORDS):
         return False
-    if PREDICATE.search(" " + head.split("(")[0]) and not names_unit(head):
-        return False
+    if PREDICATE.search(" " + re.sub(r"\([^()]*\)", "", head)):
+        return False  # a sentence that starts with a unit, not a heading
     return bool(names_unit(head) or PERSON_HEADS.match(head))
 
 
@@ -1055,7 +1056,9 @@ def _unit_heading(text: str, *, childless: bool = False) -> tuple[str, str]:
     head, sep, rest = partition_colon(text)
     head = REQUEST.sub("", clean(head))
     # With nothing below it, "X: duty" can only be a unit and its duty, whatever X is.
-    named = names_unit(head) or (childless and not PREDICATE.search(" " + head))
+    named = names_unit(head) or (
+        childless and not PREDICATE.search(" " + head) and not fold(head).startswith(TOPIC_WORDS)
+    )
     if sep and rest.strip() and named and len(head) < 160:
         return _without_role(head), clean(rest)
     return _without_role(REQUEST.sub("", clean(text))), ""

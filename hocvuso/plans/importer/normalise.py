@@ -89,6 +89,8 @@ def is_markdown(text: str) -> bool:
     lines = text.split("\n")
     if any(line.strip() == "|" for line in lines[:400]):
         return True
+    if sum(1 for line in lines if _is_pipe_row(line.strip())) >= 2:
+        return True
     return text.count("**") >= 4 or len(re.findall(r"(?m)^\*[^\s*]", text)) >= 3
 
 
@@ -329,7 +331,7 @@ def join_wrapped(lines: list[str]) -> str:
         text = raw.strip()
         if not text:
             continue
-        if joined and re.search(r"[^\s\d]-$", joined) and text[:1].isalnum():
+        if joined and re.search(r"\S-$", joined) and text[:1].isalnum():
             joined += text
         else:
             joined = f"{joined} {text}" if joined else text
