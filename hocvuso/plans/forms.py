@@ -55,6 +55,12 @@ class PlanImportForm(Form):
         self.fields["issuing_unit"].initial = units.first()
 
 
+class DuplicateImportForm(Form):
+    """The import page's answer to "this document is already a plan": create another anyway."""
+
+    confirm_duplicate = forms.BooleanField(required=False)
+
+
 class LinesField(forms.CharField):
     """A list of strings edited as one line each."""
 

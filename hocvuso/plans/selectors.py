@@ -125,6 +125,58 @@ def find_tasks(
     return tasks.order_by(*DEADLINE_ORDER, "plan_id", "position", "id")
 
 
+def find_duplicate_plans(
+    user: User,
+    *,
+    issuing_unit: OrgUnit,
+    number: str,
+    issued_on: date | None,
+    title: str,
+    issuer_name: str,
+) -> list[Plan]:
+    """Plans of ``issuing_unit`` visible to ``user``, any status, that are the same document:
+    the same number and date of issue or, for a document with no number yet (a draft's
+    "Số:    /KH-UBND"), the same title and issuer. Numbers compare without spaces or case
+    ("57/NQ -TW" is "57/NQ-TW"), titles and issuers as the same words whatever the case and
+    diacritics. Oldest first. One query."""
+    plans = plans_visible_to(user).filter(issuing_unit=issuing_unit).order_by("created_at", "pk")
+    if _has_number(number):
+        key = _number_key(number)
+        same_day = plans.filter(issued_on=issued_on)
+        return [plan for plan in same_day if _number_key(plan.number) == key]
+    wanted = (_words(title), _words(issuer_name))
+    return [
+        plan
+        for plan in plans.exclude(number__regex=r"[0-9]")
+        if (_words(plan.title), _words(plan.issuer_name)) == wanted
+    ]
+
+
+def find_duplicates_of_draft(user: User, *, issuing_unit: OrgUnit, draft: dict) -> list[Plan]:
+    """:func:`find_duplicate_plans` for a draft as the reader writes it (docs/plan-import.md)."""
+    issued_on = draft.get("issued_on")
+    return find_duplicate_plans(
+        user,
+        issuing_unit=issuing_unit,
+        number=draft.get("number") or "",
+        issued_on=date.fromisoformat(issued_on[:10]) if issued_on else None,
+        title=draft.get("title") or "",
+        issuer_name=draft.get("issuer") or "",
+    )
+
+
+def _has_number(number: str) -> bool:
+    return any(c.isdigit() for c in number)
+
+
+def _number_key(number: str) -> str:
+    return "".join(number.split()).casefold()
+
+
+def _words(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
 def overdue_tasks_for(user: User, *, today: date) -> QuerySet[Task]:
     """Duties of published plans visible to ``user``, not done and past their deadline at
     ``today``: a moment (a duty due at 07:30 is overdue from then) or a day."""

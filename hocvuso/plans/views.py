@@ -20,6 +20,7 @@ from hocvuso.plans import selectors, services
 from hocvuso.plans.forms import (
     ActivityReviewForm,
     DraftTaskForm,
+    DuplicateImportForm,
     PlanImportForm,
     PlanReviewForm,
     ProgressForm,
@@ -136,6 +137,14 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
         except PlanImportError as exc:
             form.add_error("file", str(exc))
         else:
+            # The same document imported twice is two plans to follow: ask first.
+            duplicates = selectors.find_duplicates_of_draft(
+                request.user, issuing_unit=form.cleaned_data["issuing_unit"], draft=draft
+            )
+            confirm = DuplicateImportForm(request.POST)
+            if duplicates and not (confirm.is_valid() and confirm.cleaned_data["confirm_duplicate"]):
+                context = {"form": form, "duplicates": duplicates}
+                return render(request, "plans/plan_import.html", context)
             upload.seek(0)
             plan = services.create_plan_from_draft(
                 actor=request.user,
