@@ -387,6 +387,8 @@ def _deadline(value: str | None) -> tuple[date | None, time | None]:
     if not value:
         return None, None
     moment = datetime.fromisoformat(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
     has_time = "T" in value or " " in value.strip()
     return moment.date(), (moment.time() if has_time else None)
 

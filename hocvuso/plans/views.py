@@ -142,7 +142,8 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
                 request.user, issuing_unit=form.cleaned_data["issuing_unit"], draft=draft
             )
             confirm = DuplicateImportForm(request.POST)
-            if duplicates and not (confirm.is_valid() and confirm.cleaned_data["confirm_duplicate"]):
+            confirmed = confirm.is_valid() and confirm.cleaned_data["confirm_duplicate"]
+            if duplicates and not confirmed:
                 context = {"form": form, "duplicates": duplicates}
                 return render(request, "plans/plan_import.html", context)
             upload.seek(0)
