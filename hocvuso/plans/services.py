@@ -500,9 +500,13 @@ def create_plan_from_draft(
                     )
                 )
     # The activities' duties come first, as the document lists the activities first.
+    given: dict[str, set[int]] = {}
+    for task in tasks:
+        if task.unit is not None:
+            given.setdefault(_text_key(task.text), set()).add(task.unit.pk)
     derived: list[Task] = []
     for activity, leads, partners in activity_duties:
-        derived += _activity_duties(activity, leads=leads, partners=partners, given=tasks)
+        derived += _activity_duties(activity, leads=leads, partners=partners, given=given)
     tasks = derived + tasks
     for position, task in enumerate(tasks, start=1):
         task.position = position
@@ -527,7 +531,7 @@ def _activity_duties(
     *,
     leads: list[tuple[str, list[OrgUnit]]],
     partners: list[tuple[str, list[OrgUnit]]],
-    given: list[Task],
+    given: dict[str, set[int]],
 ) -> list[Task]:
     """The duties an activity gives its lead and partner units ("Chủ trì: …", "Phối hợp: …"),
     due at the end of its window (else its first day), linked to it.
@@ -535,8 +539,9 @@ def _activity_duties(
     A lead name no unit matched still gets a duty, unassigned, for the review screen (the
     activity needs its lead); an unmatched partner name gets none: it stays in the activity's
     ``unmatched_units`` ("các doanh nghiệp công nghệ số" is not a unit to follow up). A unit
-    gets one duty per activity (lead before partner), and none where ``given`` (the
-    implementation section's duties) already gives it the same text.
+    gets one duty per activity (lead before partner), and none where the implementation
+    section already gives it the same text (``given``: the units given each text, by
+    :func:`_text_key`).
     """
     # Stored in the site's language whoever imports: the export recognises these duties
     # by their text (exports._implementation).
@@ -544,7 +549,7 @@ def _activity_duties(
         lead_text = _("Chủ trì: %(activity)s") % {"activity": activity.description}
         partner_text = _("Phối hợp: %(activity)s") % {"activity": activity.description}
     same = {_text_key(activity.description), _text_key(lead_text), _text_key(partner_text)}
-    taken = {task.unit.pk for task in given if task.unit and _text_key(task.text) in same}
+    taken = set().union(*(given.get(key, set()) for key in same))
     deadline = activity.ends_on or activity.starts_on
     duties: list[Task] = []
     for role, text, names in (("lead", lead_text, leads), ("partner", partner_text, partners)):
