@@ -37,6 +37,6 @@ class PlanAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["unit", "plan", "deadline", "status"]
+    list_display = ["unit", "plan", "deadline", "deadline_time", "status"]
     list_filter = ["status"]
     raw_id_fields = ["unit", "plan", "activity"]

@@ -50,6 +50,11 @@ class TaskOut(Schema):
     activity_title: str | None
     text: str
     deadline: datetime.date | None
+    # The time of day on ``deadline``, local (Asia/Ho_Chi_Minh), when the plan gives one.
+    deadline_time: datetime.time | None
+    # The moment the duty is late after, with its UTC offset: ``deadline`` at
+    # ``deadline_time``, or the end of ``deadline`` when it has no time of day.
+    due_at: datetime.datetime | None
     status: TaskStatus
     done_on: datetime.date | None
     overdue: bool
@@ -63,8 +68,12 @@ class TaskOut(Schema):
         return task.activity.title if task.activity is not None else None
 
     @staticmethod
+    def resolve_due_at(task: Task) -> datetime.datetime | None:
+        return task.due_at()
+
+    @staticmethod
     def resolve_overdue(task: Task) -> bool:
-        return task.is_overdue(timezone.localdate())
+        return task.is_overdue(timezone.now())
 
 
 class TaskFilters(Schema):

@@ -190,11 +190,12 @@ def _implementation(plan: Plan) -> list[tuple[str, str]]:
     """Duties grouped by the unit as the document names it, in order of first duty.
 
     A collective name ("UBND các xã, phường") gave one duty to each commune: it prints once.
-    Duties an activity's lead received ("Chủ trì: …") are printed with the activity.
+    Duties an activity's lead and partners received ("Chủ trì: …", "Phối hợp: …") are
+    printed with the activity.
     """
     groups: dict[str, list[str]] = {}
     for task in plan.tasks.select_related("unit", "activity"):
-        if task.activity and task.text == f"Chủ trì: {task.activity.description}":
+        if task.activity and task.text in _activity_duty_texts(task.activity):
             continue
         name = task.unit_name.strip() or (task.unit.name if task.unit else "")
         texts = groups.setdefault(name, [])
@@ -205,6 +206,11 @@ def _implementation(plan: Plan) -> list[tuple[str, str]]:
         lines.append(("item", f"1. {name}"))
         lines += [("para", f"- {_sentence(text)}") for text in texts]
     return _renumber(lines)
+
+
+def _activity_duty_texts(activity: Activity) -> tuple[str, str]:
+    # As plans.services._activity_duties writes them.
+    return f"Chủ trì: {activity.description}", f"Phối hợp: {activity.description}"
 
 
 def _renumber(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -254,7 +260,8 @@ def progress_xlsx(
 
     Runs one query for the duties, whatever their number.
     """
-    today = today or timezone.localdate()
+    # A moment: a duty due at 07:30 is overdue from then (Task.deadline_time).
+    today = today or timezone.now()
     latest = TaskUpdate.objects.filter(task=OuterRef("pk")).order_by("-created_at", "-id")
     rows = list(
         tasks.select_related("unit", "activity")
@@ -287,7 +294,7 @@ def _progress_sheet(workbook: Workbook, plan: Plan, rows: list[Task], today: dat
                 _unit_name(task),
                 task.activity.title if task.activity else "",
                 task.text,
-                task.deadline,
+                _deadline_cell(task),
                 task.get_status_display(),
                 task.done_on,
                 task.latest_note or "",
@@ -318,6 +325,13 @@ def _summary_sheet(workbook: Workbook, plan: Plan, rows: list[Task], today: date
         len(statuses) + 2
     )
     sheet.row([_("Tổng cộng"), *totals], bold=True)
+
+
+def _deadline_cell(task: Task) -> datetime.date | datetime.datetime | None:
+    """The deadline as a date cell, or a date-and-time cell when the plan gives a time."""
+    if task.deadline is not None and task.deadline_time is not None:
+        return datetime.datetime.combine(task.deadline, task.deadline_time)
+    return task.deadline
 
 
 def _unit_name(task: Task) -> str:

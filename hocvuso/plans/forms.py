@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django import forms
@@ -52,6 +53,12 @@ class PlanImportForm(Form):
         # The user's own top unit (the province for a provincial coordinator) is the usual
         # issuer; units below stay selectable.
         self.fields["issuing_unit"].initial = units.first()
+
+
+class DuplicateImportForm(Form):
+    """The import page's answer to "this document is already a plan": create another anyway."""
+
+    confirm_duplicate = forms.BooleanField(required=False)
 
 
 class LinesField(forms.CharField):
@@ -107,11 +114,37 @@ class DraftTaskForm(Form):
         widget=forms.TextInput(attrs={"list": "unit-names", "autocomplete": "off"}),
     )
     text = forms.CharField(label=_("Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
+    # Also reads an ISO date-time ("2025-05-08T07:30", as the reader writes a deadline with a
+    # time of day): the day goes here, the time to deadline_time unless one is typed there.
     deadline = forms.DateField(
         label=_("Hạn"),
         required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    deadline_time = forms.TimeField(
+        label=_("Giờ hạn (nếu kế hoạch ghi giờ)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("deadline") and cleaned.get("deadline_time") is None:
+            cleaned["deadline_time"] = _time_of(self.data.get(self.add_prefix("deadline"), ""))
+        if cleaned.get("deadline_time") is not None and not cleaned.get("deadline"):
+            self.add_error("deadline_time", _("Giờ hạn cần đi kèm ngày hạn."))
+        return cleaned
+
+
+def _time_of(value: object) -> datetime.time | None:
+    """The time of day an ISO date-time gives ("2025-05-08T07:30"), None for a plain date."""
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value.strip()).time()
+    except ValueError:
+        return None
 
 
 class TaskFilterForm(Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +150,10 @@ class Task(TimeStampedModel):
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     text = models.TextField(_("nhiệm vụ"))
     deadline = models.DateField(_("hạn"), null=True, blank=True)
+    # The time of day on ``deadline`` when the plan gives one ("trước 07 giờ 30 ngày
+    # 08/5/2025"), local time (TIME_ZONE); without it the duty is due by the end of that day.
+    # See docs/decisions/0011-duty-deadline-time.md.
+    deadline_time = models.TimeField(_("giờ hạn"), null=True, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -159,15 +164,84 @@ class Task(TimeStampedModel):
         verbose_name_plural = _("nhiệm vụ")
         ordering = ["plan", "position", "id"]
         indexes = [models.Index(fields=["status", "deadline"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline_time__isnull=True) | models.Q(deadline__isnull=False),
+                name="task_deadline_time_needs_a_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit or self.unit_name}: {self.text[:60]}"
 
+    def clean(self) -> None:
+        if self.deadline_time is not None and self.deadline is None:
+            raise ValidationError({"deadline_time": _("Giờ hạn cần đi kèm ngày hạn.")})
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return (
-            self.status != self.Status.DONE and self.deadline is not None and self.deadline < today
-        )
+        """Not done and past its deadline at ``today``: a day (the duty is late from the day
+        after its deadline) or, better, a moment (a duty due at 07:30 is late from 07:30:01
+        that day); now when not given."""
+        if self.status == self.Status.DONE or self.deadline is None:
+            return False
+        day, time = local_moment(today)
+        if self.deadline != day:
+            return self.deadline < day
+        return time is not None and self.deadline_time is not None and self.deadline_time < time
+
+    def due_at(self) -> datetime.datetime | None:
+        """The (aware) moment the duty is late after: the deadline's time of day, local, or
+        the end of the deadline's day (the next midnight) when it has none."""
+        if self.deadline is None:
+            return None
+        if self.deadline_time is None:
+            moment = datetime.datetime.combine(
+                self.deadline + datetime.timedelta(days=1), datetime.time()
+            )
+        else:
+            moment = datetime.datetime.combine(self.deadline, self.deadline_time)
+        return timezone.make_aware(moment)
+
+    def deadline_display(self) -> str:
+        """The deadline as people write it: "08/05/2025", or "07:30 ngày 08/05/2025"."""
+        if self.deadline is None:
+            return ""
+        day = self.deadline.strftime("%d/%m/%Y")
+        if self.deadline_time is None:
+            return day
+        return _("%(time)s ngày %(date)s") % {
+            "time": self.deadline_time.strftime("%H:%M"),
+            "date": day,
+        }
+
+
+def local_moment(at: datetime.date | None = None) -> tuple[datetime.date, datetime.time | None]:
+    """``at`` as (local day, local time of day): a datetime (aware, else taken as local) gives
+    both, a plain date gives no time, None means now."""
+    if at is None:
+        at = timezone.now()
+    if isinstance(at, datetime.datetime):
+        local = timezone.localtime(at) if timezone.is_aware(at) else at
+        return local.date(), local.time()
+    return at, None
+
+
+def deadline_passed(at: datetime.date | None = None) -> models.Q:
+    """Duties whose deadline has passed at ``at`` (as in :meth:`Task.is_overdue`, without
+    the status): the query form of that rule, for selectors and reminders."""
+    day, time = local_moment(at)
+    passed = models.Q(deadline__lt=day)
+    if time is not None:
+        passed |= models.Q(deadline=day, deadline_time__lt=time)
+    return passed
+
+
+# Soonest first; on the same day a duty with a time of day comes before one due by the
+# day's end.
+DEADLINE_ORDER = (
+    models.F("deadline").asc(nulls_last=True),
+    models.F("deadline_time").asc(nulls_last=True),
+)
 
 
 class TaskUpdate(models.Model):

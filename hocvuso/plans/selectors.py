@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hocvuso.core import roles as R
 from hocvuso.core.tables import fold
 from hocvuso.orgunits.selectors import scope_for_user, user_can, visible_unit
-from hocvuso.plans.models import Activity, Evidence, Plan, Task
+from hocvuso.plans.models import DEADLINE_ORDER, Activity, Evidence, Plan, Task, deadline_passed
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -122,15 +122,69 @@ def find_tasks(
         tasks = tasks.filter(deadline__gte=deadline_from)
     if deadline_to is not None:
         tasks = tasks.filter(deadline__lte=deadline_to)
-    return tasks.order_by(F("deadline").asc(nulls_last=True), "plan_id", "position", "id")
+    return tasks.order_by(*DEADLINE_ORDER, "plan_id", "position", "id")
+
+
+def find_duplicate_plans(
+    user: User,
+    *,
+    issuing_unit: OrgUnit,
+    number: str,
+    issued_on: date | None,
+    title: str,
+    issuer_name: str,
+) -> list[Plan]:
+    """Plans of ``issuing_unit`` visible to ``user``, any status, that are the same document:
+    the same number and date of issue or, for a document with no number yet (a draft's
+    "Số:    /KH-UBND"), the same title and issuer. Numbers compare without spaces or case
+    ("57/NQ -TW" is "57/NQ-TW"), titles and issuers as the same words whatever the case and
+    diacritics. Oldest first. One query."""
+    plans = plans_visible_to(user).filter(issuing_unit=issuing_unit).order_by("created_at", "pk")
+    if _has_number(number):
+        key = _number_key(number)
+        same_day = plans.filter(issued_on=issued_on)
+        return [plan for plan in same_day if _number_key(plan.number) == key]
+    wanted = (_words(title), _words(issuer_name))
+    return [
+        plan
+        for plan in plans.exclude(number__regex=r"[0-9]")
+        if (_words(plan.title), _words(plan.issuer_name)) == wanted
+    ]
+
+
+def find_duplicates_of_draft(user: User, *, issuing_unit: OrgUnit, draft: dict) -> list[Plan]:
+    """:func:`find_duplicate_plans` for a draft as the reader writes it (docs/plan-import.md)."""
+    issued_on = draft.get("issued_on")
+    return find_duplicate_plans(
+        user,
+        issuing_unit=issuing_unit,
+        number=draft.get("number") or "",
+        issued_on=date.fromisoformat(issued_on[:10]) if issued_on else None,
+        title=draft.get("title") or "",
+        issuer_name=draft.get("issuer") or "",
+    )
+
+
+def _has_number(number: str) -> bool:
+    return any(c.isdigit() for c in number)
+
+
+def _number_key(number: str) -> str:
+    return "".join(number.split()).casefold()
+
+
+def _words(text: str) -> str:
+    return " ".join(fold(text).split())
 
 
 def overdue_tasks_for(user: User, *, today: date) -> QuerySet[Task]:
+    """Duties of published plans visible to ``user``, not done and past their deadline at
+    ``today``: a moment (a duty due at 07:30 is overdue from then) or a day."""
     return (
         tasks_visible_to(user)
-        .filter(deadline__lt=today, plan__status=Plan.Status.PUBLISHED)
+        .filter(deadline_passed(today), plan__status=Plan.Status.PUBLISHED)
         .exclude(status=Task.Status.DONE)
-        .order_by("deadline", "unit__name")
+        .order_by(*DEADLINE_ORDER, "unit__name")
     )
 
 
@@ -245,8 +299,9 @@ def plan_progress(plan: Plan, *, today: date) -> PlanProgress:
 
     Two queries for any number of duties. The caller got ``plan`` from
     ``get_plan_for_user(..., roles=MANAGE_PLANS)``, which lets them see every duty of it.
+    ``today`` is a moment or a day, as for :func:`overdue_tasks_for`.
     """
-    late = Q(deadline__lt=today) & ~Q(status=Task.Status.DONE)
+    late = deadline_passed(today) & ~Q(status=Task.Status.DONE)
     groups = (
         plan.tasks.order_by()
         .values("unit_id", "unit__name", "unit_name", "activity_id")
@@ -313,8 +368,8 @@ def filter_plan_tasks(
     if deadline_before is not None:
         tasks = tasks.filter(deadline__lte=deadline_before)
     if overdue:
-        tasks = tasks.filter(deadline__lt=today).exclude(status=Task.Status.DONE)
-    return tasks.order_by(F("deadline").asc(nulls_last=True), "unit__name", "position", "id")
+        tasks = tasks.filter(deadline_passed(today)).exclude(status=Task.Status.DONE)
+    return tasks.order_by(*DEADLINE_ORDER, "unit__name", "position", "id")
 
 
 @dataclass
@@ -401,8 +456,8 @@ class PlanProgressRow:
 def progress_under(unit: OrgUnit, *, today: date, start: date, end: date) -> list[PlanProgressRow]:
     """The duties of published or closed plans given to ``unit``'s subtree, by plan: how many,
     done, in progress and overdue as they stand at ``today``, and how many were done between
-    ``start`` and ``end``. Callers check that the user may see ``unit``: a role covers the
-    subtree. Two queries."""
+    ``start`` and ``end``. ``today`` is a moment or a day (see :func:`overdue_tasks_for`).
+    Callers check that the user may see ``unit``: a role covers the subtree. Two queries."""
     not_done = ~Q(status=Task.Status.DONE)
     counts = (
         Task.objects.filter(unit__path__startswith=unit.path)
@@ -412,7 +467,7 @@ def progress_under(unit: OrgUnit, *, today: date, start: date, end: date) -> lis
             total=Count("pk"),
             done=Count("pk", filter=Q(status=Task.Status.DONE)),
             in_progress=Count("pk", filter=Q(status=Task.Status.IN_PROGRESS)),
-            overdue=Count("pk", filter=not_done & Q(deadline__lt=today)),
+            overdue=Count("pk", filter=not_done & deadline_passed(today)),
             done_in_period=Count(
                 "pk", filter=Q(status=Task.Status.DONE, done_on__gte=start, done_on__lte=end)
             ),

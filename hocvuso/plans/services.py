@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -22,7 +22,18 @@ from hocvuso.accounts.services import notify
 from hocvuso.core import uploads
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
-from hocvuso.plans.models import Activity, Evidence, Plan, Task, TaskReminder, TaskUpdate
+from hocvuso.core.tables import fold
+from hocvuso.plans.models import (
+    DEADLINE_ORDER,
+    Activity,
+    Evidence,
+    Plan,
+    Task,
+    TaskReminder,
+    TaskUpdate,
+    deadline_passed,
+    local_moment,
+)
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -92,8 +103,10 @@ def add_task(
     text: str,
     activity: Activity | None = None,
     deadline: date | None = None,
+    deadline_time: time | None = None,
 ) -> Task:
-    """Give ``unit`` a duty in a draft plan. Audited against the plan's issuing unit."""
+    """Give ``unit`` a duty in a draft plan, due on ``deadline`` (at ``deadline_time``, local,
+    when the plan gives a time of day). Audited against the plan's issuing unit."""
     _require_draft(plan)
     if activity is not None and activity.plan_id != plan.pk:
         raise ValidationError(_("Hoạt động không thuộc kế hoạch này."))
@@ -103,6 +116,7 @@ def add_task(
         text=text.strip(),
         activity=activity,
         deadline=deadline,
+        deadline_time=deadline_time,
         position=plan.tasks.count() + 1,
     )
     task.full_clean()
@@ -112,7 +126,7 @@ def add_task(
         action=AuditLog.Action.TASK_ASSIGNED,
         obj=task,
         unit=plan.issuing_unit,
-        changes=diff({}, snapshot(task, ("unit", "text", "deadline"))),
+        changes=diff({}, snapshot(task, ("unit", "text", "deadline", "deadline_time"))),
     )
     return task
 
@@ -189,21 +203,25 @@ def _notify_new_duties(*, plan: Plan, actor: User | None) -> None:
 
 
 @transaction.atomic
-def send_task_reminders(*, today: date, actor: User | None = None) -> dict[str, int]:
+def send_task_reminders(*, now: datetime, actor: User | None = None) -> dict[str, int]:
     """Remind focal points of open duties in published plans: once when the deadline is
     ``PLAN_REMINDER_DAYS_BEFORE`` days away or nearer, and every
-    ``PLAN_REMINDER_OVERDUE_EVERY_DAYS`` days while it is past. One notification per person
-    and kind, listing their duties; returns how many duties were reminded, by kind.
+    ``PLAN_REMINDER_OVERDUE_EVERY_DAYS`` days while it is past. A deadline with a time of
+    day has passed from that time (a duty due at 07:30 is overdue in a run at 07:31, and
+    due soon in one at 07:00). One notification per person and kind, listing their duties;
+    returns how many duties were reminded, by kind.
 
     Writes one TaskReminder per duty reminded; their unique constraint (duty, kind, day) makes
-    a second run the same day remind nobody, and a concurrent one fail whole. Run daily by
-    ``plans.jobs.send_task_reminders`` (``actor`` None). Not audited: TaskReminder is the record.
+    a second run the same day remind nobody of the same kind, and a concurrent one fail whole.
+    Run daily by ``plans.jobs.send_task_reminders`` (``actor`` None), and again just after a
+    deadline with a time of day. Not audited: TaskReminder is the record.
     """
+    today = local_moment(now)[0]
     open_tasks = (
         Task.objects.filter(plan__status=Plan.Status.PUBLISHED, unit__isnull=False)
         .exclude(status=Task.Status.DONE)
         .select_related("unit")
-        .order_by("deadline", "unit__name", "id")
+        .order_by(*DEADLINE_ORDER, "unit__name", "id")
     )
     days_before = settings.PLAN_REMINDER_DAYS_BEFORE
     every = max(settings.PLAN_REMINDER_OVERDUE_EVERY_DAYS, 1)
@@ -212,10 +230,13 @@ def send_task_reminders(*, today: date, actor: User | None = None) -> dict[str, 
         kind=TaskReminder.Kind.OVERDUE,
         sent_on__gt=today - timedelta(days=every),
     )
-    due_soon = open_tasks.filter(
-        deadline__gte=today, deadline__lte=today + timedelta(days=days_before)
-    ).exclude(reminders__kind=TaskReminder.Kind.DUE_SOON)
-    overdue = open_tasks.filter(deadline__lt=today).exclude(Exists(recent_overdue))
+    passed = deadline_passed(now)
+    due_soon = (
+        open_tasks.filter(deadline__gte=today, deadline__lte=today + timedelta(days=days_before))
+        .exclude(passed)
+        .exclude(reminders__kind=TaskReminder.Kind.DUE_SOON)
+    )
+    overdue = open_tasks.filter(passed).exclude(Exists(recent_overdue))
     return {
         TaskReminder.Kind.DUE_SOON: _remind(
             kind=TaskReminder.Kind.DUE_SOON, tasks=list(due_soon), today=today, actor=actor
@@ -254,7 +275,10 @@ def _remind(*, kind: str, tasks: list[Task], today: date, actor: User | None) ->
                 intro = _("Các nhiệm vụ sau của đơn vị bạn phụ trách đã quá hạn, chưa hoàn thành:")
                 link = url + "?overdue=1"
             subject %= {"n": n}
-            lines = [intro, *(_reminder_line(task) for task in own[:REMINDER_LIST_LIMIT])]
+            lines = [
+                intro,
+                *(_reminder_line(task, today) for task in own[:REMINDER_LIST_LIMIT]),
+            ]
             if n > REMINDER_LIST_LIMIT:
                 lines.append(_("… và %(n)d nhiệm vụ khác.") % {"n": n - REMINDER_LIST_LIMIT})
             body = "\n".join(lines)
@@ -262,12 +286,36 @@ def _remind(*, kind: str, tasks: list[Task], today: date, actor: User | None) ->
     return len(reminded)
 
 
-def _reminder_line(task: Task) -> str:
-    return _("• %(unit)s: %(text)s (hạn %(deadline)s)") % {
+def _reminder_line(task: Task, today: date) -> str:
+    values = {
         "unit": task.unit.name,
         "text": Truncator(task.text).chars(120),
-        "deadline": task.deadline.strftime("%d/%m/%Y"),
+        "deadline": task.deadline_display(),
     }
+    if task.deadline == today:
+        return _("• %(unit)s: %(text)s (hạn %(deadline)s — hôm nay)") % values
+    return _("• %(unit)s: %(text)s (hạn %(deadline)s)") % values
+
+
+def next_timed_deadline(*, now: datetime) -> datetime | None:
+    """The next moment today, after ``now``, at which an open duty of a published plan falls
+    due (a deadline with a time of day), for the reminder job to run again just after it."""
+    day, moment = local_moment(now)
+    later = (
+        Task.objects.filter(
+            plan__status=Plan.Status.PUBLISHED,
+            unit__isnull=False,
+            deadline=day,
+            deadline_time__gte=moment,
+        )
+        .exclude(status=Task.Status.DONE)
+        .order_by("deadline_time")
+        .values_list("deadline_time", flat=True)
+        .first()
+    )
+    if later is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, later))
 
 
 def _check_evidence(files: Sequence[UploadedFile]) -> list[CheckedUpload]:
@@ -329,7 +377,20 @@ def _province_of(unit: OrgUnit) -> OrgUnit:
 
 
 def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    """An ISO date, or the day of an ISO date-time."""
+    return datetime.fromisoformat(value).date() if value else None
+
+
+def _deadline(value: str | None) -> tuple[date | None, time | None]:
+    """A draft's deadline: an ISO date ("2025-05-08"), or a local ISO date-time
+    ("2025-05-08T07:30") when the plan gives a time of day."""
+    if not value:
+        return None, None
+    moment = datetime.fromisoformat(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    has_time = "T" in value or " " in value.strip()
+    return moment.date(), (moment.time() if has_time else None)
 
 
 def _short_title(text: str, limit: int = 300) -> str:
@@ -396,6 +457,7 @@ def create_plan_from_draft(
         plan.source_name = checked.original_name
         plan.save(update_fields=["source_file", "source_name"])
     tasks: list[Task] = []
+    activity_duties: list[tuple[Activity, list, list]] = []
     for position, item in enumerate(draft.get("activities") or [], start=1):
         leads = resolve(item.get("lead") or [])
         partners = resolve(item.get("partners") or [])
@@ -419,22 +481,12 @@ def create_plan_from_draft(
             "lead": item.get("lead") or [],
             "partners": item.get("partners") or [],
         }
-        for name, units in leads:
-            for unit in units or [None]:
-                tasks.append(
-                    Task(
-                        plan=plan,
-                        activity=activity,
-                        unit=unit,
-                        unit_name=name[:300],
-                        # Fixed Vietnamese: the export recognises these derived duties by it.
-                        text=f"Chủ trì: {activity.description}",
-                        deadline=activity.ends_on,
-                    )
-                )
+        activity_duties.append((activity, leads, partners))
     default_deadline = _date(period.get("end"))
     for item in draft.get("tasks") or []:
-        deadline = _date(item.get("deadline")) or default_deadline
+        deadline, deadline_time = _deadline(item.get("deadline"))
+        if deadline is None:
+            deadline = default_deadline
         for name, units in resolve(split_names(item.get("unit") or "") or [""]):
             for unit in units or [None]:
                 tasks.append(
@@ -444,8 +496,18 @@ def create_plan_from_draft(
                         unit_name=name[:300],
                         text=item.get("text") or "",
                         deadline=deadline,
+                        deadline_time=deadline_time,
                     )
                 )
+    # The activities' duties come first, as the document lists the activities first.
+    given: dict[str, set[int]] = {}
+    for task in tasks:
+        if task.unit is not None:
+            given.setdefault(_text_key(task.text), set()).add(task.unit.pk)
+    derived: list[Task] = []
+    for activity, leads, partners in activity_duties:
+        derived += _activity_duties(activity, leads=leads, partners=partners, given=given)
+    tasks = derived + tasks
     for position, task in enumerate(tasks, start=1):
         task.position = position
     Task.objects.bulk_create(tasks, batch_size=500)
@@ -462,6 +524,57 @@ def create_plan_from_draft(
         },
     )
     return plan
+
+
+def _activity_duties(
+    activity: Activity,
+    *,
+    leads: list[tuple[str, list[OrgUnit]]],
+    partners: list[tuple[str, list[OrgUnit]]],
+    given: dict[str, set[int]],
+) -> list[Task]:
+    """The duties an activity gives its lead and partner units ("Chủ trì: …", "Phối hợp: …"),
+    due at the end of its window (else its first day), linked to it.
+
+    A lead name no unit matched still gets a duty, unassigned, for the review screen (the
+    activity needs its lead); an unmatched partner name gets none: it stays in the activity's
+    ``unmatched_units`` ("các doanh nghiệp công nghệ số" is not a unit to follow up). A unit
+    gets one duty per activity (lead before partner), and none where the implementation
+    section already gives it the same text (``given``: the units given each text, by
+    :func:`_text_key`).
+    """
+    # Stored in the site's language whoever imports: the export recognises these duties
+    # by their text (exports._implementation).
+    with translation.override(settings.LANGUAGE_CODE):
+        lead_text = _("Chủ trì: %(activity)s") % {"activity": activity.description}
+        partner_text = _("Phối hợp: %(activity)s") % {"activity": activity.description}
+    same = {_text_key(activity.description), _text_key(lead_text), _text_key(partner_text)}
+    taken = set().union(*(given.get(key, set()) for key in same))
+    deadline = activity.ends_on or activity.starts_on
+    duties: list[Task] = []
+    for role, text, names in (("lead", lead_text, leads), ("partner", partner_text, partners)):
+        for name, units in names:
+            for unit in units or ([None] if role == "lead" else []):
+                if unit is not None and unit.pk in taken:
+                    continue
+                if unit is not None:
+                    taken.add(unit.pk)
+                duties.append(
+                    Task(
+                        plan=activity.plan,
+                        activity=activity,
+                        unit=unit,
+                        unit_name=name[:300],
+                        text=text,
+                        deadline=deadline,
+                    )
+                )
+    return duties
+
+
+def _text_key(text: str) -> str:
+    """A duty's text compared as the same words, whatever the case, spacing or final stop."""
+    return " ".join(fold(text).split()).rstrip(".;:")
 
 
 @transaction.atomic
@@ -503,14 +616,27 @@ def update_draft(*, actor: User | None, plan: Plan, **fields: Any) -> Plan:
 
 @transaction.atomic
 def update_draft_task(
-    *, actor: User | None, task: Task, text: str, deadline: date | None, unit: OrgUnit | None
+    *,
+    actor: User | None,
+    task: Task,
+    text: str,
+    deadline: date | None,
+    unit: OrgUnit | None,
+    deadline_time: time | None = None,
 ) -> Task:
+    """Correct a draft's duty on the review screen: its text, unit and deadline (a day, and
+    a time of day on it when the plan gives one). Audited with the changes."""
     _require_draft(task.plan)
-    fields = ("text", "deadline", "unit")
+    fields = ("text", "deadline", "deadline_time", "unit")
     before = snapshot(task, fields)
     if unit is not None and task.unit_id != unit.pk:
         task.unit_name = unit.name
-    task.text, task.deadline, task.unit = text.strip(), deadline, unit
+    task.text, task.deadline, task.deadline_time, task.unit = (
+        text.strip(),
+        deadline,
+        deadline_time,
+        unit,
+    )
     task.full_clean()
     task.save(update_fields=[*fields, "unit_name", "updated_at"])
     record_audit(

@@ -20,13 +20,14 @@ from hocvuso.plans import selectors, services
 from hocvuso.plans.forms import (
     ActivityReviewForm,
     DraftTaskForm,
+    DuplicateImportForm,
     PlanImportForm,
     PlanReviewForm,
     ProgressForm,
     TaskFilterForm,
 )
 from hocvuso.plans.importer import PlanImportError, read_plan
-from hocvuso.plans.models import Task
+from hocvuso.plans.models import DEADLINE_ORDER, Task
 
 
 @require_GET
@@ -57,17 +58,18 @@ def plan_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The issuer's follow-up of a plan: progress at a glance, the matrix of units and
     activities, and the duties, filtered (htmx swaps only the list)."""
     plan = selectors.get_plan_for_user(request.user, pk, roles=R.MANAGE_PLANS)
-    today = timezone.localdate()
-    progress = selectors.plan_progress(plan, today=today)
+    # A moment, not a day: a duty due at 07:30 is overdue from then (Task.deadline_time).
+    now = timezone.now()
+    progress = selectors.plan_progress(plan, today=now)
     form = TaskFilterForm(request.GET, activities=progress.activities)
     form.is_valid()  # a bad value is shown on the form and left out of the filter
-    tasks = selectors.filter_plan_tasks(plan, today=today, **form.cleaned_data)
+    tasks = selectors.filter_plan_tasks(plan, today=now, **form.cleaned_data)
     context = {
         "plan": plan,
         "progress": progress,
         "form": form,
         "page": Paginator(tasks, 50).get_page(request.GET.get("page")),
-        "today": today,
+        "today": timezone.localdate(now),
     }
     return render_page(request, "plans/plan_progress.html", context, fragment="tasks")
 
@@ -75,16 +77,16 @@ def plan_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def my_duties(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
+    now = timezone.now()
     overdue_only = request.GET.get("overdue") == "1"
     tasks = (
-        selectors.overdue_tasks_for(request.user, today=today)
+        selectors.overdue_tasks_for(request.user, today=now)
         if overdue_only
         else selectors.tasks_visible_to(request.user).exclude(plan__status="draft")
     )
     context = {
-        "tasks": tasks.order_by("status", "deadline"),
-        "today": today,
+        "tasks": tasks.order_by("status", *DEADLINE_ORDER),
+        "today": timezone.localdate(now),
         "overdue_only": overdue_only,
     }
     return render(request, "plans/my_duties.html", context)
@@ -135,6 +137,15 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
         except PlanImportError as exc:
             form.add_error("file", str(exc))
         else:
+            # The same document imported twice is two plans to follow: ask first.
+            duplicates = selectors.find_duplicates_of_draft(
+                request.user, issuing_unit=form.cleaned_data["issuing_unit"], draft=draft
+            )
+            confirm = DuplicateImportForm(request.POST)
+            confirmed = confirm.is_valid() and confirm.cleaned_data["confirm_duplicate"]
+            if duplicates and not confirmed:
+                context = {"form": form, "duplicates": duplicates}
+                return render(request, "plans/plan_import.html", context)
             upload.seek(0)
             plan = services.create_plan_from_draft(
                 actor=request.user,
@@ -193,6 +204,7 @@ def _task_initial(task: Task) -> dict[str, object]:
         "unit_name": task.unit.name if task.unit else task.unit_name,
         "text": task.text,
         "deadline": task.deadline,
+        "deadline_time": task.deadline_time,
     }
 
 
@@ -228,6 +240,7 @@ def draft_task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             task=each,
             text=form.cleaned_data["text"],
             deadline=form.cleaned_data["deadline"],
+            deadline_time=form.cleaned_data["deadline_time"],
             unit=unit or each.unit,
         )
     messages.success(request, _("Đã lưu nhiệm vụ."))
