@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hocvuso.accounts.models import Notification
+from hocvuso.core import audit
 from hocvuso.core.models import AuditLog
 from hocvuso.orgunits.services import create_unit
 from hocvuso.plans.models import Activity, Plan, Task
@@ -375,6 +376,11 @@ def test_reassigning_a_published_duty_tells_both_units_and_is_audited(
     row = AuditLog.objects.get(action=AuditLog.Action.TASK_REASSIGNED)
     assert (row.object_id, row.actor) == (str(task.pk), coordinator)
     assert row.changes == {"unit": [tree.hoalu.pk, tree.agency.pk]}
+    (entry,) = audit.present([row])
+    assert entry.kind == "Chuyển nhiệm vụ sang đơn vị khác"
+    assert [(c.label, c.before, c.after) for c in entry.changes] == [
+        ("Đơn vị", "Phường Hoa Lư", "Sở Khoa học và Công nghệ")
+    ]
 
     left = Notification.objects.get(user=hoalu_focal_point)
     assert left.subject == "Nhiệm vụ chuyển sang đơn vị khác: Kế hoạch Ngày Chuyển đổi số"
@@ -508,6 +514,8 @@ def test_editing_a_published_plans_own_fields_is_audited_and_told(
         "title": ["Kế hoạch Ngày Chuyển đổi số", "Kế hoạch Ngày Chuyển đổi số năm 2025"],
         "period": [None, "từ 01/10/2025 đến 31/10/2025"],
     }
+    (entry,) = audit.present([row])
+    assert [c.label for c in entry.changes] == ["Trích yếu", "Thời gian thực hiện"]
     told = Notification.objects.order_by("user__username")
     assert [n.user for n in told] == [hoalu_focal_point, other_commune_focal_point]
     assert "vừa được điều chỉnh: trích yếu, thời gian thực hiện" in told[0].body
