@@ -247,6 +247,17 @@ ROUTES: dict[str, Check] = {
     "plans:publish": obj(lambda w: {"pk": w.draft.pk}),
     "plans:draft_task": obj(lambda w: {"pk": w.draft_task.pk}),
     "plans:draft_activity": obj(lambda w: {"pk": w.activity.pk}),
+    "plans:create": own(data=lambda w: {"issuing_unit": w.unit.pk, "title": "x", "kind": "other"}),
+    "plans:activity_add": obj(
+        lambda w: {"pk": w.plan.pk}, data=lambda w: {"new-activity-title": "x"}
+    ),
+    "plans:activity_move": obj(lambda w: {"pk": w.activity.pk}),
+    "plans:activity_delete": obj(lambda w: {"pk": w.activity.pk}),
+    "plans:task_add": obj(
+        lambda w: {"pk": w.plan.pk},
+        data=lambda w: {"new-task-unit_name": "Phường Hoa Lư", "new-task-text": "x"},
+    ),
+    "plans:task_move": obj(lambda w: {"pk": w.task.pk}),
     "plans:duties": own(),
     "plans:task": obj(lambda w: {"pk": w.task.pk}),
     "plans:evidence": obj(lambda w: {"pk": w.evidence.pk}),

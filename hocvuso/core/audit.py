@@ -48,6 +48,7 @@ EXTRA_LABELS: dict[str, Any] = {
     "imported": gettext_lazy("Đã nhập"),
     "activities": gettext_lazy("Số hoạt động"),
     "tasks": gettext_lazy("Số nhiệm vụ"),
+    "period": gettext_lazy("Thời gian thực hiện"),
     "evidence": gettext_lazy("Số tệp minh chứng"),
     "visits_added": gettext_lazy("Số lượt hướng dẫn ghi thêm"),
     "visits_imported": gettext_lazy("Số lượt hướng dẫn nhập"),

@@ -42,6 +42,7 @@ class AuditLog(models.Model):
         # plans
         PLAN_PUBLISHED = "plan_published", _("Ban hành kế hoạch")
         TASK_ASSIGNED = "task_assigned", _("Giao nhiệm vụ")
+        TASK_REASSIGNED = "task_reassigned", _("Chuyển nhiệm vụ sang đơn vị khác")
         PROGRESS_REPORTED = "progress_reported", _("Báo cáo tiến độ nhiệm vụ")
         # events
         LAUNCH = "launch", _("Bấm nút khai trương")

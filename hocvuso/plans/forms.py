@@ -76,7 +76,56 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class PlanReviewForm(ModelForm):
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodFieldsMixin:
+    """The time the whole plan runs, edited as a text and two dates and kept in the plan's
+    ``details["period"]`` (docs/plan-import.md): ``cleaned_data["period"]`` for the service."""
+
+    def _init_period(self) -> None:
+        self.fields["period_text"] = forms.CharField(
+            label=_("Thời gian thực hiện (như văn bản)"),
+            max_length=300,
+            required=False,
+            help_text=_("Để trống: ghi theo hai ngày bên dưới."),
+        )
+        self.fields["period_start"] = forms.DateField(
+            label=_("Thực hiện từ ngày"), required=False, widget=_date_input()
+        )
+        self.fields["period_end"] = forms.DateField(
+            label=_("Đến ngày"), required=False, widget=_date_input()
+        )
+        instance = getattr(self, "instance", None)
+        period = (instance.details.get("period") if instance else None) or {}
+        self.initial.setdefault("period_text", period.get("text", ""))
+        self.initial.setdefault("period_start", period.get("start"))
+        self.initial.setdefault("period_end", period.get("end"))
+
+    def _clean_period(self, cleaned: dict) -> None:
+        text = cleaned.pop("period_text", "") or ""
+        start, end = cleaned.pop("period_start", None), cleaned.pop("period_end", None)
+        if start and end and end < start:
+            self.add_error("period_end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            return
+        if not text and (start or end):
+            text = " ".join(
+                part
+                for part in (
+                    _("từ %(d)s") % {"d": f"{start:%d/%m/%Y}"} if start else "",
+                    _("đến %(d)s") % {"d": f"{end:%d/%m/%Y}"} if end else "",
+                )
+                if part
+            )
+        cleaned["period"] = {
+            "text": text,
+            "start": start.isoformat() if start else "",
+            "end": end.isoformat() if end else "",
+        }
+
+
+class PlanReviewForm(PeriodFieldsMixin, ModelForm):
     purposes = LinesField(label=_("Mục đích (mỗi dòng một ý)"), required=False)
     requirements = LinesField(label=_("Yêu cầu (mỗi dòng một ý)"), required=False)
     recipients = LinesField(label=_("Nơi nhận (mỗi dòng một nơi)"), required=False)
@@ -105,6 +154,51 @@ class PlanReviewForm(ModelForm):
             "budget_source": forms.Textarea(attrs={"rows": 2}),
             "signer_title": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_period()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self._clean_period(cleaned)
+        return cleaned
+
+
+class PlanCreateForm(PeriodFieldsMixin, ModelForm):
+    """A plan typed by hand, with no document: it starts as a draft."""
+
+    issuing_unit = forms.ModelChoiceField(
+        label=_("Đơn vị ban hành"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _("Hãy chọn một đơn vị bạn được ban hành kế hoạch."),
+        },
+    )
+    purposes = LinesField(label=_("Mục đích (mỗi dòng một ý)"), required=False)
+    requirements = LinesField(label=_("Yêu cầu (mỗi dòng một ý)"), required=False)
+
+    class Meta:
+        from hocvuso.plans.models import Plan
+
+        model = Plan
+        fields = ["title", "kind", "number", "place", "issued_on", "purposes", "requirements"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "issued_on": _date_input(),
+        }
+
+    def __init__(self, *args: object, units: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"].queryset = units
+        self.fields["issuing_unit"].initial = units.first()
+        self.order_fields(["issuing_unit", "title", "kind"])
+        self._init_period()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self._clean_period(cleaned)
+        return cleaned
 
 
 class DraftTaskForm(Form):
@@ -145,6 +239,21 @@ def _time_of(value: object) -> datetime.time | None:
         return datetime.datetime.fromisoformat(value.strip()).time()
     except ValueError:
         return None
+
+
+class NewTaskForm(DraftTaskForm):
+    """A duty added by hand: a unit, what it must do, by when, under which activity."""
+
+    activity = forms.TypedChoiceField(
+        label=_("Thuộc hoạt động"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: object, activities: Iterable[object], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [
+            ("", _("Không gắn hoạt động")),
+            *((a.pk, Truncator(f"{a.position}. {a.title}").chars(80)) for a in activities),
+        ]
 
 
 class TaskFilterForm(Form):

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from hocvuso.core import roles as R
 from hocvuso.core.tables import fold
 from hocvuso.orgunits.selectors import scope_for_user, user_can, visible_unit
-from hocvuso.plans.models import DEADLINE_ORDER, Activity, Evidence, Plan, Task, deadline_passed
+from hocvuso.plans.models import (
+    DEADLINE_ORDER,
+    Activity,
+    Evidence,
+    Plan,
+    Task,
+    TaskUpdate,
+    deadline_passed,
+)
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -380,19 +388,30 @@ class DraftDutyGroup:
     first: Task
     count: int
     suggestions: list[dict]
+    reported: int = 0  # how many of its duties have progress reported (they stay)
+
+
+def duty_row_key(task: Task) -> tuple:
+    """What makes duties one row of the review screen: the same line of the document."""
+    key = (task.unit_name, task.text, task.activity_id, task.unit_id is None)
+    if task.unit_id is None or not task.unit_name:
+        key = (*key, task.pk)  # unmatched or hand-made duties are edited one by one
+    return key
 
 
 def draft_task_groups(plan: Plan) -> list[DraftDutyGroup]:
+    """The plan's duties as rows of the review screen, in order (one query)."""
     suggestions = {m["name"]: m.get("suggestions", []) for m in plan.details.get("units", [])}
     groups: dict[tuple, DraftDutyGroup] = {}
-    for task in plan.tasks.select_related("unit", "activity").order_by("position", "id"):
-        key = (task.unit_name, task.text, task.activity_id, task.unit_id is None)
-        if task.unit_id is None or not task.unit_name:
-            key = (*key, task.pk)  # unmatched or hand-made duties are edited one by one
-        if key in groups:
-            groups[key].count += 1
-        else:
-            groups[key] = DraftDutyGroup(task, 1, suggestions.get(task.unit_name, []))
+    tasks = plan.tasks.select_related("unit", "activity").annotate(
+        reported=Exists(TaskUpdate.objects.filter(task=OuterRef("pk")))
+    )
+    for task in tasks.order_by("position", "id"):
+        key = duty_row_key(task)
+        if key not in groups:
+            groups[key] = DraftDutyGroup(task, 0, suggestions.get(task.unit_name, []))
+        groups[key].count += 1
+        groups[key].reported += task.reported or task.status != Task.Status.NOT_STARTED
     return list(groups.values())
 
 

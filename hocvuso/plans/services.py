@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -67,6 +67,28 @@ def _require_draft(plan: Plan) -> None:
         raise ValidationError(_("Kế hoạch đã ban hành; không sửa được nội dung."))
 
 
+def _require_editable(plan: Plan) -> None:
+    """Drafts and published plans are edited by hand; a closed plan is the record of what
+    was done and stays as it is."""
+    if plan.status == Plan.Status.CLOSED:
+        raise ValidationError(_("Kế hoạch đã kết thúc; không sửa được nội dung."))
+
+
+def _require_in_scope(plan: Plan, unit: OrgUnit) -> None:
+    """A plan gives duties inside its issuing unit's province: the units the review screen
+    offers and ``selectors.unit_by_name`` finds."""
+    from hocvuso.orgunits.models import OrgUnit
+
+    if not unit.path.startswith(plan.issuing_unit.path[: OrgUnit.steplen]):
+        raise ValidationError(
+            {"unit": _("Đơn vị “%(name)s” không thuộc tỉnh ban hành kế hoạch.") % {"name": unit}}
+        )
+
+
+def _next_position(items: Any) -> int:
+    return (items.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
 @transaction.atomic
 def add_activity(
     *,
@@ -77,10 +99,14 @@ def add_activity(
     partner_units: Iterable[OrgUnit] = (),
     **fields: Any,
 ) -> Activity:
-    """Add an activity to a draft plan. Audited against the plan's issuing unit."""
-    _require_draft(plan)
+    """Add an activity to a draft or published plan, last. Audited against the plan's issuing
+    unit; nobody is notified (the units concerned are told of the duties it gives them)."""
+    _require_editable(plan)
+    if lead_unit is not None:
+        _require_in_scope(plan, lead_unit)
+        fields.setdefault("lead_unit_name", lead_unit.name)
     activity = Activity(plan=plan, title=title.strip(), lead_unit=lead_unit, **fields)
-    activity.position = activity.position or plan.activities.count() + 1
+    activity.position = activity.position or _next_position(plan.activities)
     activity.full_clean()
     activity.save()
     activity.partner_units.set(list(partner_units))
@@ -105,9 +131,12 @@ def add_task(
     deadline: date | None = None,
     deadline_time: time | None = None,
 ) -> Task:
-    """Give ``unit`` a duty in a draft plan, due on ``deadline`` (at ``deadline_time``, local,
-    when the plan gives a time of day). Audited against the plan's issuing unit."""
-    _require_draft(plan)
+    """Give ``unit`` (a unit of the plan's province) a duty in a draft or published plan,
+    last, due on ``deadline`` (at ``deadline_time``, local, when the plan gives a time of day).
+    Audited against the plan's issuing unit; on a published plan the unit's focal points are
+    told."""
+    _require_editable(plan)
+    _require_in_scope(plan, unit)
     if activity is not None and activity.plan_id != plan.pk:
         raise ValidationError(_("Hoạt động không thuộc kế hoạch này."))
     task = Task(
@@ -117,7 +146,7 @@ def add_task(
         activity=activity,
         deadline=deadline,
         deadline_time=deadline_time,
-        position=plan.tasks.count() + 1,
+        position=_next_position(plan.tasks),
     )
     task.full_clean()
     task.save()
@@ -128,6 +157,8 @@ def add_task(
         unit=plan.issuing_unit,
         changes=diff({}, snapshot(task, ("unit", "text", "deadline", "deadline_time"))),
     )
+    if plan.status == Plan.Status.PUBLISHED:
+        _notify_duty_change(task=task, change=ADDED, actor=actor)
     return task
 
 
@@ -163,16 +194,46 @@ def publish_plan(*, plan: Plan, actor: User | None) -> Plan:
 
 
 def _notify_new_duties(*, plan: Plan, actor: User | None) -> None:
-    """Tell the focal points of every unit the plan gives duties to (the unit's own, else its
-    nearest ancestor's) how many: one notification per person, e-mailed after commit."""
-    from hocvuso.orgunits.models import OrgUnit
-
+    """Tell the focal points of every unit the plan gives duties to how many: one
+    notification per person, e-mailed after commit."""
     counts = dict(
         plan.tasks.filter(unit__isnull=False)
         .order_by()
         .values_list("unit_id")
         .annotate(n=Count("id"))
     )
+
+    def body(n: int) -> str:
+        return ngettext(
+            "Kế hoạch “%(plan)s” của %(issuer)s vừa ban hành, giao %(n)d nhiệm vụ cho "
+            "đơn vị bạn phụ trách. Hãy xem và báo cáo tiến độ trong mục Nhiệm vụ.",
+            "Kế hoạch “%(plan)s” của %(issuer)s vừa ban hành, giao %(n)d nhiệm vụ cho "
+            "đơn vị bạn phụ trách. Hãy xem và báo cáo tiến độ trong mục Nhiệm vụ.",
+            n,
+        ) % {"plan": plan.title, "issuer": plan.issuing_unit.name, "n": n}
+
+    _notify_units(
+        counts=counts,
+        subject=lambda: _("Nhiệm vụ mới: %(plan)s") % {"plan": plan.title},
+        body=body,
+        url=reverse("plans:duties"),
+        actor=actor,
+    )
+
+
+def _notify_units(
+    *,
+    counts: dict[int, int],
+    subject: Callable[[], str],
+    body: Callable[[int], str],
+    url: str,
+    actor: User | None,
+) -> None:
+    """Tell the focal points of the units in ``counts`` (unit pk → how many of its duties
+    the news is about; the unit's own focal points, else its nearest ancestor's): one
+    notification per person, whose ``body`` gets the sum over that person's units."""
+    from hocvuso.orgunits.models import OrgUnit
+
     holders = focal_points_by_unit(OrgUnit.objects.filter(pk__in=counts))
     duties: dict[int, int] = {}
     people: dict[int, User] = {}
@@ -181,25 +242,84 @@ def _notify_new_duties(*, plan: Plan, actor: User | None) -> None:
             people[user.pk] = user
             duties[user.pk] = duties.get(user.pk, 0) + counts[unit_id]
     # Stored text is read later by people with any language chosen: write it in the
-    # site's language, not the publisher's.
+    # site's language, not the actor's.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Nhiệm vụ mới: %(plan)s") % {"plan": plan.title}
         for n in sorted(set(duties.values())):
-            body = ngettext(
-                "Kế hoạch “%(plan)s” của %(issuer)s vừa ban hành, giao %(n)d nhiệm vụ cho "
-                "đơn vị bạn phụ trách. Hãy xem và báo cáo tiến độ trong mục Nhiệm vụ.",
-                "Kế hoạch “%(plan)s” của %(issuer)s vừa ban hành, giao %(n)d nhiệm vụ cho "
-                "đơn vị bạn phụ trách. Hãy xem và báo cáo tiến độ trong mục Nhiệm vụ.",
-                n,
-            ) % {"plan": plan.title, "issuer": plan.issuing_unit.name, "n": n}
             recipients = [people[pk] for pk, count in duties.items() if count == n]
-            notify(
-                users=recipients,
-                subject=subject,
-                body=body,
-                url=reverse("plans:duties"),
-                actor=actor,
+            notify(users=recipients, subject=subject(), body=body(n), url=url, actor=actor)
+
+
+# What happened to a duty of a published plan, for the units concerned (_notify_duty_change).
+ADDED, CHANGED, MOVED_AWAY, REMOVED = "added", "changed", "moved_away", "removed"
+
+
+def _notify_duty_change(
+    *,
+    task: Task,
+    change: str,
+    actor: User | None,
+    unit: OrgUnit | None = None,
+    other_unit: OrgUnit | None = None,
+) -> None:
+    """Tell the focal points of ``unit`` (the duty's unit by default) what a hand edit of a
+    published plan did to one of its duties: ``other_unit`` is where a reassigned duty came
+    from (ADDED) or went (MOVED_AWAY). Sent after the change is audited, in its transaction."""
+    unit = unit or task.unit
+    if unit is None:
+        return
+    plan = task.plan
+    values = {
+        "plan": plan.title,
+        "issuer": plan.issuing_unit.name,
+        "text": Truncator(task.text).chars(200),
+        "other": other_unit.name if other_unit else "",
+        "deadline": task.deadline.strftime("%d/%m/%Y") if task.deadline else "—",
+    }
+
+    def subject() -> str:
+        return {
+            ADDED: _("Nhiệm vụ mới: %(plan)s"),
+            CHANGED: _("Nhiệm vụ thay đổi: %(plan)s"),
+            MOVED_AWAY: _("Nhiệm vụ chuyển sang đơn vị khác: %(plan)s"),
+            REMOVED: _("Nhiệm vụ được bỏ: %(plan)s"),
+        }[change] % values
+
+    def body(n: int) -> str:
+        if change == ADDED and other_unit:
+            text = _(
+                "Kế hoạch “%(plan)s” của %(issuer)s chuyển cho đơn vị bạn phụ trách nhiệm vụ "
+                "trước đây của %(other)s: %(text)s (hạn %(deadline)s)."
             )
+        elif change == ADDED:
+            text = _(
+                "Kế hoạch “%(plan)s” của %(issuer)s giao thêm cho đơn vị bạn phụ trách nhiệm "
+                "vụ: %(text)s (hạn %(deadline)s)."
+            )
+        elif change == CHANGED:
+            text = _(
+                "Kế hoạch “%(plan)s” của %(issuer)s vừa sửa một nhiệm vụ của đơn vị bạn phụ "
+                "trách. Nay là: %(text)s (hạn %(deadline)s)."
+            )
+        elif change == MOVED_AWAY:
+            text = _(
+                "Kế hoạch “%(plan)s” của %(issuer)s chuyển nhiệm vụ “%(text)s” của đơn vị bạn "
+                "phụ trách sang %(other)s; đơn vị bạn không còn phải báo cáo nhiệm vụ này."
+            )
+        else:
+            text = _(
+                "Kế hoạch “%(plan)s” của %(issuer)s bỏ nhiệm vụ “%(text)s” của đơn vị bạn phụ "
+                "trách; đơn vị bạn không còn phải báo cáo nhiệm vụ này."
+            )
+        return text % values
+
+    gone = change in {MOVED_AWAY, REMOVED}
+    _notify_units(
+        counts={unit.pk: 1},
+        subject=subject,
+        body=body,
+        url=reverse("plans:duties") if gone else reverse("plans:task", args=[task.pk]),
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -579,39 +699,100 @@ def _text_key(text: str) -> str:
 
 @transaction.atomic
 def assign_task_unit(*, actor: User | None, task: Task, unit: OrgUnit) -> Task:
-    """Give a draft duty the unit the importer could not match. Audited."""
-    _require_draft(task.plan)
-    before = snapshot(task, ("unit",))
-    task.unit = unit
-    task.save(update_fields=["unit", "updated_at"])
-    record_audit(
-        actor=actor,
-        action=AuditLog.Action.TASK_ASSIGNED,
-        obj=task,
-        unit=task.plan.issuing_unit,
-        changes=diff(before, snapshot(task, ("unit",))),
+    """Give a duty a unit: the one the importer could not match, or another one (a
+    reassignment). As :func:`update_draft_task` with the text and deadline kept."""
+    return update_draft_task(
+        actor=actor, task=task, text=task.text, deadline=task.deadline, unit=unit
     )
-    return task
+
+
+def _stored(obj: Any) -> Any:
+    """The row as stored: a ModelForm has already written the new values on the instance the
+    view passes, and the audit needs the old ones."""
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+# What the plan page edits beside the model's own fields: the period, kept in ``details``.
+PERIOD_KEYS = ("text", "start", "end")
 
 
 @transaction.atomic
-def update_draft(*, actor: User | None, plan: Plan, **fields: Any) -> Plan:
-    """Change a draft's fields from the review screen. Audited with the changes."""
-    _require_draft(plan)
+def update_draft(
+    *, actor: User | None, plan: Plan, period: dict[str, str] | None = None, **fields: Any
+) -> Plan:
+    """Change a plan's own fields (and ``period``: text, start and end as ISO dates, kept in
+    ``details``), in a draft or a published plan. Audited with the changes; on a published
+    plan the units it gives duties to are told what changed."""
+    _require_editable(plan)
     names = tuple(fields)
-    before = snapshot(plan, names)
+    stored = _stored(plan)
+    before = snapshot(stored, names)
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean(exclude=["source_file"])
-    plan.save(update_fields=[*names, "updated_at"])
+    changes = diff(before, snapshot(plan, names))
+    updated = [*names]
+    if period is not None:
+        kept = stored.details.get("period") or {}
+        old = {k: kept[k] for k in PERIOD_KEYS if kept.get(k)}
+        new = {k: period[k] for k in PERIOD_KEYS if period.get(k)}
+        if old != new:
+            # Keys the reader adds beside these (a vague window's flag) are kept.
+            merged = {**kept, **{k: period.get(k) or None for k in PERIOD_KEYS}}
+            plan.details = {**stored.details, "period": merged if new else None}
+            changes["period"] = [old.get("text"), new.get("text")]
+            updated.append("details")
+    if not changes:
+        return plan
+    plan.save(update_fields=[*updated, "updated_at"])
     record_audit(
         actor=actor,
         action=AuditLog.Action.UPDATE,
         obj=plan,
         unit=plan.issuing_unit,
-        changes=diff(before, snapshot(plan, names)),
+        changes=changes,
     )
+    if plan.status == Plan.Status.PUBLISHED:
+        _notify_plan_change(plan=plan, tasks=plan.tasks, what=_labels(Plan, changes), actor=actor)
     return plan
+
+
+def _labels(model: type[Any], changes: dict[str, Any]) -> str:
+    names = []
+    for name in changes:
+        if name == "period":
+            names.append(_("thời gian thực hiện"))
+        else:
+            names.append(str(model._meta.get_field(name).verbose_name))
+    return ", ".join(names)
+
+
+def _notify_plan_change(*, plan: Plan, tasks: Any, what: str, actor: User | None) -> None:
+    """Tell the units of ``tasks`` (duties of a published plan) that the plan, or the
+    activity their duties belong to, changed, and what."""
+    counts = dict(
+        tasks.filter(unit__isnull=False).order_by().values_list("unit_id").annotate(n=Count("id"))
+    )
+
+    def body(n: int) -> str:
+        return ngettext(
+            "Kế hoạch “%(plan)s” của %(issuer)s, có %(n)d nhiệm vụ của đơn vị bạn phụ trách, "
+            "vừa được điều chỉnh: %(what)s. Hãy xem lại kế hoạch.",
+            "Kế hoạch “%(plan)s” của %(issuer)s, có %(n)d nhiệm vụ của đơn vị bạn phụ trách, "
+            "vừa được điều chỉnh: %(what)s. Hãy xem lại kế hoạch.",
+            n,
+        ) % {"plan": plan.title, "issuer": plan.issuing_unit.name, "n": n, "what": what}
+
+    _notify_units(
+        counts=counts,
+        subject=lambda: _("Kế hoạch được điều chỉnh: %(plan)s") % {"plan": plan.title},
+        body=body,
+        url=reverse("plans:detail", args=[plan.pk]),
+        actor=actor,
+    )
+
+
+TASK_FIELDS = ("text", "deadline", "deadline_time", "unit")
 
 
 @transaction.atomic
@@ -624,11 +805,20 @@ def update_draft_task(
     unit: OrgUnit | None,
     deadline_time: time | None = None,
 ) -> Task:
-    """Correct a draft's duty on the review screen: its text, unit and deadline (a day, and
-    a time of day on it when the plan gives one). Audited with the changes."""
-    _require_draft(task.plan)
-    fields = ("text", "deadline", "deadline_time", "unit")
-    before = snapshot(task, fields)
+    """Change a duty's text, deadline (a day, and a time of day on it when the plan gives
+    one) and unit, in a draft or a published plan; a new unit
+    must be of the plan's province, and a published duty keeps one. Audited (a change of
+    unit as an assignment, or a reassignment when it had one); on a published plan the units
+    concerned are told: the duty's unit of a change, or on reassignment the old unit that it
+    no longer has the duty and the new one that it has."""
+    plan = task.plan
+    _require_editable(plan)
+    if unit is None and plan.status != Plan.Status.DRAFT:
+        raise ValidationError({"unit": _("Nhiệm vụ của kế hoạch đã ban hành phải có đơn vị.")})
+    if unit is not None and unit.pk != task.unit_id:
+        _require_in_scope(plan, unit)
+    old_unit = task.unit
+    before = snapshot(task, TASK_FIELDS)
     if unit is not None and task.unit_id != unit.pk:
         task.unit_name = unit.name
     task.text, task.deadline, task.deadline_time, task.unit = (
@@ -638,29 +828,103 @@ def update_draft_task(
         unit,
     )
     task.full_clean()
-    task.save(update_fields=[*fields, "unit_name", "updated_at"])
-    record_audit(
-        actor=actor,
-        action=AuditLog.Action.UPDATE,
-        obj=task,
-        unit=task.plan.issuing_unit,
-        changes=diff(before, snapshot(task, fields)),
-    )
+    changes = diff(before, snapshot(task, TASK_FIELDS))
+    if not changes:
+        return task
+    task.save(update_fields=[*TASK_FIELDS, "unit_name", "updated_at"])
+    moved = "unit" in changes
+    if moved and old_unit is not None:
+        action = AuditLog.Action.TASK_REASSIGNED
+    elif moved:
+        action = AuditLog.Action.TASK_ASSIGNED
+    else:
+        action = AuditLog.Action.UPDATE
+    record_audit(actor=actor, action=action, obj=task, unit=plan.issuing_unit, changes=changes)
+    if plan.status == Plan.Status.PUBLISHED:
+        if moved:
+            _notify_duty_change(
+                task=task, change=MOVED_AWAY, unit=old_unit, other_unit=unit, actor=actor
+            )
+            _notify_duty_change(task=task, change=ADDED, other_unit=old_unit, actor=actor)
+        else:
+            _notify_duty_change(task=task, change=CHANGED, actor=actor)
     return task
+
+
+TASK_RECORD = ("unit", "unit_name", "text", "deadline", "status", "activity")
 
 
 @transaction.atomic
 def delete_draft_tasks(*, actor: User | None, tasks: Iterable[Task]) -> None:
+    """Remove duties from a draft or a published plan. A duty whose unit has reported
+    progress is refused, whole request with it: its reports and evidence are the unit's
+    record (change its text or unit instead). Each removal is audited with what the duty
+    was, so its history stays; on a published plan its unit is told."""
+    tasks = list(tasks)
+    reported = set(
+        TaskUpdate.objects.filter(task__in=[t.pk for t in tasks]).values_list("task_id", flat=True)
+    )
+    refused = [t for t in tasks if t.pk in reported or t.status != Task.Status.NOT_STARTED]
+    if refused:
+        names = sorted({str(t.unit or t.unit_name) for t in refused})
+        raise ValidationError(
+            _(
+                "Nhiệm vụ của %(units)s đã có báo cáo tiến độ nên không xoá được (để giữ lịch "
+                "sử và minh chứng). Hãy sửa nội dung hoặc chuyển nhiệm vụ sang đơn vị khác."
+            )
+            % {"units": ", ".join(names[:5])}
+        )
     for task in tasks:
-        _require_draft(task.plan)
+        _require_editable(task.plan)
         record_audit(
             actor=actor,
             action=AuditLog.Action.DELETE,
             obj=task,
             unit=task.plan.issuing_unit,
-            changes=snapshot(task, ("unit", "unit_name", "text")),
+            changes=snapshot(task, TASK_RECORD),
         )
+        if task.plan.status == Plan.Status.PUBLISHED:
+            _notify_duty_change(task=task, change=REMOVED, actor=actor)
         task.delete()
+
+
+def _duty_rows(plan: Plan) -> list[list[Task]]:
+    """The plan's duties as the review screen lists them: in order, a collective duty's
+    copies (one per unit) together as one row."""
+    from hocvuso.plans.selectors import duty_row_key
+
+    rows: dict[tuple, list[Task]] = {}
+    for task in plan.tasks.order_by("position", "id"):
+        rows.setdefault(duty_row_key(task), []).append(task)
+    return list(rows.values())
+
+
+@transaction.atomic
+def move_task(*, actor: User | None, task: Task, up: bool) -> Task:
+    """Swap a duty's row (a collective duty moves with all its copies) with the one before
+    (``up``) or after it; positions are renumbered 1…n. Audited; nobody is notified (the
+    order is how the plan reads, not what a unit must do)."""
+    _require_editable(task.plan)
+    rows = _duty_rows(task.plan)
+    index = next(i for i, row in enumerate(rows) if any(t.pk == task.pk for t in row))
+    target = index - 1 if up else index + 1
+    if not 0 <= target < len(rows):
+        return task
+    rows[index], rows[target] = rows[target], rows[index]
+    changed = []
+    for position, each in enumerate((t for row in rows for t in row), start=1):
+        if each.position != position:
+            each.position = position
+            changed.append(each)
+    Task.objects.bulk_update(changed, ["position"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=task,
+        unit=task.plan.issuing_unit,
+        changes={"position": [index + 1, target + 1]},
+    )
+    return task
 
 
 ACTIVITY_FIELDS = ("title", "description", "window_text", "starts_on", "ends_on", "lead_unit")
@@ -670,24 +934,92 @@ ACTIVITY_FIELDS = ("title", "description", "window_text", "starts_on", "ends_on"
 def update_draft_activity(
     *, actor: User | None, activity: Activity, lead_unit: OrgUnit | None, **fields: Any
 ) -> Activity:
-    """Correct an imported activity on the review screen. Audited with the changes."""
-    _require_draft(activity.plan)
-    before = snapshot(activity, ACTIVITY_FIELDS)
+    """Correct an activity, in a draft or a published plan; a new lead must be of the plan's
+    province. Audited with the changes; on a published plan the units with duties under the
+    activity are told."""
+    plan = activity.plan
+    _require_editable(plan)
+    before = snapshot(_stored(activity), ACTIVITY_FIELDS)
     for name, value in fields.items():
         setattr(activity, name, value)
-    if lead_unit is not None:
+    if lead_unit is not None and lead_unit.pk != before["lead_unit"]:
+        _require_in_scope(plan, lead_unit)
         activity.lead_unit = lead_unit
         activity.lead_unit_name = lead_unit.name
         activity.unmatched_units = [
             n for n in activity.unmatched_units if n not in activity.lead_unit_name
         ]
+        # The exported document names leads as the plan wrote them: the new one now.
+        written = plan.details.get("activity_units", {}).get(str(activity.pk))
+        if written is not None:
+            written["lead"] = [lead_unit.name]
+            plan.save(update_fields=["details"])
     activity.full_clean()
+    changes = diff(before, snapshot(activity, ACTIVITY_FIELDS))
+    if not changes:
+        return activity
     activity.save()
     record_audit(
         actor=actor,
         action=AuditLog.Action.UPDATE,
         obj=activity,
+        unit=plan.issuing_unit,
+        changes=changes,
+    )
+    if plan.status == Plan.Status.PUBLISHED:
+        what = _("hoạt động “%(title)s” (%(fields)s)") % {
+            "title": Truncator(activity.title).chars(120),
+            "fields": _labels(Activity, changes),
+        }
+        _notify_plan_change(plan=plan, tasks=activity.tasks, what=what, actor=actor)
+    return activity
+
+
+@transaction.atomic
+def move_activity(*, actor: User | None, activity: Activity, up: bool) -> Activity:
+    """Swap an activity with the one before (``up``) or after it; positions are renumbered
+    1…n first, so imported activities with equal positions still move. Audited; nobody is
+    notified."""
+    _require_editable(activity.plan)
+    items = list(activity.plan.activities.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == activity.pk)
+    target = index - 1 if up else index + 1
+    if not 0 <= target < len(items):
+        return activity
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        other.position = position
+    Activity.objects.bulk_update(items, ["position"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=activity,
         unit=activity.plan.issuing_unit,
-        changes=diff(before, snapshot(activity, ACTIVITY_FIELDS)),
+        changes={"position": [index + 1, target + 1]},
     )
     return activity
+
+
+@transaction.atomic
+def delete_activity(*, actor: User | None, activity: Activity) -> None:
+    """Remove an activity with its duties from a draft or a published plan; refused, and
+    nothing removed, when one of its duties has reported progress (:func:`delete_draft_tasks`,
+    which audits each duty and tells its unit). The activity's removal is audited with what
+    it was; the activities after it move up one."""
+    plan = activity.plan
+    _require_editable(plan)
+    delete_draft_tasks(actor=actor, tasks=activity.tasks.select_related("plan", "unit"))
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.DELETE,
+        obj=activity,
+        unit=plan.issuing_unit,
+        changes=snapshot(activity, ACTIVITY_FIELDS),
+    )
+    if plan.details.get("activity_units", {}).pop(str(activity.pk), None) is not None:
+        plan.save(update_fields=["details"])
+    activity.delete()
+    rest = list(plan.activities.order_by("position", "pk"))
+    for position, other in enumerate(rest, start=1):
+        other.position = position
+    Activity.objects.bulk_update(rest, ["position"])

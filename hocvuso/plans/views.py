@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,13 +23,15 @@ from hocvuso.plans.forms import (
     ActivityReviewForm,
     DraftTaskForm,
     DuplicateImportForm,
+    NewTaskForm,
+    PlanCreateForm,
     PlanImportForm,
     PlanReviewForm,
     ProgressForm,
     TaskFilterForm,
 )
 from hocvuso.plans.importer import PlanImportError, read_plan
-from hocvuso.plans.models import DEADLINE_ORDER, Task
+from hocvuso.plans.models import DEADLINE_ORDER, Plan, Task
 
 
 @require_GET
@@ -161,8 +165,10 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A plan's editing page: a draft's review before publishing, and a published plan's
+    hand edits (each audited and told to the units concerned). A closed plan is read only."""
     plan = selectors.get_plan_for_user(request.user, pk, roles=R.MANAGE_PLANS)
-    if plan.status != plan.Status.DRAFT:
+    if plan.status == plan.Status.CLOSED:
         return redirect("plans:detail", pk=plan.pk)
     form = PlanReviewForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -171,12 +177,17 @@ def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, _("Đã lưu bản nháp."))
+            messages.success(request, _("Đã lưu kế hoạch."))
             return redirect("plans:review", pk=plan.pk)
+    return render(request, "plans/plan_review.html", _review_context(plan, form=form))
+
+
+def _review_context(plan: Plan, *, form: PlanReviewForm | None = None) -> dict[str, object]:
     groups = selectors.draft_task_groups(plan)
-    context = {
+    activities = list(plan.activities.select_related("lead_unit"))
+    return {
         "plan": plan,
-        "form": form,
+        "form": form or PlanReviewForm(instance=plan),
         "activities": [
             (
                 a,
@@ -186,17 +197,18 @@ def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
                     initial={"lead_name": a.lead_unit.name if a.lead_unit else a.lead_unit_name},
                 ),
             )
-            for a in plan.activities.select_related("lead_unit")
+            for a in activities
         ],
         "groups": [
             (group, DraftTaskForm(initial=_task_initial(group.first), prefix=f"t{group.first.pk}"))
             for group in groups
         ],
+        "new_activity_form": ActivityReviewForm(prefix=NEW_ACTIVITY),
+        "new_task_form": NewTaskForm(prefix=NEW_TASK, activities=activities),
         "task_count": sum(group.count for group in groups),
         "unassigned": sum(group.count for group in groups if group.first.unit_id is None),
         "unit_names": selectors.unit_names_for_review(plan),
     }
-    return render(request, "plans/plan_review.html", context)
 
 
 def _task_initial(task: Task) -> dict[str, object]:
@@ -217,8 +229,12 @@ def draft_task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     tasks = selectors.same_draft_duty(task) if request.POST.get("group") else [task]
     back = redirect(f"{reverse('plans:review', args=[task.plan_id])}#task-{task.pk}")
     if request.POST.get("delete"):
-        services.delete_draft_tasks(actor=request.user, tasks=tasks)
-        messages.success(request, _("Đã xoá nhiệm vụ."))
+        try:
+            services.delete_draft_tasks(actor=request.user, tasks=tasks)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã xoá nhiệm vụ."))
         return back
     form = DraftTaskForm(request.POST, prefix=f"t{task.pk}")
     if not form.is_valid():
@@ -234,15 +250,20 @@ def draft_task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 % {"name": form.cleaned_data["unit_name"]},
             )
             return back
-    for each in tasks:
-        services.update_draft_task(
-            actor=request.user,
-            task=each,
-            text=form.cleaned_data["text"],
-            deadline=form.cleaned_data["deadline"],
-            deadline_time=form.cleaned_data["deadline_time"],
-            unit=unit or each.unit,
-        )
+    try:
+        with transaction.atomic():
+            for each in tasks:
+                services.update_draft_task(
+                    actor=request.user,
+                    task=each,
+                    text=form.cleaned_data["text"],
+                    deadline=form.cleaned_data["deadline"],
+                    deadline_time=form.cleaned_data["deadline_time"],
+                    unit=unit or each.unit,
+                )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return back
     messages.success(request, _("Đã lưu nhiệm vụ."))
     return back
 
@@ -268,9 +289,160 @@ def draft_activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             % {"name": lead_name},
         )
         return back
-    services.update_draft_activity(actor=request.user, activity=activity, lead_unit=lead, **fields)
-    messages.success(request, _("Đã lưu hoạt động."))
+    try:
+        services.update_draft_activity(
+            actor=request.user, activity=activity, lead_unit=lead, **fields
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã lưu hoạt động."))
     return back
+
+
+NEW_ACTIVITY, NEW_TASK = "new-activity", "new-task"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_create(request: AuthedRequest) -> HttpResponse:
+    """A plan typed by hand, without a document, for a unit the user issues plans for: it
+    starts as a draft, edited on the review page."""
+    units = selectors.issuing_units_for(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    form = PlanCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        period = {k: v for k, v in fields.pop("period").items() if v}
+        try:
+            plan = services.create_plan(
+                actor=request.user,
+                **fields,
+                details={"period": period} if period else {},
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo bản nháp. Hãy thêm hoạt động và nhiệm vụ."))
+            return redirect("plans:review", pk=plan.pk)
+    return render(request, "plans/plan_create.html", {"form": form})
+
+
+def _back_to_review(plan_id: int, anchor: str) -> HttpResponse:
+    return redirect(f"{reverse('plans:review', args=[plan_id])}#{anchor}")
+
+
+def _form_failed(request: AuthedRequest, form: forms.BaseForm) -> None:
+    """A small form of the review page failed: say why in a message, the page is redirected
+    to so its other forms keep their values."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@require_POST
+@login_required
+def activity_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk, roles=R.MANAGE_PLANS)
+    form = ActivityReviewForm(request.POST, prefix=NEW_ACTIVITY)
+    if not form.is_valid():
+        _form_failed(request, form)
+        return _back_to_review(plan.pk, "activities")
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "lead_name"}
+    lead_name = form.cleaned_data["lead_name"].strip()
+    lead = selectors.unit_by_name(plan, lead_name) if lead_name else None
+    if lead_name and lead is None:
+        messages.error(request, _unknown_unit(lead_name))
+        return _back_to_review(plan.pk, "activities")
+    try:
+        activity = services.add_activity(actor=request.user, plan=plan, lead_unit=lead, **fields)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back_to_review(plan.pk, "activities")
+    messages.success(request, _("Đã thêm hoạt động."))
+    return _back_to_review(plan.pk, f"activity-{activity.pk}")
+
+
+def _unknown_unit(name: str) -> str:
+    return _("Không tìm thấy đơn vị “%(name)s”; hãy chọn một tên trong danh sách.") % {"name": name}
+
+
+@require_POST
+@login_required
+def activity_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_draft_activity_for_user(request.user, pk)
+    try:
+        services.move_activity(
+            actor=request.user, activity=activity, up=request.POST.get("direction") == "up"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _moved(request, activity.plan, "activities", f"activity-{activity.pk}")
+
+
+def _moved(request: AuthedRequest, plan: Plan, fragment: str, anchor: str) -> HttpResponse:
+    """After a move: htmx swaps the list in place; without it, the page reloads at the row."""
+    if request.htmx:
+        return render_page(
+            request, "plans/plan_review.html", _review_context(plan), fragment=fragment
+        )
+    return _back_to_review(plan.pk, anchor)
+
+
+@require_POST
+@login_required
+def activity_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_draft_activity_for_user(request.user, pk)
+    try:
+        services.delete_activity(actor=request.user, activity=activity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back_to_review(activity.plan_id, f"activity-{activity.pk}")
+    messages.success(request, _("Đã xoá hoạt động."))
+    return _back_to_review(activity.plan_id, "activities")
+
+
+@require_POST
+@login_required
+def task_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk, roles=R.MANAGE_PLANS)
+    form = NewTaskForm(request.POST, prefix=NEW_TASK, activities=plan.activities.all())
+    if not form.is_valid():
+        _form_failed(request, form)
+        return _back_to_review(plan.pk, "duties")
+    unit = selectors.unit_by_name(plan, form.cleaned_data["unit_name"])
+    if unit is None:
+        messages.error(request, _unknown_unit(form.cleaned_data["unit_name"]))
+        return _back_to_review(plan.pk, "duties")
+    activity = form.cleaned_data["activity"]
+    try:
+        task = services.add_task(
+            actor=request.user,
+            plan=plan,
+            unit=unit,
+            text=form.cleaned_data["text"],
+            deadline=form.cleaned_data["deadline"],
+            activity=plan.activities.get(pk=activity) if activity else None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back_to_review(plan.pk, "duties")
+    messages.success(request, _("Đã giao nhiệm vụ cho %(unit)s.") % {"unit": unit.name})
+    return _back_to_review(plan.pk, f"task-{task.pk}")
+
+
+@require_POST
+@login_required
+def task_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    task = selectors.get_task_for_user(request.user, pk)
+    plan = selectors.get_plan_for_user(request.user, task.plan_id, roles=R.MANAGE_PLANS)
+    try:
+        services.move_task(actor=request.user, task=task, up=request.POST.get("direction") == "up")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _moved(request, plan, "duties", f"task-{task.pk}")
 
 
 @require_POST

@@ -75,7 +75,7 @@ def test_published_plan_reaches_each_unit_with_only_its_own_duty(
     assert len(selectors.tasks_visible_to(coordinator)) == 2
 
 
-def test_publishing_is_audited_and_freezes_the_content(plan, coordinator, tree):
+def test_publishing_is_audited_and_a_closed_plan_is_frozen(plan, coordinator, tree):
     publish_plan(plan=plan, actor=coordinator)
     assert AuditLog.objects.filter(
         object_type="plans.plan",
@@ -83,9 +83,12 @@ def test_publishing_is_audited_and_freezes_the_content(plan, coordinator, tree):
         changes__status=["draft", "published"],
     ).exists()
     with pytest.raises(ValidationError, match="đã ban hành"):
-        add_task(actor=coordinator, plan=plan, unit=tree.hoalu, text="Thêm")
-    with pytest.raises(ValidationError, match="đã ban hành"):
         publish_plan(plan=plan, actor=coordinator)
+    # A published plan is edited by hand (test_hand_editing); a closed one is the record.
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED)
+    plan.refresh_from_db()
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        add_task(actor=coordinator, plan=plan, unit=tree.hoalu, text="Thêm")
 
 
 def test_focal_point_reports_progress_with_evidence_and_marks_done(
