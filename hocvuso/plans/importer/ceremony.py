@@ -300,6 +300,7 @@ def quota_shares(texts: Iterable[str], quotas: list[dict[str, Any]]) -> list[dic
         shares.append(
             {
                 "group": quota["group"],
+                "kind": kind,
                 "each": count,
                 "count_unit": unit_of_count(match["unit"] or ""),
                 "shares": [
