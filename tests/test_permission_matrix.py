@@ -273,6 +273,7 @@ ROUTES: dict[str, Check] = {
     "events:quota_add": obj(event),
     "events:quota_edit": obj(lambda w: {"pk": w.event.pk, "quota_pk": w.quota.pk}),
     "events:quota_delete": obj(lambda w: {"pk": w.event.pk, "quota_pk": w.quota.pk}),
+    "events:quota_register": obj(lambda w: {"pk": w.event.pk, "quota_pk": w.quota.pk}),
     "events:bridge_points": obj(event),
     "events:bridge_point_add": obj(event),
     "events:bridge_points_bulk": obj(event),

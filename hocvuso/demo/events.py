@@ -44,7 +44,9 @@ def load_demo_event(province: OrgUnit, plan_title: str) -> Event | None:
     event.starts_at = starts
     event.ends_at = starts + datetime.timedelta(minutes=90)
     event.hashtag = HASHTAG
-    event.save(update_fields=["starts_at", "ends_at", "hashtag"])
+    # The plan's cut-off (05/11/2025) is long past: registration is open until _register.
+    event.registration_closes_at = None
+    event.save(update_fields=["starts_at", "ends_at", "hashtag", "registration_closes_at"])
     _quota_units(event, province)
     _programme(event)
 

@@ -24,7 +24,7 @@ class EventOut(Schema):
     organiser_id: int
     organiser_name: str
     plan_id: int | None
-    starts_at: datetime.datetime
+    starts_at: datetime.datetime | None
     ends_at: datetime.datetime | None
     venue: str
     mode: EventMode

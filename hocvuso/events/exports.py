@@ -416,6 +416,8 @@ def _save(document: DocxDocument) -> bytes:
 
 
 def _when(event: Event) -> str:
+    if event.starts_at is None:
+        return event.date_text or "chưa ấn định"
     start = timezone.localtime(event.starts_at)
     text = f"{start:%H:%M} ngày {start:%d/%m/%Y}"
     if event.ends_at:

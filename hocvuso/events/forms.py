@@ -108,7 +108,8 @@ class BridgePointDetailsForm(ServiceModelForm):
 
     class Meta:
         model = BridgePoint
-        fields = ["chair", "room", "link", "contact", "is_main"]
+        fields = ["chair", "attendees", "room", "link", "contact", "is_main"]
+        widgets = {"attendees": forms.Textarea(attrs={"rows": 2})}
 
 
 class BridgePointForm(BridgePointDetailsForm):
@@ -196,9 +197,10 @@ class BridgePointFilterForm(Form):
 class ProgramItemForm(ServiceModelForm):
     class Meta:
         model = ProgramItem
-        fields = ["title", "presenter", "duration_minutes", "cap_minutes"]
+        fields = ["title", "presenter", "duration_minutes", "min_minutes", "cap_minutes"]
         widgets = {
             "duration_minutes": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "min_minutes": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "cap_minutes": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
 
@@ -219,7 +221,7 @@ class QuotaForm(ServiceModelForm):
 
     class Meta:
         model = Quota
-        fields = ["group", "count", "parent", "responsible"]
+        fields = ["group", "count", "count_unit", "parent", "responsible"]
 
     def __init__(self, *args: Any, quotas: list[Quota], province: OrgUnit, **kwargs: Any) -> None:
         instance = kwargs.get("instance")
@@ -229,11 +231,16 @@ class QuotaForm(ServiceModelForm):
             )
         super().__init__(*args, **kwargs)
         self.fields["responsible"].province = province
+        # People unless told otherwise ("10 tổ" counts teams).
+        self.fields["count_unit"].required = False
         self.parents = {q.pk: q for q in quotas if instance is None or q.pk != instance.pk}
         self.fields["parent"].choices = [
             ("", _("(nhóm cấp trên cùng)")),
             *((pk, q.group) for pk, q in self.parents.items()),
         ]
+
+    def clean_count_unit(self) -> str:
+        return self.cleaned_data.get("count_unit") or Quota.CountUnit.PEOPLE
 
     def clean_parent(self) -> Quota | None:
         pk = self.cleaned_data.get("parent")
@@ -340,3 +347,9 @@ class TroubleForm(Form):
         max_length=300,
         widget=forms.TextInput(attrs={"placeholder": _("Mất tiếng, mất hình, …")}),
     )
+
+
+class QuotaRegistrationForm(forms.Form):
+    """How many people (or teams) the responsible unit brings for a quota."""
+
+    registered = forms.IntegerField(label=_("Số đăng ký"), min_value=0)

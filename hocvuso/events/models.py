@@ -33,14 +33,24 @@ class Event(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="events",
     )
-    starts_at = models.DateTimeField(_("bắt đầu"))
+    # Empty while the plan gives only a window ("trong tuần làm việc thứ 16/2025"): the
+    # coordinator sets it when the day is fixed, and is told so on the event page.
+    starts_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    date_text = models.CharField(_("thời gian (như kế hoạch)"), max_length=300, blank=True)
+    window_start = models.DateField(_("dự kiến từ ngày"), null=True, blank=True)
+    window_end = models.DateField(_("dự kiến đến ngày"), null=True, blank=True)
     venue = models.CharField(_("địa điểm"), max_length=300, blank=True)
     mode = models.CharField(
         _("hình thức"), max_length=20, choices=Mode.choices, default=Mode.HYBRID
     )
     registration_closes_at = models.DateTimeField(_("hạn đăng ký"), null=True, blank=True)
     hashtag = models.CharField(_("hashtag"), max_length=100, blank=True)
+    # The plan's invitee groups: [{"name", "category" (Delegate.Category), "invitees": [...]}].
+    delegate_categories = models.JSONField(_("thành phần mời dự"), default=list, blank=True)
+    # Per level of bridge point (an OrgUnit.Kind): {"chair", "attendees"}, given to the
+    # points invited at that level.
+    point_defaults = models.JSONField(_("chủ trì, thành phần theo cấp"), default=dict, blank=True)
     # The launch: every screen flips at ``launch_at`` (server time), a few seconds after the
     # chair pressed, so screens that got the message at different moments flip together.
     launch_at = models.DateTimeField(_("thời điểm khai trương"), null=True, blank=True)
@@ -65,6 +75,11 @@ class Event(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def date_to_confirm(self) -> bool:
+        """No fixed start yet: the plan gave a window, or nothing."""
+        return self.starts_at is None
 
 
 def new_access_token() -> str:
@@ -91,6 +106,7 @@ class BridgePoint(TimeStampedModel):
     )
     is_main = models.BooleanField(_("điểm cầu chính"), default=False)
     chair = models.CharField(_("người chủ trì"), max_length=200, blank=True)
+    attendees = models.TextField(_("thành phần tham dự"), blank=True)
     room = models.CharField(_("phòng họp, địa chỉ"), max_length=300, blank=True)
     link = models.URLField(_("đường dẫn kết nối"), blank=True)
     contact = models.CharField(_("liên hệ"), max_length=200, blank=True)
@@ -167,8 +183,13 @@ class AttendanceSubmission(models.Model):
 
 
 class Quota(models.Model):
-    """A mobilised group and how many people it brings ("Khối học sinh, sinh viên: 200"),
-    with sub-groups as children."""
+    """A mobilised group and how many people (or teams) it brings ("Khối học sinh, sinh
+    viên: 200"), with sub-groups as children, and how many its responsible unit registered
+    for it."""
+
+    class CountUnit(models.TextChoices):
+        PEOPLE = "people", _("người")
+        TEAMS = "teams", _("tổ")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quotas")
     parent = models.ForeignKey(
@@ -177,6 +198,12 @@ class Quota(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     group = models.CharField(_("lực lượng"), max_length=300)
     count = models.PositiveIntegerField(_("số người"))
+    count_unit = models.CharField(
+        _("đơn vị tính"), max_length=10, choices=CountUnit.choices, default=CountUnit.PEOPLE
+    )
+    # What the responsible unit registered for this quota; None until it does.
+    registered = models.PositiveIntegerField(_("số đã đăng ký"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("đăng ký lúc"), null=True, blank=True)
     responsible = models.ForeignKey(
         "orgunits.OrgUnit",
         verbose_name=_("đơn vị phụ trách"),
@@ -205,6 +232,7 @@ class ProgramItem(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("thời lượng (phút)"), null=True, blank=True
     )
+    min_minutes = models.PositiveSmallIntegerField(_("tối thiểu (phút)"), null=True, blank=True)
     cap_minutes = models.PositiveSmallIntegerField(_("tối đa (phút)"), null=True, blank=True)
     started_at = models.DateTimeField(_("bắt đầu thực tế"), null=True, blank=True)
     ended_at = models.DateTimeField(_("kết thúc thực tế"), null=True, blank=True)

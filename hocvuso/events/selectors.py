@@ -33,10 +33,16 @@ if TYPE_CHECKING:
 
 
 def events_visible_to(user: User) -> QuerySet[Event]:
-    """Events organised inside the user's units, and events with a bridge point there."""
+    """Events organised inside the user's units, events with a bridge point there, and
+    events with a quota a unit there is responsible for (it registers its people for it)."""
     organised = scope_for_user(Event.objects.all(), user, via="organiser").values("pk")
     hosting = scope_for_user(BridgePoint.objects.all(), user, via="host").values("event_id")
-    return Event.objects.filter(Q(pk__in=organised) | Q(pk__in=hosting)).select_related("organiser")
+    mobilising = scope_for_user(
+        Quota.objects.filter(responsible__isnull=False), user, via="responsible"
+    ).values("event_id")
+    return Event.objects.filter(
+        Q(pk__in=organised) | Q(pk__in=hosting) | Q(pk__in=mobilising)
+    ).select_related("organiser")
 
 
 def get_event_for_user(user: User, pk: int, *, roles: Iterable[str] | None = None) -> Event:
@@ -78,7 +84,7 @@ def members_of(group: UnitGroup, within: OrgUnit) -> QuerySet[OrgUnit]:
 def programme_overrun(event: Event) -> int:
     """Minutes by which the planned run-of-show exceeds the event's slot (0 when it fits or
     when the slot's end is unknown). An item without a duration counts its cap, else 0."""
-    if event.ends_at is None:
+    if event.ends_at is None or event.starts_at is None:
         return 0
     planned = sum(item.duration_minutes or item.cap_minutes or 0 for item in event.program.all())
     slot = int((event.ends_at - event.starts_at).total_seconds() // 60)
@@ -88,7 +94,7 @@ def programme_overrun(event: Event) -> int:
 @dataclass
 class RunOfShowRow:
     item: ProgramItem
-    planned_start: datetime.datetime
+    planned_start: datetime.datetime | None  # None while the event has no start
     planned_minutes: int
     actual_minutes: int | None
     overrun_minutes: int
@@ -108,7 +114,8 @@ def run_of_show(event: Event, *, now: datetime.datetime | None = None) -> list[R
         limit = item.cap_minutes or item.duration_minutes
         overrun = max(0, actual - limit) if actual is not None and limit else 0
         rows.append(RunOfShowRow(item, start, planned, actual, overrun))
-        start += datetime.timedelta(minutes=planned)
+        if start is not None:
+            start += datetime.timedelta(minutes=planned)
     return rows
 
 
@@ -619,9 +626,12 @@ def _contacts_visible(user: User, event: Event, *, via: str) -> Q | Value:
 class QuotaRow:
     quota: Quota
     depth: int
-    # People registered (expected) at bridge points in the responsible unit's subtree; None
-    # when the quota names no responsible unit.
+    # What was registered for the quota: by its responsible unit, or (for a quota whose
+    # sub-quotas are registered) the sum of its sub-quotas; 0 when its responsible unit has
+    # not registered yet, None when nobody is to.
     registered: int | None
+    # Whether ``viewer`` (of :func:`quota_fulfilment`) may register for it.
+    can_register: bool = False
 
     @property
     def percent(self) -> int | None:
@@ -630,39 +640,80 @@ class QuotaRow:
         return round(100 * self.registered / self.quota.count)
 
 
-def quota_fulfilment(event: Event) -> list[QuotaRow]:
+def quota_fulfilment(event: Event, *, viewer: User | None = None) -> list[QuotaRow]:
     """The event's quotas as a tree (parents before their sub-quotas, in position order),
-    each with the people registered toward it: the sum of ``Attendance.expected`` at the
-    bridge points hosted in its responsible unit's subtree. Two queries whatever the number
-    of quotas and bridge points."""
+    each with what was registered *for it* (``Quota.registered``, set by its responsible
+    unit), a quota without its own figure summing its sub-quotas'. People its responsible
+    unit's bridge points report are not counted: they follow the ceremony at their own
+    point, not in the quota's group. With ``viewer``, each row says whether they may
+    register for it. One query for the quotas, one per distinct responsible unit checked."""
     quotas = list(
         Quota.objects.filter(event=event).select_related("responsible").order_by("position", "pk")
-    )
-    sums = {
-        f"q{q.pk}": Sum(
-            "expected", filter=Q(bridge_point__host__path__startswith=q.responsible.path)
-        )
-        for q in quotas
-        if q.responsible is not None
-    }
-    registered = (
-        Attendance.objects.filter(bridge_point__event=event).aggregate(**sums) if sums else {}
     )
     children: dict[int | None, list[Quota]] = {}
     for quota in quotas:
         children.setdefault(quota.parent_id, []).append(quota)
+    manager = viewer is not None and user_can(viewer, event.organiser, R.MANAGE_PLANS)
+    allowed: dict[int, bool] = {}
+
+    def may_register(quota: Quota) -> bool:
+        if viewer is None or quota.responsible is None:
+            return manager
+        if quota.responsible_id not in allowed:
+            allowed[quota.responsible_id] = user_can(viewer, quota.responsible, R.REPORT_TASKS)
+        return manager or allowed[quota.responsible_id]
+
+    def value(quota: Quota) -> int | None:
+        if quota.registered is not None:
+            return quota.registered
+        parts = [v for c in children.get(quota.pk, []) if (v := value(c)) is not None]
+        if parts:
+            return sum(parts)
+        return 0 if quota.responsible is not None else None
+
     rows: list[QuotaRow] = []
 
     def walk(parent: int | None, depth: int) -> None:
         for quota in children.get(parent, []):
-            value = registered.get(f"q{quota.pk}") if quota.responsible is not None else None
-            if quota.responsible is not None and value is None:
-                value = 0
-            rows.append(QuotaRow(quota, depth, value))
+            rows.append(QuotaRow(quota, depth, value(quota), may_register(quota)))
             walk(quota.pk, depth + 1)
 
     walk(None, 0)
     return rows
+
+
+def quota_warnings(rows: Iterable[QuotaRow]) -> list[str]:
+    """Sub-quotas that do not add up to their quota or count something else (teams against
+    people), from the rows of :func:`quota_fulfilment`: warnings for the coordinator."""
+    from hocvuso.plans.importer.ceremony import quota_problems
+
+    rows = list(rows)
+
+    def as_dict(quota: Quota) -> dict[str, object]:
+        return {"group": quota.group, "count": quota.count, "count_unit": quota.count_unit}
+
+    return quota_problems(
+        {
+            **as_dict(row.quota),
+            "sub": [as_dict(r.quota) for r in rows if r.quota.parent_id == row.quota.pk],
+        }
+        for row in rows
+    )
+
+
+def get_quota_for_registrar(user: User, event: Event, pk: int) -> Quota:
+    """A quota of ``event`` (got through :func:`get_event_for_user`) that ``user`` may
+    register people for: they hold REPORT_TASKS on its responsible unit, or MANAGE_PLANS on
+    the organiser. 404 when the event has no such quota, 403 for anyone else."""
+    quota = event.quotas.select_related("responsible", "event").filter(pk=pk).first()
+    if quota is None:
+        raise Http404
+    if not (
+        (quota.responsible is not None and user_can(user, quota.responsible, R.REPORT_TASKS))
+        or user_can(user, event.organiser, R.MANAGE_PLANS)
+    ):
+        raise PermissionDenied
+    return quota
 
 
 # --- Delegates, attendee names and side registries

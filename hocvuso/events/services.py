@@ -41,6 +41,8 @@ POINT_LIVE_FIELDS = ("status", "trouble_note", "checked_in_at")
 # A sanity bound that catches a typo (an extra zero) before it reaches the province's tally.
 MAX_PEOPLE_PER_CATEGORY = 100_000
 EVENT_FIELDS = ("title", "starts_at", "ends_at", "venue", "mode", "registration_closes_at")
+# Written by create_event_from_plan from the plan, not edited with the event.
+PLAN_FACT_FIELDS = ("date_text", "window_start", "window_end")
 
 
 @transaction.atomic
@@ -54,7 +56,7 @@ def create_event(*, actor: User | None, organiser: OrgUnit, title: str, **fields
         action=AuditLog.Action.CREATE,
         obj=event,
         unit=organiser,
-        changes=diff({}, snapshot(event, EVENT_FIELDS)),
+        changes=diff({}, snapshot(event, (*EVENT_FIELDS, *PLAN_FACT_FIELDS))),
     )
     return event
 
@@ -68,7 +70,7 @@ def add_bridge_points(
     One audit row for the whole batch."""
     existing = set(event.bridge_points.values_list("host_id", flat=True))
     new = [
-        BridgePoint(event=event, host=host, is_main=is_main)
+        BridgePoint(event=event, host=host, is_main=is_main, **_point_defaults(event, host))
         for host in dict.fromkeys(hosts)
         if host.pk not in existing
     ]
@@ -82,6 +84,16 @@ def add_bridge_points(
             changes={"bridge_points_added": len(new)},
         )
     return new
+
+
+def _point_defaults(event: Event, host: OrgUnit) -> dict[str, str]:
+    """The chair and attendees the plan sets for points at the host's level ("Đồng chí Bí
+    thư chi bộ thôn chủ trì" for every village)."""
+    defaults = (event.point_defaults or {}).get(host.kind) or {}
+    return {
+        "chair": (defaults.get("chair") or "")[:200],
+        "attendees": defaults.get("attendees") or "",
+    }
 
 
 @transaction.atomic
@@ -110,7 +122,7 @@ def report_attendance(
             _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.")
             % {"at": _local(event.registration_closes_at)}
         )
-    if field == "actual" and timezone.localdate(now) < timezone.localdate(event.starts_at):
+    if field == "actual" and not _on_or_after_the_day(event, now):
         raise ValidationError(_("Số người dự thực tế chỉ báo cáo từ ngày diễn ra buổi lễ."))
     created = AttendanceSubmission.objects.get_or_create(
         id=submission_id, defaults={"bridge_point": bridge_point}
@@ -146,6 +158,13 @@ def report_attendance(
     )
     live.announce(live.control_group(event.pk), {"kind": "tally"})
     return True
+
+
+def _on_or_after_the_day(event: Event, now: datetime.datetime | None = None) -> bool:
+    """Whether the ceremony's day has come (never while it has no day)."""
+    if event.starts_at is None:
+        return False
+    return timezone.localdate(now or timezone.now()) >= timezone.localdate(event.starts_at)
 
 
 def attendance_total(field: str) -> Coalesce:
@@ -200,7 +219,7 @@ def _set_status(
 @transaction.atomic
 def check_in_bridge_point(*, bridge_point: BridgePoint) -> BridgePoint:
     """The bridge point says it is in place, on the day."""
-    if timezone.localdate() < timezone.localdate(bridge_point.event.starts_at):
+    if not _on_or_after_the_day(bridge_point.event):
         raise ValidationError(_("Chỉ xác nhận có mặt vào ngày diễn ra buổi lễ."))
     at = bridge_point.checked_in_at or timezone.now()
     return _set_status(bridge_point, BridgePoint.Status.CHECKED_IN, checked_in_at=at)
@@ -289,11 +308,14 @@ def advance_programme(*, actor: User, event: Event) -> ProgramItem | None:
     return nxt
 
 
-def _starts_at(plan: Plan) -> datetime.datetime | None:
-    details = plan.details or {}
+def _starts_at(details: dict[str, Any]) -> datetime.datetime | None:
+    """The ceremony's start: the moment the plan gives, or a single day at the programme's
+    start (08:00 unless written). A window ("trong tuần làm việc thứ 16/2025") is no start."""
     event = details.get("event") or {}
     if event.get("starts_at"):
         moment = datetime.datetime.fromisoformat(event["starts_at"])
+    elif event.get("date_is_vague"):
+        return None
     elif (details.get("period") or {}).get("start"):
         at = datetime.time.fromisoformat(event.get("program_start") or "08:00")
         moment = datetime.datetime.combine(
@@ -304,46 +326,135 @@ def _starts_at(plan: Plan) -> datetime.datetime | None:
     return timezone.make_aware(moment)
 
 
+def _ends_at(
+    starts_at: datetime.datetime | None, event: dict[str, Any]
+) -> datetime.datetime | None:
+    """The slot's end ("từ 8 giờ 00 đến 9 giờ 30") on the ceremony's day."""
+    if starts_at is None or not event.get("program_end"):
+        return None
+    day = timezone.localtime(starts_at).date()
+    end = timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.fromisoformat(event["program_end"]))
+    )
+    return end if end > starts_at else None
+
+
+def _closes_at(event: dict[str, Any]) -> datetime.datetime | None:
+    """The registration cut-off: "trước 16 giờ ngày …" at that time, "trước ngày 05/11" at
+    the end of that day (the day itself is the deadline, as for a duty)."""
+    written = event.get("registration_deadline")
+    if not written:
+        return None
+    if "T" in written:
+        return timezone.make_aware(datetime.datetime.fromisoformat(written))
+    day = datetime.date.fromisoformat(written)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
 @transaction.atomic
 def create_event_from_plan(*, actor: User | None, plan: Plan) -> Event:
     """The ceremony a plan organises, from what the plan reader took from it: venue, mode,
-    start, quotas with their sub-quotas, and the run-of-show with its caps."""
+    start and the slot's end, the registration cut-off, the invitee groups, each level's
+    chair and attendees (the defaults of the bridge points invited at that level), quotas
+    with their sub-quotas (or their shares by named unit) and units of count, and the
+    run-of-show with minimum and maximum durations.
+
+    A plan that names no day (only a window, or nothing) gives an event without a start:
+    the event page asks the coordinator to set it. Caller holds MANAGE_PLANS on the plan's
+    issuing unit. Audited."""
     details = (plan.details or {}).get("event")
     if not details:
         raise ValidationError(_("Kế hoạch này không tổ chức buổi lễ nào."))
-    starts_at = _starts_at(plan)
-    if starts_at is None:
-        raise ValidationError(_("Kế hoạch chưa ghi thời gian tổ chức buổi lễ."))
+    starts_at = _starts_at(plan.details)
     event = create_event(
         actor=actor,
         organiser=plan.issuing_unit,
         plan=plan,
         title=plan.title,
         starts_at=starts_at,
+        ends_at=_ends_at(starts_at, details),
+        date_text=(details.get("date_text") or "")[:300],
+        window_start=_date(details.get("window_start")),
+        window_end=_date(details.get("window_end")),
         venue=(details.get("venue") or "")[:300],
         mode=details.get("mode") or Event.Mode.HYBRID,
+        registration_closes_at=_closes_at(details),
+        delegate_categories=details.get("delegate_categories") or [],
+        point_defaults={
+            c["level"]: {"chair": c.get("chair") or "", "attendees": c.get("attendees") or ""}
+            for c in details.get("chairs") or []
+        },
     )
-    for position, item in enumerate(details.get("quotas") or [], start=1):
-        quota = Quota.objects.create(
-            event=event, position=position, group=item["group"][:300], count=item["count"]
-        )
-        Quota.objects.bulk_create(
-            Quota(event=event, parent=quota, position=n, group=s["group"][:300], count=s["count"])
-            for n, s in enumerate(item.get("sub") or [], start=1)
-        )
+    _quotas_from_plan(event, details)
     ProgramItem.objects.bulk_create(
-        ProgramItem(event=event, position=n, title=p["title"][:500], cap_minutes=p["cap_minutes"])
+        ProgramItem(
+            event=event,
+            position=n,
+            title=p["title"][:500],
+            min_minutes=p.get("min_minutes"),
+            cap_minutes=p.get("cap_minutes"),
+        )
         for n, p in enumerate(details.get("program") or [], start=1)
     )
     return event
 
 
+def _quotas_from_plan(event: Event, details: dict[str, Any]) -> None:
+    """Quotas and sub-quotas as read; a quota without sub-quotas but shared by named unit
+    ("mỗi phường 25 người") gets one sub-quota per unit, that unit responsible for it."""
+    from hocvuso.events.selectors import province_of
+    from hocvuso.plans.importer.matching import UnitIndex
+
+    units = details.get("count_units") or {}
+    shares = {s["group"]: s for s in details.get("quota_shares") or []}
+    index = UnitIndex(province_of(event.organiser)) if shares else None
+
+    def unit_of(group: str) -> str:
+        return units.get(group) or Quota.CountUnit.PEOPLE
+
+    for position, item in enumerate(details.get("quotas") or [], start=1):
+        quota = Quota.objects.create(
+            event=event,
+            position=position,
+            group=item["group"][:300],
+            count=item["count"],
+            count_unit=unit_of(item["group"]),
+        )
+        children = [
+            Quota(event=event, parent=quota, group=s["group"][:300], count=s["count"])
+            for s in item.get("sub") or []
+        ]
+        for child in children:
+            child.count_unit = unit_of(child.group)
+        share = shares.get(item["group"])
+        if not children and share and index is not None:
+            for part in share["shares"]:
+                found = index.match(part["unit"]).units
+                children.append(
+                    Quota(
+                        event=event,
+                        parent=quota,
+                        group=part["unit"][:300],
+                        count=part["count"],
+                        count_unit=share.get("count_unit") or Quota.CountUnit.PEOPLE,
+                        responsible=found[0] if len(found) == 1 else None,
+                    )
+                )
+        for n, child in enumerate(children, start=1):
+            child.position = n
+        Quota.objects.bulk_create(children)
+
+
 # --- Managing events
 
 EDITABLE_EVENT_FIELDS = (*EVENT_FIELDS, "hashtag", "plan")
-POINT_DETAIL_FIELDS = ("chair", "room", "link", "contact", "is_main")
-PROGRAM_ITEM_FIELDS = ("title", "presenter", "duration_minutes", "cap_minutes")
-QUOTA_FIELDS = ("group", "count", "responsible", "parent")
+POINT_DETAIL_FIELDS = ("chair", "attendees", "room", "link", "contact", "is_main")
+PROGRAM_ITEM_FIELDS = ("title", "presenter", "duration_minutes", "min_minutes", "cap_minutes")
+QUOTA_FIELDS = ("group", "count", "count_unit", "responsible", "parent")
 
 
 def _audit_change(
@@ -389,7 +500,7 @@ def register_bridge_point(
         raise ValidationError(
             {"host": _("%(unit)s đã là điểm cầu của sự kiện này.") % {"unit": host.name}}
         )
-    point = BridgePoint(event=event, host=host, **details)
+    point = BridgePoint(event=event, host=host, **{**_point_defaults(event, host), **details})
     point.full_clean(validate_unique=False)
     point.save()
     record_audit(
@@ -535,6 +646,38 @@ def update_quota(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
 
 
 @transaction.atomic
+def register_for_quota(*, actor: User | None, quota: Quota, count: int) -> Quota:
+    """Record how many people (or teams) the quota's responsible unit brings for it: what its
+    fulfilment counts. Caller holds REPORT_TASKS on the responsible unit or MANAGE_PLANS on
+    the organiser (``selectors.get_quota_for_registrar``). Refused after the registration
+    cut-off. Audited."""
+    if count < 0:
+        raise ValidationError(_("Số người không được âm."))
+    if count > MAX_PEOPLE_PER_CATEGORY:
+        raise ValidationError(
+            _("%(n)s người là quá lớn cho một điểm cầu; xin kiểm tra lại.") % {"n": count}
+        )
+    event = quota.event
+    closes = event.registration_closes_at
+    if closes and timezone.now() > closes:
+        raise ValidationError(
+            _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.") % {"at": _local(closes)}
+        )
+    before = snapshot(quota, ("registered",))
+    quota.registered = count
+    quota.registered_at = timezone.now()
+    quota.save(update_fields=["registered", "registered_at"])
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=quota,
+        unit_id=quota.responsible_id or event.organiser_id,
+        changes=diff(before, snapshot(quota, ("registered",))),
+    )
+    return quota
+
+
+@transaction.atomic
 def delete_quota(*, actor: User | None, quota: Quota) -> None:
     """Remove a quota and its sub-groups. Audited."""
     record_audit(
@@ -591,7 +734,7 @@ def update_delegate(*, actor: User | None, delegate: Delegate, **fields: Any) ->
 def answer_invitation(*, delegate: Delegate, accepted: bool) -> Delegate:
     """The delegate's own answer, from their secret link (no account). They may change their
     mind until the ceremony starts. Audited without an actor."""
-    if timezone.now() >= delegate.event.starts_at:
+    if delegate.event.starts_at is not None and timezone.now() >= delegate.event.starts_at:
         raise ValidationError(_("Buổi lễ đã bắt đầu, không thay đổi được câu trả lời."))
     answer = Delegate.Rsvp.ACCEPTED if accepted else Delegate.Rsvp.DECLINED
     if delegate.rsvp == answer:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/quotas/", views.quota_add, name="quota_add"),
     path("<int:pk>/quotas/<int:quota_pk>/", views.quota_edit, name="quota_edit"),
     path("<int:pk>/quotas/<int:quota_pk>/delete/", views.quota_delete, name="quota_delete"),
+    path("<int:pk>/quotas/<int:quota_pk>/register/", views.quota_register, name="quota_register"),
     path("<int:pk>/bridge-points/", views.bridge_points, name="bridge_points"),
     path("<int:pk>/bridge-points/add/", views.bridge_point_add, name="bridge_point_add"),
     path("<int:pk>/bridge-points/bulk/", views.bridge_points_bulk, name="bridge_points_bulk"),

@@ -56,7 +56,7 @@ def plan_docx(plan: Plan) -> bytes:
         body(document, text)
     sections = [
         ("MỤC ĐÍCH, YÊU CẦU", _aims(plan)),
-        ("NỘI DUNG", _contents(plan)),
+        ("NỘI DUNG", _contents(plan) + _ceremony(plan)),
         ("KINH PHÍ", [("para", plan.budget_source.strip())] if plan.budget_source.strip() else []),
         ("TỔ CHỨC THỰC HIỆN", _implementation(plan)),
     ]
@@ -186,6 +186,226 @@ def _window(starts_on: datetime.date | None, ends_on: datetime.date | None) -> s
     return f"Đến ngày {ends_on:%d/%m/%Y}" if ends_on else ""
 
 
+# --- the ceremony a plan organises (its details["event"], as the plan reader wrote it)
+
+MODES = {
+    "in_person": "Trực tiếp",
+    "online": "Trực tuyến",
+    "hybrid": "Trực tiếp kết hợp trực tuyến",
+}
+PEOPLE_WORD = {"people": "người", "teams": "tổ"}
+
+
+def _ceremony(plan: Plan) -> list[tuple[str, str]]:
+    """Time, mode, venue, who attends where (bridge points, invitee groups, quotas with
+    their sub-quotas), the programme with its durations, side activities and the
+    registration cut-off, laid out as ceremony plans write them and numbered after the
+    contents' items, so that the plan reader gives the same event back."""
+    details = plan.details or {}
+    event = details.get("event")
+    if not isinstance(event, dict):
+        return []
+    n = sum(1 for kind, _text in _contents(plan) if kind == "item")
+    blocks = [
+        _ceremony_time(event, details.get("period") or {}),
+        [("item", f"Hình thức: {MODES.get(event.get('mode') or '', MODES['hybrid'])}")],
+        [("item", f"Địa điểm: {venue}")] if (venue := _text(event.get("venue"))) else [],
+        _attendance(event),
+        _programme(event),
+        _side_activities(event),
+        _registration(plan, event),
+    ]
+    lines: list[tuple[str, str]] = []
+    for block in blocks:
+        if not block:
+            continue
+        n += 1
+        for kind, text in block:
+            if kind == "item":
+                text = f"{n}. {text}"
+            elif kind == "subitem":
+                kind, text = "item", f"{n}.{text}"
+            lines.append((kind, text))
+    return lines
+
+
+def _ceremony_time(event: dict[str, Any], period: dict[str, Any]) -> list[tuple[str, str]]:
+    """ "Thời gian: 8 giờ 00, ngày 08 tháng 5 năm 2025" — unless the plan's period, printed
+    first, already says it; a date that is only a window as written."""
+    from hocvuso.plans.importer.dates import parse_datetime
+
+    written = _text(period.get("text"))
+    if starts := _text(event.get("starts_at")):
+        moment = datetime.datetime.fromisoformat(starts)
+        if parse_datetime(written) == moment:
+            return []
+        return [("item", f"Thời gian: {_moment_words(moment)}")]
+    if (text := _text(event.get("date_text"))) and text != written:
+        return [("item", f"Thời gian: {text}")]
+    return []
+
+
+def _moment_words(moment: datetime.datetime) -> str:
+    return (
+        f"{moment.hour} giờ {moment.minute:02d}, ngày {moment.day:02d} tháng {moment.month} "
+        f"năm {moment.year}"
+    )
+
+
+def _attendance(event: dict[str, Any]) -> list[tuple[str, str]]:
+    """ "Thành phần mời dự": a sub-item per bridge point with its attendees (the quotas under
+    the first), or, without bridge points, the invitee groups and the quotas as letters."""
+    points = [p for p in event.get("bridge_points") or [] if isinstance(p, dict)]
+    groups = [g for g in event.get("delegate_categories") or [] if isinstance(g, dict)]
+    quotas = _quota_lines(event)
+    if points:
+        lines: list[tuple[str, str]] = [("item", "Thành phần mời dự")]
+        for k, point in enumerate(points, start=1):
+            lines.append(("subitem", f"{k}. Tại {_text(point.get('name'))}"))
+            lines += _point_attendees(point, groups)
+            if k == 1 and quotas:
+                lines += [("para", f"* {_quota_heading(event)}:")]
+                lines += [("para", f"+ {text}") for text in quotas]
+        return lines
+    invitees = [text for item in event.get("invitees") or [] if (text := _text(item))]
+    lines = []
+    letters = iter("abcdefghiklmnopq")
+    grouped = [line for g in groups for line in g.get("invitees") or []]
+    if groups and grouped == invitees:
+        for group in groups:
+            lines.append(("para", f"{next(letters)}) {_text(group.get('name'))}:"))
+            lines += [("para", f"- {_sentence(t)}") for t in group.get("invitees") or []]
+    elif invitees:
+        lines.append(("para", f"{next(letters)}) Đại biểu khách mời:"))
+        lines += [("para", f"- {_sentence(text)}") for text in invitees]
+    if quotas:
+        lines.append(("para", f"{next(letters)}) {_quota_heading(event)}:"))
+        lines += [("para", f"- {text}") for text in quotas]
+    return [("item", "Thành phần"), *lines] if lines else []
+
+
+def _point_attendees(point: dict[str, Any], groups: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """A point's attendees; those of an invitee group under the group's heading ("* Đại biểu
+    cấp tỉnh:" then "+ …"), a one-line group as "* Đại biểu Trung ương: Mời …"."""
+    lines: list[tuple[str, str]] = []
+    printed: set[int] = set()
+    for attendee in point.get("attendees") or []:
+        text = _text(attendee)
+        group = next(
+            (
+                (n, g)
+                for n, g in enumerate(groups)
+                if text in (g.get("invitees") or [])
+                or text == f"{_text(g.get('name'))}: {' '.join(g.get('invitees') or [])}"
+            ),
+            None,
+        )
+        if group is None:
+            lines.append(("para", f"- {_sentence(text)}"))
+        elif text.startswith(f"{_text(group[1].get('name'))}:"):
+            lines.append(("para", f"* {_sentence(text)}"))
+            printed.add(group[0])
+        else:
+            if group[0] not in printed:
+                lines.append(("para", f"* {_text(group[1].get('name'))}:"))
+                printed.add(group[0])
+            lines.append(("para", f"+ {_sentence(text)}"))
+    return lines
+
+
+def _quota_heading(event: dict[str, Any]) -> str:
+    total = event.get("quota_total")
+    return f"Lực lượng huy động (khoảng {total} người)" if total else "Lực lượng huy động"
+
+
+def _quota_lines(event: dict[str, Any]) -> list[str]:
+    """ "Khối học sinh, sinh viên: 200 người (Sinh viên: 50 người; THPT: 100 người)", a
+    quota shared by unit with its rate ("thuộc các phường A, B; mỗi phường 25 người")."""
+    units = event.get("count_units") or {}
+    shares = {s.get("group"): s for s in event.get("quota_shares") or [] if isinstance(s, dict)}
+
+    def amount(group: str, count: object) -> str:
+        return f"{count} {PEOPLE_WORD.get(units.get(group) or 'people', 'người')}"
+
+    lines = []
+    for quota in event.get("quotas") or []:
+        if not isinstance(quota, dict) or not _text(quota.get("group")):
+            continue
+        group = _text(quota["group"])
+        text = f"{group}: {amount(group, quota.get('count'))}"
+        subs = [s for s in quota.get("sub") or [] if isinstance(s, dict)]
+        if subs:
+            parts = "; ".join(f"{s['group']}: {amount(s['group'], s.get('count'))}" for s in subs)
+            text += f" ({parts})"
+        elif share := shares.get(group):
+            kind = _text(share.get("kind"))
+            names = [
+                _text(part.get("unit"))[len(kind) :].strip() or _text(part.get("unit"))
+                for part in share.get("shares") or []
+            ]
+            each = f"{share.get('each')} {PEOPLE_WORD.get(share.get('count_unit'), 'người')}"
+            text += f" (thuộc các {kind} {', '.join(names)}; mỗi {kind} {each})"
+        lines.append(f"{text}.")
+    return lines
+
+
+def _programme(event: dict[str, Any]) -> list[tuple[str, str]]:
+    items = [p for p in event.get("program") or [] if isinstance(p, dict) and _text(p.get("title"))]
+    if not items:
+        return []
+    heading = "Nội dung chương trình"
+    if start := _text(event.get("program_start")):
+        heading += f": Thời gian dự kiến, từ {_clock_words(start)}"
+        if end := _text(event.get("program_end")):
+            heading += f" đến {_clock_words(end)}"
+    lines = [("item", heading)]
+    for item in items:
+        low, high = item.get("min_minutes"), item.get("cap_minutes")
+        duration = ""
+        if low and high:
+            duration = f" (thời lượng {low} - {high} phút)"
+        elif high:
+            duration = f" (không quá {high} phút)"
+        lines.append(("para", f"- {_text(item['title'])}{duration}."))
+    return lines
+
+
+def _clock_words(hhmm: str) -> str:
+    hour, _sep, minute = hhmm.partition(":")
+    return f"{int(hour)} giờ {minute or '00'}"
+
+
+def _side_activities(event: dict[str, Any]) -> list[tuple[str, str]]:
+    titles = [
+        text
+        for item in event.get("side_activities") or []
+        if isinstance(item, dict) and (text := _text(item.get("title")))
+    ]
+    if not titles:
+        return []
+    return [("item", "Hoạt động bên lề"), *[("para", f"- {_sentence(t)}") for t in titles]]
+
+
+def _registration(plan: Plan, event: dict[str, Any]) -> list[tuple[str, str]]:
+    """The registration cut-off, unless a duty printed below already gives it."""
+    from hocvuso.plans.importer.ceremony import registration_deadline
+
+    deadline = _text(event.get("registration_deadline"))
+    if not deadline or registration_deadline(plan.tasks.values_list("text", flat=True)) == deadline:
+        return []
+    moment = datetime.datetime.fromisoformat(deadline)
+    when = f"ngày {moment:%d/%m/%Y}"
+    if "T" in deadline:
+        when = f"{moment.hour} giờ {moment.minute:02d} {when}"
+    return [
+        (
+            "item",
+            f"Đăng ký tham dự: Các điểm cầu báo cáo danh sách và số lượng người tham dự "
+            f"trước {when}.",
+        )
+    ]
+
+
 def _implementation(plan: Plan) -> list[tuple[str, str]]:
     """Duties grouped by the unit as the document names it, in order of first duty.
 
@@ -193,24 +413,44 @@ def _implementation(plan: Plan) -> list[tuple[str, str]]:
     Duties an activity's lead and partners received ("Chủ trì: …", "Phối hợp: …") are
     printed with the activity.
     """
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, dict[str, str]] = {}
+    period_end = _iso_date(((plan.details or {}).get("period") or {}).get("end"))
     for task in plan.tasks.select_related("unit", "activity"):
         if task.activity and task.text in _activity_duty_texts(task.activity):
             continue
         name = task.unit_name.strip() or (task.unit.name if task.unit else "")
-        texts = groups.setdefault(name, [])
+        texts = groups.setdefault(name, {})
         if (text := task.text.strip()) and text not in texts:
-            texts.append(text)
+            texts[text] = _deadline_line(task, period_end)
     lines: list[tuple[str, str]] = []
     for name, texts in groups.items():
         lines.append(("item", f"1. {name}"))
-        lines += [("para", f"- {_sentence(text)}") for text in texts]
+        for text, deadline in texts.items():
+            lines.append(("para", f"- {_sentence(text)}"))
+            if deadline:
+                lines.append(("para", deadline + "."))
     return _renumber(lines)
 
 
 def _activity_duty_texts(activity: Activity) -> tuple[str, str]:
     # As plans.services._activity_duties writes them.
     return f"Chủ trì: {activity.description}", f"Phối hợp: {activity.description}"
+
+
+def _deadline_line(task: Task, period_end: datetime.date | None) -> str:
+    """The duty's deadline as a line of its own below it ("Thời hạn hoàn thành: trước 07 giờ
+    30 ngày 08/05/2025"), which the reader gives back to the duty; nothing when its text
+    already says it or it is the plan's end (which a duty without a date takes anyway)."""
+    from hocvuso.plans.importer.dates import find_deadline_moment
+
+    deadline, at = task.deadline, task.deadline_time
+    if deadline is None or (deadline == period_end and at is None):
+        return ""
+    written = find_deadline_moment(task.text) or ""
+    if written[:10] == deadline.isoformat():
+        return ""
+    when = f"{at:%H} giờ {at:%M} ngày" if at else "ngày"
+    return f"Thời hạn hoàn thành: trước {when} {deadline:%d/%m/%Y}"
 
 
 def _renumber(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 
 from hocvuso.core.models import AuditLog
 from hocvuso.events.models import BridgePoint
@@ -128,8 +127,12 @@ def test_the_ceremony_comes_from_the_imported_plan(tree) -> None:
     assert event.plan == plan
     assert event.venue == "Hội trường Nhà hát Phạm Thị Trân"
     assert event.mode == "hybrid"
-    # Only a window is known (01–10/11/2025): its first day at the programme's 08:00.
-    assert timezone.localtime(event.starts_at).isoformat().startswith("2025-11-01T08:00")
+    # Only a window is known (01–10/11/2025): it is kept, never turned into a day.
+    assert event.starts_at is None
+    assert (event.window_start, event.window_end) == (
+        datetime.date(2025, 11, 1),
+        datetime.date(2025, 11, 10),
+    )
     top = event.quotas.filter(parent=None)
     assert sum(q.count for q in top) == 500
     students = top.get(group="Khối học sinh, sinh viên")

@@ -211,8 +211,8 @@ def test_an_item_already_started_cannot_be_deleted(client, event, coordinator) -
 # --- Quotas
 
 
-def test_quota_fulfilment_counts_registrations_under_the_responsible_unit(
-    client, tree, event, coordinator
+def test_quota_fulfilment_counts_what_the_responsible_unit_registered_for_it(
+    client, tree, event, coordinator, hoalu_focal_point
 ) -> None:
     login(client, coordinator)
     client.post(
@@ -229,6 +229,7 @@ def test_quota_fulfilment_counts_registrations_under_the_responsible_unit(
         {"new-quota-group": "Thanh niên", "new-quota-count": "50", "new-quota-parent": top.pk},
     )
     assert Quota.objects.get(group="Thanh niên").parent == top
+    # People following the ceremony at Hoa Lư's own bridge point are not the quota's people.
     point = event.bridge_points.get(host=tree.hoalu)
     services.report_attendance(
         bridge_point=point,
@@ -236,7 +237,19 @@ def test_quota_fulfilment_counts_registrations_under_the_responsible_unit(
         counts={"residents": 120, "students": 30},
     )
     page = client.get(reverse("events:detail", args=[event.pk])).text
-    assert "150/200 (75%)" in page
+    assert "0/200 (0%)" in page
+    assert "150/200" not in page
+    # The sub-quota is 50 of 200: the coordinator is warned, nothing is refused.
+    assert "Các nhóm con của chỉ tiêu “Phường Hoa Lư” cộng lại 50, khác 200." in page
+    login(client, hoalu_focal_point)
+    response = client.post(
+        reverse("events:quota_register", args=[event.pk, top.pk]), {"registered": "120"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("events:detail", args=[event.pk])).text
+    assert "120/200 (60%)" in page
+    log = AuditLog.objects.filter(object_id=str(top.pk)).latest("pk")
+    assert log.changes["registered"] == [None, 120]
 
 
 def test_an_unknown_responsible_unit_is_named_and_nothing_saved(client, event, coordinator) -> None:

@@ -28,6 +28,7 @@ from hocvuso.events.views.manage import (
     quota_add,
     quota_delete,
     quota_edit,
+    quota_register,
     registry_add,
     registry_delete,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "quota_add",
     "quota_delete",
     "quota_edit",
+    "quota_register",
     "registry_add",
     "registry_delete",
     "rsvp",

@@ -21,6 +21,8 @@ def _report_event(request: AuthedRequest, pk: int) -> Event:
 def _report_filename(event: Event, stem: str, suffix: str) -> str:
     from hocvuso.core.documents import export_filename
 
+    if event.starts_at is None:
+        return export_filename(event.pk, stem, suffix, number="")
     day = timezone.localtime(event.starts_at)
     return export_filename(event.pk, stem, suffix, number=f"{day:%Y-%m-%d}")
 

@@ -20,6 +20,7 @@ from hocvuso.events.forms import (
     EventForm,
     ProgramItemForm,
     QuotaForm,
+    QuotaRegistrationForm,
     RegistryEntryForm,
 )
 from hocvuso.events.models import Event, RegistryEntry
@@ -110,9 +111,11 @@ def _detail_context(
 ) -> dict[str, object]:
     """The event page: summary, run-of-show and quotas; with managers' forms on each row."""
     programme = selectors.run_of_show(event)
-    quotas = selectors.quota_fulfilment(event)
+    quotas = selectors.quota_fulfilment(event, viewer=request.user)
     context: dict[str, object] = {
         "event": event,
+        "quota_warnings": selectors.quota_warnings(quotas),
+        "point_defaults": _point_defaults(event),
         "can_manage": can_manage,
         "form": form,
         "overrun": selectors.programme_overrun(event),
@@ -122,7 +125,7 @@ def _detail_context(
         "quota_rows": [(row, None) for row in quotas],
         **_registries_context(request, event, can_manage),
     }
-    if event.ends_at is not None:
+    if event.ends_at is not None and event.starts_at is not None:
         context["slot_minutes"] = int((event.ends_at - event.starts_at).total_seconds() // 60)
     if can_manage:
         province = selectors.province_of(event.organiser)
@@ -147,6 +150,17 @@ def _detail_context(
             quotas=quota_list, province=province, prefix="new-quota"
         )
     return context
+
+
+def _point_defaults(event: Event) -> list[tuple[str, dict[str, str]]]:
+    """The plan's chair and attendees per level of bridge point, labelled by level."""
+    from hocvuso.orgunits.models import OrgUnit
+
+    labels = dict(OrgUnit.Kind.choices)
+    return [
+        (str(labels.get(level, level)), defaults)
+        for level, defaults in (event.point_defaults or {}).items()
+    ]
 
 
 def _registries_context(
@@ -255,6 +269,24 @@ def quota_edit(request: AuthedRequest, pk: int, quota_pk: int) -> HttpResponse:
         lambda: services.update_quota(actor=request.user, quota=quota, **form.cleaned_data),
     ):
         messages.success(request, _("Đã lưu chỉ tiêu."))
+    return _back_to(event, "quotas")
+
+
+@require_POST
+@login_required
+def quota_register(request: AuthedRequest, pk: int, quota_pk: int) -> HttpResponse:
+    """The responsible unit (or the organiser) says how many it brings for a quota."""
+    event = selectors.get_event_for_user(request.user, pk)
+    quota = selectors.get_quota_for_registrar(request.user, event, quota_pk)
+    form = QuotaRegistrationForm(request.POST)
+    if _run(
+        request,
+        form,
+        lambda: services.register_for_quota(
+            actor=request.user, quota=quota, count=form.cleaned_data["registered"]
+        ),
+    ):
+        messages.success(request, _("Đã ghi nhận số đăng ký cho chỉ tiêu."))
     return _back_to(event, "quotas")
 
 

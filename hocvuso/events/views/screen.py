@@ -62,6 +62,8 @@ def _registration_open(event: Event) -> bool:
     none); from then on the screen asks for the actual count."""
     if event.registration_closes_at is not None:
         return timezone.now() <= event.registration_closes_at
+    if event.starts_at is None:
+        return True  # no day fixed yet: the day has not come
     return timezone.localdate() < timezone.localdate(event.starts_at)
 
 

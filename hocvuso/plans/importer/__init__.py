@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from hocvuso.plans.importer.ceremony import ceremony_warnings, read_ceremony_extras
 from hocvuso.plans.importer.extract import MAX_BYTES, PlanImportError, check_size, extract_text
 from hocvuso.plans.importer.grammar import read_draft
 from hocvuso.plans.importer.structure import split_document
@@ -20,6 +21,8 @@ def parse_text(text: str, *, paragraphs_known: bool = False) -> dict[str, Any]:
     """The draft a plan's text gives; refuses a text that has none of a plan's parts."""
     document = split_document(text, paragraphs_known=paragraphs_known)
     draft = read_draft(document)
+    if draft["event"] is not None:  # the duties and the closing say more about a ceremony
+        draft["event"].update(read_ceremony_extras(document, draft))
     parts = sum(
         bool(x)
         for x in (
@@ -55,4 +58,4 @@ def _warnings(draft: dict[str, Any]) -> list[str]:
         warnings.append(_("Không tìm thấy nhiệm vụ của đơn vị nào (mục “Tổ chức thực hiện”)."))
     if not draft["signer_name"]:
         warnings.append(_("Không tìm thấy người ký."))
-    return warnings
+    return warnings + ceremony_warnings(draft)

@@ -138,12 +138,16 @@ def test_plan_docx_reads_as_the_signed_document(client, plan, coordinator):
     assert "- Cơ quan phối hợp: Phường Hoa Lư; Các doanh nghiệp viễn thông" in lines
     # Duties grouped by unit, in the order of each unit's first duty.
     implementation = lines[positions[-1] :]
-    assert implementation[1:6] == [
+    # Each with its deadline on a line of its own, which its text does not give (issue 14).
+    assert implementation[1:9] == [
         "1. Phường Hoa Lư",
         "- Hướng dẫn người dân sử dụng dịch vụ công trực tuyến.",
+        "Thời hạn hoàn thành: trước ngày 30/10/2025.",
         "- Treo băng rôn, khẩu hiệu.",
+        "Thời hạn hoàn thành: trước ngày 10/10/2025.",
         "2. Sở Khoa học và Công nghệ",
         "- Tổng hợp, báo cáo kết quả.",
+        "Thời hạn hoàn thành: trước ngày 30/11/2025.",
     ]
     assert lines[-7:] == [
         "Nơi nhận:",
@@ -181,13 +185,25 @@ def test_exported_docx_reads_back_through_the_importer(plan):
     assert [(a["lead"], a["partners"]) for a in draft["activities"]] == [
         (["Sở Khoa học và Công nghệ"], ["Phường Hoa Lư", "Các doanh nghiệp viễn thông"])
     ]
-    assert [(task["unit"], task["text"]) for task in draft["tasks"]] == [
-        ("Phường Hoa Lư", "Hướng dẫn người dân sử dụng dịch vụ công trực tuyến"),
-        ("Phường Hoa Lư", "Treo băng rôn, khẩu hiệu"),
-        ("Sở Khoa học và Công nghệ", "Tổng hợp, báo cáo kết quả"),
+    assert [(task["unit"], task["deadline"]) for task in draft["tasks"]] == [
+        ("Phường Hoa Lư", "2025-10-30"),
+        ("Phường Hoa Lư", "2025-10-10"),
+        ("Sở Khoa học và Công nghệ", "2025-11-30"),
     ]
+    assert draft["tasks"][0]["text"].startswith(
+        "Hướng dẫn người dân sử dụng dịch vụ công trực tuyến"
+    )
     assert draft["recipients"] == plan.recipients
     assert (draft["signer_title"], draft["signer_name"]) == (plan.signer_title, plan.signer_name)
+
+
+def test_exported_duty_text_reads_back_without_its_deadline_line(plan):
+    draft = read_plan(plan_docx(plan), "ke-hoach.docx")
+    assert [task["text"] for task in draft["tasks"]] == [
+        "Hướng dẫn người dân sử dụng dịch vụ công trực tuyến",
+        "Treo băng rôn, khẩu hiệu",
+        "Tổng hợp, báo cáo kết quả",
+    ]
 
 
 def test_unmatched_names_print_as_lead_or_partner_as_the_activity_records_them(tree, coordinator):
