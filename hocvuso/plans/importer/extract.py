@@ -1,6 +1,22 @@
-"""Text out of an uploaded file: .docx, a PDF with a text layer, or plain text.
+"""Text out of an uploaded file: .docx, a PDF with a text layer, plain text, markdown or HTML.
 
 Every failure is a `PlanImportError` with a message a commune officer can act on.
+
+Tables, from .docx and HTML, come out in the one line format the corpus's markdown uses
+(``tests/corpus/*.md``), so the reader parses one format whatever the file: a line ``|``
+before every cell, the cell's paragraphs one a line, and a ``|`` line closing each row (two
+``|`` lines between rows)::
+
+    |
+    STT
+    |
+    Nội dung
+    |
+    |
+    1
+    |
+    Rà soát …
+    |
 """
 
 from __future__ import annotations
@@ -12,6 +28,7 @@ import time
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
@@ -19,7 +36,7 @@ from django.utils.translation import gettext as _
 from hocvuso.core import uploads
 
 MAX_BYTES = uploads.PLAN_SOURCE.max_bytes
-SUFFIXES = (".docx", ".pdf", ".txt")
+SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
 # The reader's text limit: about 160 pages of a plan (2,500 characters a page); the grammar
 # reads that in a few seconds. A longer text is no plan, or many documents in one.
 MAX_TEXT_CHARS = 400_000
@@ -58,14 +75,18 @@ def extract_text(data: bytes, filename: str) -> str:
         text = _docx_text(data)
     elif suffix == ".pdf":
         text = _pdf_text(data)
-    elif suffix == ".txt":
+    elif suffix in (".txt", ".md"):
+        # Markdown is kept as written: its marks (``**``, ``|`` lines) are layout the reader's
+        # normaliser knows, as in the corpus.
         text = _plain_text(data)
+    elif suffix in (".html", ".htm"):
+        text = html_text(data)
     elif suffix == ".doc":
         raise PlanImportError(
             _("Tệp .doc (Word 97–2003) chưa đọc được; hãy lưu lại thành .docx hoặc PDF.")
         )
     else:
-        raise PlanImportError(_("Chỉ nhận tệp .docx, .pdf hoặc .txt."))
+        raise PlanImportError(_("Chỉ nhận tệp .docx, .pdf, .txt, .md hoặc .html."))
     if len(text) > MAX_TEXT_CHARS:
         raise _too_long()
     text = clean_text(text)
@@ -139,24 +160,59 @@ def _docx_text(data: bytes) -> str:
         raise PlanImportError(_("Tệp Word bị hỏng hoặc không phải .docx; không đọc được."))
     lines: list[str] = []
     size = 0
-    for block in body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1] if isinstance(block.tag, str) else ""
-        if tag == "p":
-            found = [_paragraph_text(block)]
-        elif tag == "tbl":
-            found = [
-                _paragraph_text(p)
-                for row in block.iter(block.tag.replace("tbl", "tr"))
-                for cell in row.iter(block.tag.replace("tbl", "tc"))
-                for p in cell.iter(block.tag.replace("tbl", "p"))
-            ]
-        else:
-            continue
-        lines.extend(found)
-        size += sum(len(line) + 1 for line in found)
+    for line in _docx_lines(body):
+        lines.append(line)
+        size += len(line) + 1
         if size > MAX_TEXT_CHARS:
             raise _too_long()
     return "\n".join(lines)
+
+
+def _docx_lines(body) -> Iterator[str]:
+    """The body's paragraphs and tables in document order; each table in the ``|`` line
+    format (the module's docstring). Content controls (``w:sdt``) are read through."""
+    ns = body.tag.rsplit("}", 1)[0] + "}"
+    for block in body.iterchildren():
+        if block.tag == ns + "p":
+            yield _paragraph_text(block)
+        elif block.tag == ns + "tbl":
+            yield from _table_lines(block, ns)
+        elif block.tag == ns + "sdt":
+            content = block.find(ns + "sdtContent")
+            if content is not None:
+                yield from _docx_lines(content)
+
+
+def _table_lines(table, ns: str) -> Iterator[str]:
+    for row in _children(table, ns, "tr"):
+        cells = 0
+        for cell in _children(row, ns, "tc"):
+            # A cell merged with the one above (w:vMerge without "restart") holds nothing
+            # of its own: the text is read once, in the first row of the merge.
+            merge = cell.find(f"{ns}tcPr/{ns}vMerge")
+            if merge is not None and merge.get(ns + "val", "continue") != "restart":
+                continue
+            cells += 1
+            yield "|"
+            # A table inside a cell is read as the cell's paragraphs, in order.
+            for paragraph in cell.iter(ns + "p"):
+                text = _paragraph_text(paragraph)
+                if text.strip():
+                    yield text
+        if cells:
+            yield "|"
+
+
+def _children(element, ns: str, name: str) -> Iterator[object]:
+    """``element``'s ``w:<name>`` children, also those wrapped in content controls or
+    custom XML (which Word writes around rows and cells)."""
+    for child in element.iterchildren():
+        if child.tag == ns + name:
+            yield child
+        elif child.tag in (ns + "sdt", ns + "customXml"):
+            inner = child.find(ns + "sdtContent") if child.tag == ns + "sdt" else child
+            if inner is not None:
+                yield from _children(inner, ns, name)
 
 
 def _paragraph_text(element) -> str:
@@ -299,3 +355,35 @@ def _plain_text(data: bytes) -> str:
     if "\x00" not in text:
         return text
     raise PlanImportError(_("Tệp văn bản không ở mã UTF-8; hãy lưu lại với mã UTF-8."))
+
+
+def html_text(data: bytes) -> str:
+    """An HTML page's text (``markup.html_lines``), decoded from UTF-8, a UTF-16 BOM or the
+    charset its ``<meta>`` declares (Word's "web page" may be windows-1258)."""
+    from hocvuso.plans.importer import markup
+
+    text = uploads.decode_html(data)
+    if text is None:
+        raise PlanImportError(_("Tệp HTML không đọc được mã chữ; hãy lưu lại với mã UTF-8."))
+    try:
+        return "\n".join(markup.html_lines(text, max_chars=MAX_TEXT_CHARS))
+    except markup.TooLong as exc:
+        raise _too_long() from exc
+    except markup.TooComplex as exc:
+        raise PlanImportError(
+            _(
+                "Tệp HTML quá phức tạp (quá nhiều thẻ, hoặc đọc quá lâu) để là một văn bản; "
+                "hãy lưu văn bản thành .docx hoặc PDF rồi tải lên."
+            )
+        ) from exc
+
+
+def pasted_text(text: str) -> str:
+    """Text pasted on the import page, as a file's text would be: bounded by the reader's
+    limit, control characters dropped, NFC."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long()
+    text = unicodedata.normalize("NFC", clean_text(text))
+    if not text.strip():
+        raise PlanImportError(_("Chưa có nội dung: hãy chọn tệp hoặc dán văn bản kế hoạch."))
+    return text
