@@ -309,8 +309,14 @@ FILE_TYPES: dict[str, FileType] = {
             "text/markdown; charset=utf-8",
             _text,
         ),
-        # Served only as an attachment under a sandboxing CSP (serve_upload): never rendered.
-        FileType("html", gettext_lazy("trang HTML (.html)"), (".html", ".htm"), "text/html", _html),
+        # A page someone uploaded is downloaded as bytes, never served as a page of this site.
+        FileType(
+            "html",
+            gettext_lazy("trang HTML (.html)"),
+            (".html", ".htm"),
+            "application/octet-stream",
+            _html,
+        ),
     )
 }
 _BY_EXTENSION = {ext: t for t in FILE_TYPES.values() for ext in t.extensions}
