@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import io
 import logging
 import re
@@ -35,6 +36,7 @@ OUT = CORPUS.parent / "formats"
 DOCX_IDS = ("001c610b2efdcf0c", "4e39af96b6891368", "8e9a425dd83e56b3", "62f25a030c183151")
 PDF_IDS = ("192068354fd1ffe5", "31fb08f34535fce3")
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
+RENDERED_ON = datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
 
 
 # --- The markdown, read into blocks ------------------------------------------------------
@@ -256,6 +258,9 @@ def to_docx(blocks: list[Block]) -> bytes:
     from docx.shared import Cm, Pt
 
     document = docx.Document()
+    # Fixed metadata: a rerun on the same markdown changes no text of the file.
+    document.core_properties.created = document.core_properties.modified = RENDERED_ON
+    document.core_properties.author = document.core_properties.last_modified_by = "render.py"
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(14)
@@ -420,6 +425,7 @@ def to_pdf(blocks: list[Block]) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     logging.getLogger("fpdf").setLevel(logging.WARNING)
     pdf = FPDF(format="A4")
+    pdf.set_creation_date(RENDERED_ON)
     pdf.set_margins(25, 20, 18)
     pdf.set_auto_page_break(True, margin=20)
     for style, name in (("", ""), ("B", "-Bold"), ("I", "-Italic"), ("BI", "-BoldItalic")):
