@@ -25,6 +25,7 @@ import io
 import logging
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -301,7 +302,18 @@ def to_docx(blocks: list[Block]) -> bytes:
                 paragraph.paragraph_format.first_line_indent = Cm(1)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_times(buffer.getvalue())
+
+
+def _fixed_times(package: bytes) -> bytes:
+    """The zip with every member dated RENDERED_ON: a rerun gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            fixed = zipfile.ZipInfo(item.filename, RENDERED_ON.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(item.filename))
+    return out.getvalue()
 
 
 def _add_runs(paragraph, found: list[Run], *, bold: bool = False, italic: bool = False) -> None:
