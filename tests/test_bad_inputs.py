@@ -853,6 +853,21 @@ def test_bad_plan_file(world, memory, case):
         assert Path(settings.MEDIA_ROOT).resolve() in path.resolve().parents
 
 
+@pytest.mark.parametrize("value_name", list(B.TEXT_VALUES))
+def test_bad_pasted_plan_text(world, memory, value_name):
+    """The import page's paste box (issue 14) takes what the file upload takes."""
+    client = world.client("coordinator")
+    before = snapshot([])
+    data = {"text": _plan_with(B.TEXT_VALUES[value_name]), "issuing_unit": world.tree.province.pk}
+    answer = send(client, "post", "/plans/import/", data=data)
+    check(world, answer, before, [], may_accept=True)
+
+
+def test_a_deeply_nested_html_plan_is_refused(world, memory):
+    answer, before = _post_plan(world, "ke-hoach.html", b"<html><body>" + b"<div>" * 2_000_000)
+    check(world, answer, before, [], may_accept=False)
+
+
 # --- A duty's evidence
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".docx", ".xlsx", ".mp4")

@@ -137,6 +137,39 @@ def _text(fh: IO[bytes], file_type: FileType, limits: ZipLimits) -> None:
         )
 
 
+def _html(fh: IO[bytes], file_type: FileType, limits: ZipLimits) -> None:
+    fh.seek(0)
+    text = decode_html(fh.read())
+    fh.seek(0)
+    if text is None:
+        raise UploadRefused(
+            _("Tệp HTML không đọc được mã chữ (không phải UTF-8); hãy lưu lại với mã UTF-8.")
+        )
+    if not _HTML_TAG.search(text[:65536]):
+        raise _not_this_type(file_type.label)
+
+
+_HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|p|div|table|h[1-6]|br|span)\b", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?([A-Za-z0-9_-]{1,40})""", re.I)
+
+
+def decode_html(data: bytes) -> str | None:
+    """An HTML page's text: UTF-16 by its BOM, UTF-8, or else the charset its ``<meta>``
+    declares in the first 4 KB (Word saves web pages in windows-1258); None if none fits or
+    the text holds NUL."""
+    encodings = ["utf-16"] if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ["utf-8-sig"]
+    declared = _CHARSET.search(data[:4096])
+    if declared and encodings == ["utf-8-sig"]:
+        encodings.append(declared[1].decode("ascii"))
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return None if "\x00" in text else text
+    return None
+
+
 def _zip_package(fh: IO[bytes], file_type: FileType, limits: ZipLimits) -> None:
     if _head(fh, 4) != b"PK\x03\x04":
         raise _not_this_type(file_type.label)
@@ -269,6 +302,21 @@ FILE_TYPES: dict[str, FileType] = {
         FileType(
             "txt", gettext_lazy("văn bản (.txt)"), (".txt",), "text/plain; charset=utf-8", _text
         ),
+        FileType(
+            "md",
+            gettext_lazy("văn bản Markdown (.md)"),
+            (".md",),
+            "text/markdown; charset=utf-8",
+            _text,
+        ),
+        # A page someone uploaded is downloaded as bytes, never served as a page of this site.
+        FileType(
+            "html",
+            gettext_lazy("trang HTML (.html)"),
+            (".html", ".htm"),
+            "application/octet-stream",
+            _html,
+        ),
     )
 }
 _BY_EXTENSION = {ext: t for t in FILE_TYPES.values() for ext in t.extensions}
@@ -311,8 +359,8 @@ PLAN_SOURCE = UploadKind(
     key="plan_source",
     folder="plans/source",
     max_bytes=20 * MB,
-    types=("docx", "pdf", "txt"),
-    accepted=gettext_lazy("Word (.docx), PDF, văn bản (.txt)"),
+    types=("docx", "pdf", "txt", "md", "html"),
+    accepted=gettext_lazy("Word (.docx), PDF, văn bản (.txt, .md), trang HTML (.html)"),
     # The plan reader parses word/document.xml whole: see plans.importer.extract.
     zip_limits=ZipLimits(max_unpacked=100 * MB, max_main=20 * MB),
 )

@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.core.forms import Form, ModelForm
+from hocvuso.plans.importer.extract import MAX_TEXT_CHARS
 from hocvuso.plans.models import Task
 from hocvuso.plans.selectors import NO_ACTIVITY, MatrixColumn
 
@@ -42,8 +43,25 @@ class ProgressForm(Form):
 class PlanImportForm(Form):
     file = forms.FileField(
         label=_("Tệp kế hoạch"),
-        help_text=_("Word (.docx), PDF có lớp chữ, hoặc .txt; tối đa 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt"}),
+        help_text=_("Word (.docx), PDF có lớp chữ, .txt, .md hoặc .html; tối đa 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt,.md,.html,.htm"}),
+        required=False,
+    )
+    text = forms.CharField(
+        label=_("Hoặc dán nội dung văn bản"),
+        help_text=_(
+            "Dán toàn bộ văn bản kế hoạch (chép từ Word, PDF hay trang web) nếu không có tệp."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        # The reader's own limit, checked by the form before anything is read.
+        max_length=MAX_TEXT_CHARS,
+        error_messages={
+            "max_length": _(
+                "Văn bản dán quá dài để đọc thành một kế hoạch (quá %(limit_value)s ký tự); "
+                "hãy dán riêng văn bản kế hoạch."
+            )
+        },
     )
     issuing_unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None)
 
@@ -53,6 +71,14 @@ class PlanImportForm(Form):
         # The user's own top unit (the province for a provincial coordinator) is the usual
         # issuer; units below stay selectable.
         self.fields["issuing_unit"].initial = units.first()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("text") and not self.has_error("text"):
+            raise forms.ValidationError(
+                _("Hãy chọn tệp kế hoạch hoặc dán nội dung văn bản."), code="required"
+            )
+        return cleaned
 
 
 class DuplicateImportForm(Form):

@@ -527,10 +527,13 @@ def create_plan_from_draft(
     issuing_unit: OrgUnit,
     draft: dict[str, Any],
     source_file: UploadedFile | None = None,
+    source_name: str = "",
 ) -> Plan:
     """Save an imported draft (docs/plan-import.md) as a draft plan with its activities and
-    duties. Unit names are matched to units under the issuing unit's province; a duty whose
-    unit cannot be matched keeps the name as written and no unit, for the review screen.
+    duties. ``source_name`` names a source that is no file (pasted text); a stored
+    ``source_file`` is named by its own. Unit names are matched to units under the issuing
+    unit's province; a duty whose unit cannot be matched keeps the name as written and no
+    unit, for the review screen.
     Caller holds MANAGE_PLANS on ``issuing_unit``. Audited."""
     from hocvuso.plans.importer.grammar import split_names
     from hocvuso.plans.importer.matching import UnitIndex
@@ -564,6 +567,7 @@ def create_plan_from_draft(
         signer_name=(draft.get("signer_name") or "")[:150],
         signer_title=(draft.get("signer_title") or "")[:200],
         source_text=draft.get("source_text") or "",
+        source_name=source_name[:255],
         details={
             key: draft.get(key)
             for key in ("doc_type", "period", "addressees", "event", "warnings")

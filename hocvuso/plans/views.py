@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
@@ -30,7 +31,8 @@ from hocvuso.plans.forms import (
     ProgressForm,
     TaskFilterForm,
 )
-from hocvuso.plans.importer import PlanImportError, read_plan
+from hocvuso.plans.importer import PlanImportError, parse_text, read_plan
+from hocvuso.plans.importer.extract import pasted_text
 from hocvuso.plans.models import DEADLINE_ORDER, Plan, Task
 
 
@@ -132,15 +134,9 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     form = PlanImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            checked = uploads.check_upload(upload, uploads.PLAN_SOURCE)
-            draft = read_plan(upload.read(), checked.original_name)
-        except uploads.UploadRefused as exc:
-            form.add_error("file", exc.messages[0])
-        except PlanImportError as exc:
-            form.add_error("file", str(exc))
-        else:
+        read = _read_import(form)
+        if read is not None:
+            draft, upload, source_name = read
             # The same document imported twice is two plans to follow: ask first.
             duplicates = selectors.find_duplicates_of_draft(
                 request.user, issuing_unit=form.cleaned_data["issuing_unit"], draft=draft
@@ -150,16 +146,37 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
             if duplicates and not confirmed:
                 context = {"form": form, "duplicates": duplicates}
                 return render(request, "plans/plan_import.html", context)
-            upload.seek(0)
             plan = services.create_plan_from_draft(
                 actor=request.user,
                 issuing_unit=form.cleaned_data["issuing_unit"],
                 draft=draft,
                 source_file=upload,
+                source_name=source_name,
             )
             messages.success(request, _("Đã đọc văn bản. Hãy rà soát bản nháp trước khi ban hành."))
             return redirect("plans:review", pk=plan.pk)
     return render(request, "plans/plan_import.html", {"form": form})
+
+
+def _read_import(form: PlanImportForm) -> tuple[dict, UploadedFile | None, str] | None:
+    """The draft of the uploaded file, or else of the pasted text, with the file to store
+    and the name of a source that is no file; None with the error on the form."""
+    upload = form.cleaned_data["file"]
+    field = "file" if upload else "text"
+    try:
+        if upload:
+            checked = uploads.check_upload(upload, uploads.PLAN_SOURCE)
+            draft = read_plan(upload.read(), checked.original_name)
+            upload.seek(0)
+            return draft, upload, ""
+        draft = parse_text(pasted_text(form.cleaned_data["text"]))
+    except uploads.UploadRefused as exc:
+        form.add_error(field, exc.messages[0])
+    except PlanImportError as exc:
+        form.add_error(field, str(exc))
+    else:
+        return draft, None, _("Văn bản dán")
+    return None
 
 
 @require_http_methods(["GET", "POST"])

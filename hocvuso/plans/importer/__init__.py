@@ -47,7 +47,9 @@ def parse_text(text: str, *, paragraphs_known: bool = False) -> dict[str, Any]:
 
 def read_plan(data: bytes, filename: str) -> dict[str, Any]:
     text = extract_text(data, filename)
-    return parse_text(text, paragraphs_known=filename.lower().endswith(".docx"))
+    # A Word paragraph or an HTML block is one line: no line is a wrap to join.
+    known = filename.lower().endswith((".docx", ".html", ".htm"))
+    return parse_text(text, paragraphs_known=known)
 
 
 def _warnings(draft: dict[str, Any]) -> list[str]:

@@ -20,7 +20,7 @@ _TONE_PLACEMENT = {
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }  # fmt: skip
-SUFFIXES = (".txt", ".docx", ".pdf")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
 # (field, key of each item or None for scalars and lists of strings, sub-fields)
 LIST_FIELDS: dict[str, tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]] = {

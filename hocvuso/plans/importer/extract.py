@@ -1,6 +1,25 @@
-"""Text out of an uploaded file: .docx, a PDF with a text layer, or plain text.
+"""Text out of an uploaded file: .docx, a PDF with a text layer, plain text, markdown or HTML.
 
 Every failure is a `PlanImportError` with a message a commune officer can act on.
+
+Tables, from .docx and HTML, come out in the one line format the corpus's markdown uses
+(``tests/corpus/*.md``), so the reader parses one format whatever the file: a line ``|``
+before every cell, the cell's paragraphs one a line, and a ``|`` line closing each row (two
+``|`` lines between rows)::
+
+    |
+    STT
+    |
+    Nội dung
+    |
+    |
+    1
+    |
+    Rà soát …
+    |
+
+A cell with no text holds ``EMPTY_CELL`` (so ``|`` ``|`` always means a new row), and a
+blank line ends the table (Word and HTML put a table's next paragraph on the next line).
 """
 
 from __future__ import annotations
@@ -12,14 +31,16 @@ import time
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
 from hocvuso.core import uploads
+from hocvuso.plans.importer.normalise import EMPTY_CELL
 
 MAX_BYTES = uploads.PLAN_SOURCE.max_bytes
-SUFFIXES = (".docx", ".pdf", ".txt")
+SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
 # The reader's text limit: about 160 pages of a plan (2,500 characters a page); the grammar
 # reads that in a few seconds. A longer text is no plan, or many documents in one.
 MAX_TEXT_CHARS = 400_000
@@ -58,14 +79,18 @@ def extract_text(data: bytes, filename: str) -> str:
         text = _docx_text(data)
     elif suffix == ".pdf":
         text = _pdf_text(data)
-    elif suffix == ".txt":
+    elif suffix in (".txt", ".md"):
+        # Markdown is kept as written: its marks (``**``, ``|`` lines) are layout the reader's
+        # normaliser knows, as in the corpus.
         text = _plain_text(data)
+    elif suffix in (".html", ".htm"):
+        text = html_text(data)
     elif suffix == ".doc":
         raise PlanImportError(
             _("Tệp .doc (Word 97–2003) chưa đọc được; hãy lưu lại thành .docx hoặc PDF.")
         )
     else:
-        raise PlanImportError(_("Chỉ nhận tệp .docx, .pdf hoặc .txt."))
+        raise PlanImportError(_("Chỉ nhận tệp .docx, .pdf, .txt, .md hoặc .html."))
     if len(text) > MAX_TEXT_CHARS:
         raise _too_long()
     text = clean_text(text)
@@ -117,8 +142,17 @@ def _docx_text(data: bytes) -> str:
             limits=uploads.PLAN_SOURCE.zip_limits,
             label="Word (.docx)",
         )
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            xml = uploads.read_member(
+                package, "word/document.xml", limit=MAX_DOCX_XML, label="Word (.docx)"
+            )
     except uploads.UploadRefused as exc:
         raise PlanImportError(exc.messages[0]) from exc
+    # Its text counted before python-docx parses it: a part of 20 MB of markup (one run a
+    # word, each with its fonts) holding more than the limit took 2 s to parse and walk.
+    if _docx_text_size(xml) > MAX_TEXT_CHARS:
+        raise _too_long()
+    del xml
     try:
         document = docx.Document(io.BytesIO(data))
     except (
@@ -139,35 +173,90 @@ def _docx_text(data: bytes) -> str:
         raise PlanImportError(_("Tệp Word bị hỏng hoặc không phải .docx; không đọc được."))
     lines: list[str] = []
     size = 0
-    for block in body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1] if isinstance(block.tag, str) else ""
-        if tag == "p":
-            found = [_paragraph_text(block)]
-        elif tag == "tbl":
-            found = [
-                _paragraph_text(p)
-                for row in block.iter(block.tag.replace("tbl", "tr"))
-                for cell in row.iter(block.tag.replace("tbl", "tc"))
-                for p in cell.iter(block.tag.replace("tbl", "p"))
-            ]
-        else:
-            continue
-        lines.extend(found)
-        size += sum(len(line) + 1 for line in found)
+    for line in _docx_lines(body):
+        lines.append(line)
+        size += len(line) + 1
         if size > MAX_TEXT_CHARS:
             raise _too_long()
     return "\n".join(lines)
 
 
+def _docx_lines(body) -> Iterator[str]:
+    """The body's paragraphs and tables in document order; each table in the ``|`` line
+    format (the module's docstring). Content controls (``w:sdt``) are read through."""
+    ns = body.tag.rsplit("}", 1)[0] + "}"
+    for block in body.iterchildren():
+        if block.tag == ns + "p":
+            yield _paragraph_text(block)
+        elif block.tag == ns + "tbl":
+            yield from _table_lines(block, ns)
+        elif block.tag == ns + "sdt":
+            content = block.find(ns + "sdtContent")
+            if content is not None:
+                yield from _docx_lines(content)
+
+
+def _table_lines(table, ns: str) -> Iterator[str]:
+    for row in _children(table, ns, "tr"):
+        cells = 0
+        for cell in _children(row, ns, "tc"):
+            # A cell merged with the one above (w:vMerge without "restart") holds nothing
+            # of its own: the text is read once, in the first row of the merge.
+            merge = cell.find(f"{ns}tcPr/{ns}vMerge")
+            if merge is not None and merge.get(ns + "val", "continue") != "restart":
+                continue
+            cells += 1
+            yield "|"
+            # A table inside a cell is read as the cell's paragraphs, in order.
+            texts = [t for p in cell.iter(ns + "p") if (t := _paragraph_text(p)).strip()]
+            yield from texts or [EMPTY_CELL]
+        if cells:
+            yield "|"
+    yield ""
+
+
+def _children(element, ns: str, name: str) -> Iterator[object]:
+    """``element``'s ``w:<name>`` children, also those wrapped in content controls or
+    custom XML (which Word writes around rows and cells)."""
+    for child in element.iterchildren():
+        if child.tag == ns + name:
+            yield child
+        elif child.tag in (ns + "sdt", ns + "customXml"):
+            inner = child.find(ns + "sdtContent") if child.tag == ns + "sdt" else child
+            if inner is not None:
+                yield from _children(inner, ns, name)
+
+
+# The text of Word's runs, as Word writes it (prefix "w"): what python-docx would read, at C
+# speed. Another prefix finds nothing here and is bounded while reading, as before.
+_DOCX_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+
+
+def _docx_text_size(xml: bytes) -> int:
+    """How many characters the runs of ``xml`` hold (character references counted as one)."""
+    size = 0
+    for match in _DOCX_TEXT.finditer(xml):
+        text = match[1]
+        size += len(text.decode("utf-8", "replace"))
+        if b"&" in text:
+            size -= sum(len(ref) - 1 for ref in re.findall(rb"&#?\w+;", text))
+        if size > MAX_TEXT_CHARS:
+            break
+    return size
+
+
 def _paragraph_text(element) -> str:
     ns = element.tag.rsplit("}", 1)[0] + "}"
+    text, tab = ns + "t", ns + "tab"
     parts = []
-    for node in element.iter():
-        if node.tag == ns + "t" and node.text:
-            parts.append(node.text)
-        elif node.tag in (ns + "tab",):
+    # Only the elements that hold text (lxml skips the rest, run properties and all, in C).
+    for node in element.iter(text, tab, ns + "br", ns + "cr"):
+        if node.tag == text:
+            if node.text:
+                parts.append(node.text)
+        elif node.tag == tab:
             parts.append(" ")
-        elif node.tag in (ns + "br", ns + "cr"):
+        else:
             parts.append("\n")
     return "".join(parts)
 
@@ -299,3 +388,35 @@ def _plain_text(data: bytes) -> str:
     if "\x00" not in text:
         return text
     raise PlanImportError(_("Tệp văn bản không ở mã UTF-8; hãy lưu lại với mã UTF-8."))
+
+
+def html_text(data: bytes) -> str:
+    """An HTML page's text (``markup.html_lines``), decoded from UTF-8, a UTF-16 BOM or the
+    charset its ``<meta>`` declares (Word's "web page" may be windows-1258)."""
+    from hocvuso.plans.importer import markup
+
+    text = uploads.decode_html(data)
+    if text is None:
+        raise PlanImportError(_("Tệp HTML không đọc được mã chữ; hãy lưu lại với mã UTF-8."))
+    try:
+        return "\n".join(markup.html_lines(text, max_chars=MAX_TEXT_CHARS))
+    except markup.TooLong as exc:
+        raise _too_long() from exc
+    except markup.TooComplex as exc:
+        raise PlanImportError(
+            _(
+                "Tệp HTML quá phức tạp (quá nhiều thẻ, hoặc đọc quá lâu) để là một văn bản; "
+                "hãy lưu văn bản thành .docx hoặc PDF rồi tải lên."
+            )
+        ) from exc
+
+
+def pasted_text(text: str) -> str:
+    """Text pasted on the import page, as a file's text would be: bounded by the reader's
+    limit, control characters dropped, NFC."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long()
+    text = unicodedata.normalize("NFC", clean_text(text))
+    if not text.strip():
+        raise PlanImportError(_("Chưa có nội dung: hãy chọn tệp hoặc dán văn bản kế hoạch."))
+    return text

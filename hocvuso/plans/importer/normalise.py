@@ -27,6 +27,12 @@ _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u202f\u3000]+")
 _FOOTNOTE = re.compile(r"\[\^?\d{1,3}\]|(?<=[^\W\d])\^\d{1,3}")
 
 
+# What a Word or HTML table cell with no text is written as in the "|" line format
+# (importer.extract), so that two "|" lines always mean a new row. Not white space, so no
+# strip() removes it.
+EMPTY_CELL = "\u2060"
+
+
 class TableLine(str):
     """A table in the flow of paragraphs; ``rows`` are lists of cells, each a list of lines."""
 
@@ -34,6 +40,9 @@ class TableLine(str):
     raw: list[list[list[str]]]
 
     def __new__(cls, raw: list[list[list[str]]]) -> TableLine:
+        raw = [
+            [[line for line in cell if line.strip() != EMPTY_CELL] for cell in row] for row in raw
+        ]
         rows = [[cell_lines(cell) for cell in row] for row in raw]
         text = " ".join(" ".join(cell) for row in rows for cell in row)
         line = super().__new__(cls, text)
