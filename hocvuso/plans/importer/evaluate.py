@@ -162,9 +162,17 @@ def gold_pairs(directory: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def evaluate(directory: Path, read: Callable[[Path], dict[str, Any]]) -> Report:
+def evaluate(
+    directory: Path,
+    read: Callable[[Path], dict[str, Any]],
+    *,
+    only: Callable[[Path], bool] | None = None,
+) -> Report:
+    """``only``: score just the documents it accepts (the seeds, the corpus)."""
     report = Report()
     for document, gold_path in gold_pairs(directory):
+        if only is not None and not only(document):
+            continue
         gold = facts(json.loads(gold_path.read_text(encoding="utf-8")))
         predicted = facts(read(document))
         report.documents.append(document.name)

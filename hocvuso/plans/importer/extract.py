@@ -3,7 +3,7 @@
 Every failure is a `PlanImportError` with a message a commune officer can act on.
 
 Tables, from .docx and HTML, come out in the one line format the corpus's markdown uses
-(``tests/corpus/*.md``), so the reader parses one format whatever the file: a line ``|``
+(``tests/samples/*.md``), so the reader parses one format whatever the file: a line ``|``
 before every cell, the cell's paragraphs one a line, and a ``|`` line closing each row (two
 ``|`` lines between rows)::
 

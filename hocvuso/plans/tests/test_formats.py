@@ -19,7 +19,7 @@ from hocvuso.plans.importer.structure import clean_lines, join_lines
 from hocvuso.plans.models import Plan
 
 SAMPLES = Path(__file__).parent / "samples"
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = SAMPLES  # the corpus plans sit with the seeds
 SEED = SAMPLES / "003_ninh_binh_dx_day.txt"
 
 

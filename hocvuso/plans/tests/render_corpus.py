@@ -1,6 +1,6 @@
 """The corpus as real documents: .docx with the administrative layout, and PDF with a text layer.
 
-    .venv/bin/python -m hocvuso.plans.tests.corpus.render [--out DIR]
+    .venv/bin/python -m hocvuso.plans.tests.render_corpus [--out DIR]
 
 Reads some corpus plans' markdown (``<id>.md``: the text as a legal-documents portal gives
 it) and writes each as an official would have it (issue 14, "the same gold must hold whatever
@@ -29,7 +29,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent
+CORPUS = Path(__file__).resolve().parent / "samples"
 OUT = CORPUS.parent / "formats"
 # Annex tables (001c as .docx, 1920 as PDF), a decision that issues a plan (001c, 4e39),
 # headings wrapped over two lines in the markdown (all; 8e9a's numbered items most). One
