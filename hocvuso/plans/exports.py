@@ -133,7 +133,11 @@ def _contents(plan: Plan) -> list[tuple[str, str]]:
         lines.append(("item", f"1. Thời gian thực hiện: {text}"))
     activities = plan.activities.select_related("lead_unit").prefetch_related("partner_units")
     for activity in activities:
-        title, description = activity.title.strip(), activity.description.strip()
+        # A text of several paragraphs prints as one: the reader gives it back whole.
+        title, description = (
+            " ".join(activity.title.split()),
+            " ".join(activity.description.split()),
+        )
         # An imported activity's title is the first sentence of its text: print the text once.
         if description.startswith(title.rstrip("…").rstrip()):
             title, description = description or title, ""
@@ -413,19 +417,26 @@ def _implementation(plan: Plan) -> list[tuple[str, str]]:
     Duties an activity's lead and partners received ("Chủ trì: …", "Phối hợp: …") are
     printed with the activity.
     """
-    groups: dict[str, dict[str, str]] = {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    # The units each (name, text) was printed for: the same name and text for another unit
+    # is the collective duty again; for the same unit, a duty the plan gives twice.
+    printed: dict[tuple[str, str], set[int | None]] = {}
     period_end = _iso_date(((plan.details or {}).get("period") or {}).get("end"))
     for task in plan.tasks.select_related("unit", "activity"):
         if task.activity and task.text in _activity_duty_texts(task.activity):
             continue
         name = task.unit_name.strip() or (task.unit.name if task.unit else "")
-        texts = groups.setdefault(name, {})
-        if (text := task.text.strip()) and text not in texts:
-            texts[text] = _deadline_line(task, period_end)
+        if not (text := " ".join(task.text.split())):
+            continue
+        units = printed.setdefault((name, text), set())
+        if units and task.unit_id not in units:
+            continue
+        units.add(task.unit_id)
+        groups.setdefault(name, []).append((text, _deadline_line(task, period_end)))
     lines: list[tuple[str, str]] = []
     for name, texts in groups.items():
         lines.append(("item", f"1. {name}"))
-        for text, deadline in texts.items():
+        for text, deadline in texts:
             lines.append(("para", f"- {_sentence(text)}"))
             if deadline:
                 lines.append(("para", deadline + "."))

@@ -179,7 +179,9 @@ def parse_window(text: str) -> Window | None:
     start = min(p.start for p in points if p.start)
     end = max(p.end for p in points if p.end)
     if _OPEN_END.search(folded):
-        end = None if len(points) == 1 else end
+        end = None  # "giai đoạn 2026-2030 và những năm tiếp theo" never ends
+    if re.match(r"^\s*(?:bat dau\s+)?tu\b", folded) and not re.search(r"\bden\b", folded):
+        end = None  # "Từ 01/7/2025": a start and no end
     return Window(start, end)
 
 

@@ -421,12 +421,17 @@ def split_names(text: str) -> list[str]:
     return [n for n in names if n]
 
 
+# "Hoàn thành trong năm 2025", "trước ngày 15/12/2025": a time that names only an end.
+COMPLETION = re.compile(r"^(?:hoan thanh|xong|truoc|cham nhat|han)\b")
+
+
 def _window(text: str) -> tuple[str | None, str | None]:
     window = dates.parse_window(text)
     if window is None:
         return None, None
+    start = None if COMPLETION.match(fold(text).strip()) else window.start
     return (
-        window.start.isoformat() if window.start else None,
+        start.isoformat() if start else None,
         window.end.isoformat() if window.end else None,
     )
 
@@ -881,19 +886,36 @@ def _is_unit_heading(text: str) -> bool:
     return bool(names_unit(head) or PERSON_HEADS.match(head))
 
 
-TOPIC_WORDS = ("nhiem vu", "ve ", "cong tac", "che do", "muc tieu", "noi dung", "thoi gian")
+TOPIC_WORDS = (
+    "nhiem vu",
+    "ve ",
+    "cong tac",
+    "che do",
+    "muc tieu",
+    "noi dung",
+    "thoi gian",
+    "kinh phi",
+    "trach nhiem",
+    "phan cong",
+    "to chuc thuc hien",
+    "giai phap",
+    "tien do",
+)
 
 
 def _bare_heading(text: str) -> bool:
     """In the implementation section an item that is only a name, with its duties below it,
-    names a unit even when the name is not one we know ("các khu công nghiệp tỉnh")."""
+    names a unit even when the name is not one we know ("các khu công nghiệp tỉnh", "Đối
+    tượng thực hiện kiểm kê"). A heading that ends with a colon is a name only without a
+    verb ("Sở Tài chính:"); with one it is a sentence ("X chủ trì, phối hợp với Y …:")."""
+    raw = text.strip()
     head = REQUEST.sub("", clean(text))
-    return (
-        0 < len(head) <= 150
-        and not head.endswith((".", ";", ":"))
-        and not fold(head).startswith(TOPIC_WORDS)
-        and not PREDICATE.search(" " + head)
-    )
+    words = re.sub(r"\([^()]*\)", "", head).split()
+    if not 0 < len(words) <= 30 or raw.endswith((".", ";", "./.")):
+        return False
+    if fold(head).startswith(TOPIC_WORDS):
+        return False
+    return not raw.endswith(":") or not PREDICATE.search(" " + re.sub(r"\([^()]*\)", "", head))
 
 
 PERSON_HEADS = re.compile(
@@ -1216,8 +1238,8 @@ def read_draft(doc: Document) -> Draft:
         for item in section.children:
             if item.kind not in ("item", "letter"):
                 continue
-            if label_is(item.text, "kinh phi"):
-                draft["budget_source"] = budget_text(item)
+            if label_is(item.text, "kinh phi") and not _activity_lines(item):
+                draft["budget_source"] = draft["budget_source"] or budget_text(item)
             elif label_is(item.text, "thoi gian") and draft["period"] is None:
                 draft["period"] = read_period(item)
         draft["activities"] += find_activities(section)

@@ -34,7 +34,8 @@ def gold_draft(name: str) -> dict[str, Any]:
 
 
 def duties(plan: Plan) -> list[tuple]:
-    return sorted((canon(t.unit_name), canon(t.text), t.deadline) for t in plan.tasks.all())
+    rows = ((canon(t.unit_name), canon(t.text), t.deadline) for t in plan.tasks.all())
+    return sorted(rows, key=lambda row: (row[0], row[1], row[2] or datetime.date.min))
 
 
 @pytest.fixture(params=NAMES)
