@@ -349,7 +349,7 @@ class TroubleForm(Form):
     )
 
 
-class QuotaRegistrationForm(forms.Form):
+class QuotaRegistrationForm(Form):
     """How many people (or teams) the responsible unit brings for a quota."""
 
     registered = forms.IntegerField(label=_("Số đăng ký"), min_value=0)
