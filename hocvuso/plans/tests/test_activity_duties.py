@@ -159,3 +159,37 @@ def test_the_exported_plan_prints_partner_duties_with_their_activity(tree, coord
     assert "Phối hợp: " not in text
     assert "Chủ trì: " not in text
     assert "Báo cáo kết quả" in text
+
+
+def test_a_corpus_plans_activity_tables_give_their_leads_and_partners_duties(
+    client, tree, agencies, coordinator
+):
+    """A plan from another province (markdown from a portal), uploaded as .md: each item laid
+    out as "Nhiệm vụ / Cơ quan thực hiện (Đơn vị chủ trì, Đơn vị phối hợp) / Thời gian" gives
+    its lead and partners duties, due at the end of "Hoàn thành trong năm 2025"."""
+    client.force_login(coordinator)
+    name = "8e9a425dd83e56b3.md"
+    response = client.post(
+        reverse("plans:import"),
+        {
+            "file": SimpleUploadedFile(name, (SAMPLES / name).read_bytes()),
+            "issuing_unit": tree.province.pk,
+        },
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    strategy = plan.activities.get(description__startswith="Xây dựng các Chiến lược")
+    assert (strategy.starts_on, strategy.ends_on) == (None, datetime.date(2025, 12, 31))
+    (lead,) = strategy.tasks.filter(unit=tree.agency)
+    assert lead.text.startswith("Chủ trì: Xây dựng các Chiến lược")
+    assert lead.deadline == datetime.date(2025, 12, 31)
+    # "Các Sở, ban, ngành" partner it: every other department gets its partner duty.
+    partners = strategy.tasks.exclude(unit=tree.agency)
+    assert {t.unit for t in partners} == set(agencies.values()) - {
+        agencies["Báo và Phát thanh, Truyền hình Ninh Bình"]
+    }
+    assert {(t.text[:10], t.deadline) for t in partners} == {
+        ("Phối hợp: ", datetime.date(2025, 12, 31))
+    }
+    # The duties of the implementation section are there too, read from unit-headed items.
+    assert plan.tasks.filter(unit=tree.agency, activity=None).exists()
