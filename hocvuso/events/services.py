@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocvuso.core.models import AuditLog
+from hocvuso.core.ordering import swap_with_neighbour
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.events import live
 from hocvuso.events.models import (
@@ -565,13 +566,10 @@ def move_program_item(*, actor: User | None, item: ProgramItem, up: bool) -> Pro
     """Swap an item with the one before (``up``) or after it. Positions are renumbered 1…n
     first, so items imported with equal positions still move. Audited."""
     items = list(item.event.program.order_by("position", "pk"))
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
-    target = index - 1 if up else index + 1
-    if not 0 <= target < len(items):
+    moved = swap_with_neighbour(items, item, up=up)
+    if moved is None:
         return item
-    items[index], items[target] = items[target], items[index]
-    for position, other in enumerate(items, start=1):
-        other.position = position
+    index, target = moved
     ProgramItem.objects.bulk_update(items, ["position"])
     record_audit(
         actor=actor,

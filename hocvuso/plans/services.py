@@ -21,6 +21,7 @@ from hocvuso.accounts.selectors import focal_points_by_unit
 from hocvuso.accounts.services import notify
 from hocvuso.core import uploads
 from hocvuso.core.models import AuditLog
+from hocvuso.core.ordering import swap_with_neighbour
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.core.tables import fold
 from hocvuso.plans.models import (
@@ -986,13 +987,10 @@ def move_activity(*, actor: User | None, activity: Activity, up: bool) -> Activi
     notified."""
     _require_editable(activity.plan)
     items = list(activity.plan.activities.order_by("position", "pk"))
-    index = next(i for i, other in enumerate(items) if other.pk == activity.pk)
-    target = index - 1 if up else index + 1
-    if not 0 <= target < len(items):
+    moved = swap_with_neighbour(items, activity, up=up)
+    if moved is None:
         return activity
-    items[index], items[target] = items[target], items[index]
-    for position, other in enumerate(items, start=1):
-        other.position = position
+    index, target = moved
     Activity.objects.bulk_update(items, ["position"])
     record_audit(
         actor=actor,
