@@ -198,7 +198,7 @@ class PlanCreateForm(PeriodFieldsMixin, ModelForm):
         label=_("Đơn vị ban hành"),
         queryset=None,
         error_messages={
-            "invalid_choice": _("Hãy chọn một đơn vị bạn được ban hành kế hoạch."),
+            "invalid_choice": _("Hãy chọn một đơn vị mà bạn được quyền ban hành kế hoạch."),
         },
     )
     purposes = LinesField(label=_("Mục đích (mỗi dòng một ý)"), required=False)

@@ -282,7 +282,7 @@ def _notify_duty_change(
             ADDED: _("Nhiệm vụ mới: %(plan)s"),
             CHANGED: _("Nhiệm vụ thay đổi: %(plan)s"),
             MOVED_AWAY: _("Nhiệm vụ chuyển sang đơn vị khác: %(plan)s"),
-            REMOVED: _("Nhiệm vụ được bỏ: %(plan)s"),
+            REMOVED: _("Nhiệm vụ đã được rút lại: %(plan)s"),
         }[change] % values
 
     def body(n: int) -> str:

@@ -148,7 +148,9 @@ def test_a_new_plan_needs_a_title_and_an_issuer_the_user_may_act_for(client, tre
         },
     )
     form = response.context["form"]
-    assert form.errors["issuing_unit"] == ["Hãy chọn một đơn vị bạn được ban hành kế hoạch."]
+    assert form.errors["issuing_unit"] == [
+        "Hãy chọn một đơn vị mà bạn được quyền ban hành kế hoạch."
+    ]
     assert form.errors["title"] == ["Trường này là bắt buộc."]
     assert form.errors["period_end"] == ["Ngày kết thúc phải sau ngày bắt đầu."]
     assert not Plan.objects.exists()
@@ -463,7 +465,7 @@ def test_removing_a_published_duty_keeps_its_history_and_tells_the_unit(
         "activity": task.activity_id,
     }
     told = Notification.objects.get(user=hoalu_focal_point)
-    assert told.subject == "Nhiệm vụ được bỏ: Kế hoạch Ngày Chuyển đổi số"
+    assert told.subject == "Nhiệm vụ đã được rút lại: Kế hoạch Ngày Chuyển đổi số"
     assert told.url == reverse("plans:duties")
 
 
