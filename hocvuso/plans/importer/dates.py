@@ -19,13 +19,6 @@ _DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?"
 _WORDS = r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?"
 DATE = re.compile(rf"(?<![\d/])(?:{_DMY}|{_WORDS})(?![\d/])")
 TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:gio|h)\s*(\d{1,2})?(?!\d)\s*(?:phut|'|’)?")
-RANGE = re.compile(
-    r"tu\s+(?:ngay\s+)?(?P<a>.+?)\s+den\s+(?:het\s+)?(?:ngay\s+)?(?P<b>[\d][\d/.\- a-z]*\d)"
-)
-MONTH = re.compile(r"thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})")
-WEEK = re.compile(r"tuan(?:\s+lam\s+viec)?\s+thu\s+(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})")
-QUARTER = re.compile(r"quy\s+(i{1,3}|iv|[1-4])\s*(?:nam\s+|/\s*)(\d{4})")
-YEAR_ONLY = re.compile(r"^(?:trong\s+)?nam\s+(\d{4})$")
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -217,16 +210,9 @@ DEADLINE = re.compile(r"\btruoc\b")
 
 
 def find_deadline(text: str) -> datetime.date | None:
-    """The date of a "trước [giờ] ngày D" in ``text``."""
-    folded = fold(text)
-    for match in DEADLINE.finditer(folded):
-        window = re.split(r"[;:]", folded[match.end() : match.end() + 40])[0]
-        date = DATE.search(window)
-        if date:
-            made = _make(*_groups(date))
-            if made:
-                return made
-    return None
+    """The day of a "trước [giờ] ngày D" in ``text`` (see :func:`find_deadline_moment`)."""
+    moment = find_deadline_moment(text)
+    return datetime.date.fromisoformat(moment[:10]) if moment else None
 
 
 def parse_signing_date(text: str) -> datetime.date | None:

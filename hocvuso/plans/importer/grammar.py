@@ -9,7 +9,6 @@ other documents, roman sections named "MỤC ĐÍCH, YÊU CẦU", "NỘI DUNG", 
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
@@ -924,16 +923,14 @@ PERSON_HEADS = re.compile(
 )
 
 
-def read_tasks(
-    section: Node, period_end: str | None, *, implementation: bool = True
-) -> list[dict[str, Any]]:
+def read_tasks(section: Node, *, implementation: bool = True) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
     prefix = "" if implementation else (f"{section.label}." if section.label else "")
     for item in section.children:
         if item.kind in ("item", "letter"):
             tasks += _item_tasks(item, prefix + item.label, implementation=implementation)
         elif item.kind in ("bullet", "para") and implementation:
-            tasks += _sentence_tasks([item], "", None)
+            tasks += _body_tasks([item], "", None)
     return tasks
 
 
@@ -991,7 +988,7 @@ def _item_tasks(item: Node, label: str, *, implementation: bool) -> list[dict[st
     ):
         tasks += _body_tasks(bodies[1:], label, s[0])
     elif implementation or any(b.kind == "bullet" for b in bodies):
-        tasks += _sentence_tasks(bodies, label, None) if implementation else []
+        tasks += _body_tasks(bodies, label, None) if implementation else []
         if not implementation:
             for i, b in enumerate(bodies):
                 if b.kind == "para" and (s := _subject_of(b.text)) and s[1].endswith(":"):
@@ -1055,10 +1052,6 @@ def _time_line_deadline(text: str) -> str | None:
     return dates.find_deadline_moment(text) or _window(text)[1]
 
 
-def _sentence_tasks(bodies: list[Node], label: str, unit: str | None) -> list[dict[str, Any]]:
-    return _body_tasks(bodies, label, unit)
-
-
 def partition_colon(text: str) -> tuple[str, str, str]:
     """Like ``str.partition(":")``, but a colon inside parentheses ("(gồm các Sở: …)") is
     part of the heading."""
@@ -1096,10 +1089,6 @@ ROLE = re.compile(
 def _without_role(unit: str) -> str:
     """ "Sở Nội vụ (Cơ quan thường trực Ban …)" names Sở Nội vụ."""
     return clean(ROLE.sub("", clean(unit)))
-
-
-def _iso(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def closing_tasks(closing: str) -> list[dict[str, Any]]:
@@ -1247,9 +1236,9 @@ def read_draft(doc: Document) -> Draft:
         draft["event"] = read_event(content, draft)
     for section in content:
         if draft["kind"] != "launch_ceremony":
-            draft["tasks"] += read_tasks(section, None, implementation=False)
+            draft["tasks"] += read_tasks(section, implementation=False)
     for section in implementation:
-        draft["tasks"] += read_tasks(section, None)
+        draft["tasks"] += read_tasks(section)
     if not implementation and draft["addressees"]:
         draft["tasks"] = letter_tasks(draft, content)
     draft["tasks"] += closing_tasks(clean(" ".join(doc.closing)))

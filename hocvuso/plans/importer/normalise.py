@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hocvuso.plans.importer.marks import starts_marker
+
 # `**`, `__` and the `*` of italics; a "* " list mark at a line's start is kept.
 _STRONG = re.compile(r"\*\*|__")
 _ITALIC = re.compile(r"(?<![\s*])\*|\*(?=[^\s*])")
@@ -189,16 +191,13 @@ def _blocks(text: str, *, one_line_each: bool) -> list[str | TableLine]:
     return out
 
 
-_MARKER = re.compile(r"^(?:[IVXLC]{1,6}\s*[.:/\-–]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-+•–])\s*")
-
-
 def _heading_goes_on(heading: str, paragraph: str) -> bool:
     """Whether a bold numbered heading without its full stop goes on in the next bold
     paragraph (which starts no item of its own)."""
     return (
-        bool(_MARKER.match(heading))
+        starts_marker(heading)
         and not re.search(r"[.:;!?]$", heading)
-        and not _MARKER.match(paragraph)
+        and not starts_marker(paragraph)
     )
 
 

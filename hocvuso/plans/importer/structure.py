@@ -13,15 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from hocvuso.core.tables import fold
+from hocvuso.plans.importer.marks import BULLET, LETTERED, NUMBERED, ROMAN, starts_marker
 from hocvuso.plans.importer.normalise import TableLine, normalise
 
-ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{1,3}|V|X))\s*[.:/\-–]\s+(.*)$")
-# "1.", "3.1.", "3.1 " and "2)" — but not "1.500 người" or "10/11/2025".
-NUMBERED = re.compile(
-    r"^(\d{1,2}(?:\.\d{1,2})+(?=[.)]?\s)|\d{1,2}(?=[.)](?!\d)))[.)]?\s*(?=\S|$)(.*)$"
-)
-LETTERED = re.compile(r"^([a-zđ])\s*(?:\)\s*|\.\s+)(.*)$")
-BULLET = re.compile(r"^([-–—+*•·▪●○◦])\s*(.*)$")
 PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:trang|page)\s+\d+(?:\s*/\s*\d+)?$")
 SENTENCE_END = re.compile(r"[.:;!?…](?:[”\"’')\]]*)$")
 PREAMBLE_OPENERS = (
@@ -106,12 +100,6 @@ def clean_paragraphs(raw_lines: list[str]) -> list[str]:
 def is_upper(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def starts_marker(line: str) -> bool:
-    return bool(
-        ROMAN.match(line) or NUMBERED.match(line) or LETTERED.match(line) or BULLET.match(line)
-    )
 
 
 def _is_preamble_start(line: str) -> bool:
