@@ -101,6 +101,20 @@ def test_an_html_page_in_the_charset_its_meta_declares_is_decoded() -> None:
     assert extract_text(page, "a.htm") == "Sở Y tế"
 
 
+@pytest.mark.parametrize(
+    ("charset", "body"),
+    [
+        ("undefined", b"S\xf5\xd2"),  # a codec that refuses every byte
+        ("raw_unicode_escape", b"S\xf5\xd2 \\ud800"),  # half of a UTF-16 pair
+        ("unicode_escape", b"S\xf5\xd2 \\x00"),  # a NUL, written as an escape
+    ],
+)
+def test_a_charset_declared_for_no_text_a_page_could_hold_gets_a_message(charset, body) -> None:
+    page = f'<html><head><meta charset="{charset}"></head><body><p>'.encode() + body
+    with pytest.raises(PlanImportError, match="không đọc được mã chữ"):
+        extract_text(page, "a.html")
+
+
 def test_a_deeply_nested_html_page_is_refused_quickly() -> None:
     page = ("<div>" * 1_500_000).encode()
     started = time.perf_counter()
