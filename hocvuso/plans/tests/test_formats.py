@@ -132,6 +132,22 @@ def test_an_html_tag_that_never_ends_is_refused_without_rescanning_it() -> None:
     assert time.perf_counter() - started < 5
 
 
+@pytest.mark.parametrize("opening", ["<!-", "<?x"])
+def test_an_html_page_of_constructs_that_never_end_is_refused_within_the_time_bound(
+    opening, monkeypatch
+) -> None:
+    from hocvuso.plans.importer import markup
+
+    # The bound lowered, so that a reader that checks it only between chunks shows: this
+    # page's last chunk alone took minutes (html.parser's close() looks for each one's end).
+    monkeypatch.setattr(markup, "SECONDS", 0.3)
+    page = ("<p>Kế hoạch</p>" + opening * 2_000_000).encode()
+    started = time.perf_counter()
+    with pytest.raises(PlanImportError, match="HTML quá phức tạp"):
+        extract_text(page, "a.html")
+    assert time.perf_counter() - started < 3
+
+
 def test_an_html_page_with_more_text_than_the_limit_is_refused() -> None:
     page = ("<p>" + "chữ " * 2000 + "</p>") * (MAX_TEXT_CHARS // 8000 + 2)
     with pytest.raises(PlanImportError, match="quá dài"):
