@@ -769,6 +769,10 @@ PLAN_CASES = [
         "html-charset-undefined", lambda u, w: ("ke-hoach.html", _plan_html("undefined", b"\xe1"))
     ),
     FileCase(
+        "html-marked-section-without-name",
+        lambda u, w: ("ke-hoach.html", _plan_html("utf-8", b"<![ ]>")),
+    ),
+    FileCase(
         "html-lone-surrogate",
         lambda u, w: ("ke-hoach.html", _plan_html("raw_unicode_escape", b"\xe1 \\ud800")),
     ),

@@ -402,6 +402,13 @@ def html_text(data: bytes) -> str:
         return "\n".join(markup.html_lines(text, max_chars=MAX_TEXT_CHARS))
     except markup.TooLong as exc:
         raise _too_long() from exc
+    except markup.Broken as exc:
+        raise PlanImportError(
+            _(
+                "Tệp HTML có đoạn mã hỏng, không đọc được; hãy lưu văn bản thành .docx hoặc "
+                "PDF rồi tải lên."
+            )
+        ) from exc
     except markup.TooComplex as exc:
         raise PlanImportError(
             _(

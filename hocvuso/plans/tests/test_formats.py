@@ -148,6 +148,12 @@ def test_an_html_page_of_constructs_that_never_end_is_refused_within_the_time_bo
     assert time.perf_counter() - started < 3
 
 
+def test_an_html_page_with_a_marked_section_the_parser_cannot_name_gets_a_message() -> None:
+    page = "<html><body><p>Kế hoạch</p><![ ]><p>Sở Y tế</p></body></html>".encode()
+    with pytest.raises(PlanImportError, match="HTML có đoạn mã hỏng"):
+        extract_text(page, "a.html")
+
+
 def test_an_html_page_with_more_text_than_the_limit_is_refused() -> None:
     page = ("<p>" + "chữ " * 2000 + "</p>") * (MAX_TEXT_CHARS // 8000 + 2)
     with pytest.raises(PlanImportError, match="quá dài"):
