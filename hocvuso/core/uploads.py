@@ -186,8 +186,9 @@ def _zip_package(fh: IO[bytes], file_type: FileType, limits: ZipLimits) -> None:
     fh.seek(0)
 
 
-def check_zip(fh: IO[bytes], *, main_part: str, limits: ZipLimits, label: str) -> None:
-    """Refuse a zip that is not a whole ``label`` package or would inflate out of bounds.
+def check_zip(fh: IO[bytes], *, main_part: str, limits: ZipLimits, label: str) -> bytes:
+    """Refuse a zip that is not a whole ``label`` package or would inflate out of bounds;
+    return its main part, inflated (a reader of the package need not inflate it again).
 
     Reads the central directory (declared sizes: ``zipfile`` never inflates a member past what
     it declares, so they bound memory), then inflates the main part once through a bounded
@@ -227,8 +228,9 @@ def check_zip(fh: IO[bytes], *, main_part: str, limits: ZipLimits, label: str) -
             "mimetype" not in names and "[Content_Types].xml" not in names
         ):
             raise _not_this_type(label)
-        read_member(package, main_part, limit=limits.max_main, label=label)
+        main = read_member(package, main_part, limit=limits.max_main, label=label)
     fh.seek(0)
+    return main
 
 
 def read_member(package: zipfile.ZipFile, name: str, *, limit: int, label: str = "zip") -> bytes:

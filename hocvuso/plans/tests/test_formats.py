@@ -293,6 +293,28 @@ def test_pasted_text_that_is_no_plan_is_told_so(client, tree, coordinator) -> No
     assert not Plan.objects.exists()
 
 
+def test_a_docx_main_part_is_inflated_once_before_python_docx_reads_it(monkeypatch) -> None:
+    import docx
+
+    from hocvuso.core import uploads
+
+    inflated = []
+    read_member = uploads.read_member
+
+    def counted(package, name, **kwargs):
+        inflated.append(name)
+        return read_member(package, name, **kwargs)
+
+    monkeypatch.setattr(uploads, "read_member", counted)
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert extract_text(buffer.getvalue(), "a.docx") == "Kế hoạch"
+    # Up to 20 MB of XML: checked and counted from one inflate.
+    assert inflated == ["word/document.xml"]
+
+
 def test_a_docx_past_the_text_limit_is_refused_from_its_runs_before_parsing() -> None:
     import docx
 
