@@ -587,9 +587,12 @@ def check(path: Path, blocks: list[Block]) -> str:
     compare its words with the markdown's; the first difference, or "".
     Needs Django set up (the reader's messages are translated)."""
     from hocvuso.plans.importer.extract import extract_text
+    from hocvuso.plans.importer.normalise import EMPTY_CELL
 
     text = extract_text(path.read_bytes(), path.name)
-    got = [w for line in text.splitlines() if line.strip() != "|" for w in line.split()]
+    # The table format's marks (a "|" line, the mark of an empty cell) are no words.
+    layout = ("|", EMPTY_CELL)
+    got = [w for line in text.splitlines() if line.strip() not in layout for w in line.split()]
     want = words(blocks)
     for index, (a, b) in enumerate(zip(got, want, strict=False)):
         if a != b:

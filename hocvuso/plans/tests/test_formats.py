@@ -334,3 +334,14 @@ def test_a_docx_past_the_text_limit_is_refused_from_its_runs_before_parsing() ->
     document.save(buffer)
     with pytest.raises(PlanImportError, match="quá dài"):
         extract_text(buffer.getvalue(), "a.docx")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (SAMPLES.parent / "formats").iterdir() if p.suffix != ".json")
+)
+def test_each_rendered_corpus_file_reads_back_every_word_of_its_markdown_in_order(name) -> None:
+    from hocvuso.plans.tests import render_corpus
+
+    path = SAMPLES.parent / "formats" / name
+    blocks = render_corpus.read_blocks((CORPUS / path.with_suffix(".md").name).read_text())
+    assert render_corpus.check(path, blocks) == ""
