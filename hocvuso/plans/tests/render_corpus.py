@@ -62,7 +62,7 @@ class Paragraph:
 @dataclass
 class Table:
     rows: list[list[list[str]]]  # row → cell → the cell's markdown lines
-    columns: int = 0
+    columns: int = 0  # of the widest row
 
 
 @dataclass
@@ -73,7 +73,6 @@ class Rule:
 Block = Paragraph | Table | Rule
 _MARK = re.compile(r"(\*\*|\*)")
 _RULE = re.compile(r"^\s*-{3,}\s*$")
-_ROW_START = re.compile(r"^\**\s*([IVXLC]+|\d+(\.\d+)*)\.?\s*\**$")
 
 
 def runs(markdown: str) -> list[Run]:
@@ -126,45 +125,12 @@ def read_blocks(markdown: str) -> list[Block]:
 
 
 def read_table(lines: list[str]) -> Table:
-    """The corpus's ``|`` lines as rows of cells. Two ``|`` lines in a row end a row, or hold
-    an empty cell: a row has as many cells as the first, and the next row starts with its
-    number (STT: ``1``, ``II``, ``2.3``)."""
-    segments: list[list[str]] = [[]]
-    for line in lines[1:]:
-        if line.strip() == "|":
-            segments.append([])
-        else:
-            segments[-1].append(line)
-    segments = segments[:-1]  # after the last "|": nothing
-    rows: list[list[list[str]]] = [[]]
-    columns = 0
-    index = 0
-    while index < len(segments):
-        segment = segments[index]
-        if segment:
-            rows[-1].append(segment)
-            index += 1
-            if columns and len(rows[-1]) == columns and index < len(segments):
-                rows.append([])
-                index += 1  # the empty segment between the rows
-            continue
-        # A run of empty segments: empty cells, and the row's end if a new row follows.
-        run = 0
-        while index + run < len(segments) and not segments[index + run]:
-            run += 1
-        following = segments[index + run] if index + run < len(segments) else None
-        new_row = following is None or not columns or bool(_ROW_START.match(following[0]))
-        empties = run - 1 if new_row else run
-        if columns:
-            empties = min(empties, columns - len(rows[-1]))
-        rows[-1].extend([[""]] * max(empties, 0))
-        if not columns:
-            columns = len(rows[-1])
-        if following is not None:
-            rows.append([])
-        index += run
-    rows = [row for row in rows if row]
-    return Table(rows, columns or max(len(row) for row in rows))
+    """The corpus's ``|`` lines as rows of cells, read as the plan reader reads them
+    (``normalise.read_table``): two ``|`` lines in a row end the row."""
+    from hocvuso.plans.importer.normalise import read_table as read_rows
+
+    rows = read_rows(lines).raw
+    return Table(rows, max(len(row) for row in rows))
 
 
 def cell_paragraphs(lines: list[str], *, lines_are_paragraphs: bool) -> list[Paragraph]:
