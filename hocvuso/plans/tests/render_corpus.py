@@ -26,6 +26,7 @@ import logging
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,6 +211,22 @@ def look(paragraph: Paragraph, *, preamble: bool) -> Look:
     return Look()
 
 
+def laid_out(blocks: list[Block]) -> Iterator[tuple[Table, int] | tuple[Paragraph, Look]]:
+    """The blocks to draw, in order (rules are drawn by the cells beside them): each table
+    with its number (1 is the header), each paragraph with its look (the preamble ends at
+    the first roman-numbered heading)."""
+    preamble = True
+    tables = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            tables += 1
+            yield block, tables
+        elif isinstance(block, Paragraph):
+            yield block, look(block, preamble=preamble)
+            if _ROMAN.match(block.text):
+                preamble = False
+
+
 def is_signature(table: Table) -> bool:
     first = " ".join(table.rows[0][0]) if table.rows and table.rows[0] else ""
     return "Nơi nhận" in first or (table.columns == 2 and len(table.rows) == 1)
@@ -236,23 +253,15 @@ def to_docx(blocks: list[Block]) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin = section.bottom_margin = Cm(2)
-    preamble = True
-    tables = 0
-    for block in blocks:
-        if isinstance(block, Rule):
-            continue
+    for block, shown in laid_out(blocks):
         if isinstance(block, Table):
-            tables += 1
-            if tables == 1:
+            if shown == 1:
                 _docx_header(document, block)
             elif is_signature(block):
                 _docx_signature(document, block)
             else:
                 _docx_grid(document, block)
             continue
-        shown = look(block, preamble=preamble)
-        if _ROMAN.match(block.text):
-            preamble = False
         if shown.annex:
             section = document.add_section(WD_SECTION.NEW_PAGE)
             section.orientation = WD_ORIENT.LANDSCAPE
@@ -410,21 +419,13 @@ def to_pdf(blocks: list[Block]) -> bytes:
         pdf.add_font("DejaVuSerif", style, str(FONTS / f"DejaVuSerif{name}.ttf"))
     pdf.set_font("DejaVuSerif", size=12)
     pdf.add_page()
-    preamble = True
-    tables = 0
-    for block in blocks:
-        if isinstance(block, Rule):
-            continue
+    for block, shown in laid_out(blocks):
         if isinstance(block, Table):
-            tables += 1
-            if tables == 1 or is_signature(block):
-                _pdf_columns(pdf, block, header=tables == 1)
+            if shown == 1 or is_signature(block):
+                _pdf_columns(pdf, block, header=shown == 1)
             else:
                 _pdf_grid(pdf, block)
             continue
-        shown = look(block, preamble=preamble)
-        if _ROMAN.match(block.text):
-            preamble = False
         if shown.annex:
             pdf.add_page(orientation="L")
         pdf.multi_cell(
