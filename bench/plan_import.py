@@ -12,45 +12,17 @@ import argparse
 import io
 import json
 import logging
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HOCVUSO_DEV", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings")
+import _plans_setup as setup
 
-import django  # noqa: E402
+from hocvuso.plans.importer import read_plan
+from hocvuso.plans.importer.structure import clean_lines, join_lines
 
-django.setup()
-
-from hocvuso.plans.importer import read_plan  # noqa: E402
-from hocvuso.plans.importer.structure import clean_lines, join_lines  # noqa: E402
-
-SEED = ROOT / "hocvuso/plans/tests/samples/003_ninh_binh_dx_day.txt"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-def long_plan(pages: int) -> str:
-    text = SEED.read_text(encoding="utf-8")
-    head, _, tail = text.partition("V. TỔ CHỨC THỰC HIỆN")
-    body = head.split("III. NỘI DUNG VÀ HÌNH THỨC TỔ CHỨC")[1]
-    copies = max(1, (pages * 2500 - len(text)) // len(body) + 1)
-    return head + body * copies + "V. TỔ CHỨC THỰC HIỆN" + tail
-
-
-def as_docx(text: str) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for paragraph in join_lines(clean_lines(text)):
-        document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+PAGE = 2_500  # characters of a page
 
 
 def as_pdf(text: str) -> bytes:
@@ -80,10 +52,10 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    text = long_plan(args.pages)
+    text = setup.long_plan(args.pages, page=PAGE)
     results = {"pages": args.pages, "characters": len(text)}
     results["txt"] = timed(text.encode(), "plan.txt", args.runs)
-    results["docx"] = timed(as_docx(text), "plan.docx", args.runs)
+    results["docx"] = timed(setup.as_docx(text), "plan.docx", args.runs)
     if Path(FONT).exists():
         pdf = as_pdf(text)
         from pypdf import PdfReader

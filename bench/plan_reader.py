@@ -22,56 +22,24 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import statistics
-import sys
 import time
 import zipfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HOCVUSO_DEV", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings")
+import _plans_setup as setup
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-import django  # noqa: E402
+from hocvuso.core import uploads
+from hocvuso.plans.importer import PlanImportError, read_plan
+from hocvuso.plans.importer.extract import MAX_TEXT_CHARS
 
-django.setup()
-
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-
-from hocvuso.core import uploads  # noqa: E402
-from hocvuso.plans.importer import PlanImportError, read_plan  # noqa: E402
-from hocvuso.plans.importer.extract import MAX_TEXT_CHARS  # noqa: E402
-from hocvuso.plans.importer.structure import clean_lines, join_lines  # noqa: E402
-
-SEED = ROOT / "hocvuso/plans/tests/samples/003_ninh_binh_dx_day.txt"
-FORMATS = ROOT / "hocvuso/plans/tests/formats"
+SEED = setup.SEED
+FORMATS = setup.ROOT / "hocvuso/plans/tests/formats"
 PAGE = 2_250  # characters of a page of a plan (A4, 14 pt)
 READ_TARGET_MS = 1000
 REFUSE_TARGET_MS = 2000
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def long_plan(pages: int) -> str:
-    """Seed 003 with its content section repeated until the plan has ``pages`` pages."""
-    text = SEED.read_text(encoding="utf-8")
-    head, _, tail = text.partition("V. TỔ CHỨC THỰC HIỆN")
-    body = head.split("III. NỘI DUNG VÀ HÌNH THỨC TỔ CHỨC")[1]
-    copies = max(1, (pages * PAGE - len(text)) // len(body) + 1)
-    return head + body * copies + "V. TỔ CHỨC THỰC HIỆN" + tail
-
-
-def as_docx(text: str) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for paragraph in join_lines(clean_lines(text)):
-        document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _package(document_xml: bytes | None, *, stream_mib: int = 0) -> bytes:
@@ -182,8 +150,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    text = long_plan(args.pages)
-    docx_data = as_docx(text)
+    text = setup.long_plan(args.pages, page=PAGE)
+    docx_data = setup.as_docx(text)
     results: dict[str, object] = {
         "pages": args.pages,
         "characters": len(text),

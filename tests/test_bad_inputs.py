@@ -33,6 +33,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -752,8 +753,29 @@ def _plan_with(value: str) -> str:
     return _plan_text().replace("Tổ chức Lễ phát động", f"Tổ chức {value} Lễ phát động", 1)
 
 
+def _plan_html(charset: str, odd: bytes) -> bytes:
+    """The plan as a web page declaring ``charset``, starting with ``odd`` bytes that are no
+    UTF-8: the declared charset is what decodes it."""
+    body = "".join(f"<p>{escape(line)}</p>" for line in _plan_text().splitlines())
+    head = f'<html><head><meta charset="{charset}"></head><body><p>'.encode()
+    return head + odd + b"</p>" + body.encode()
+
+
 PLAN_CASES = [
     FileCase("empty", lambda u, w: ("ke-hoach.docx", b"")),
+    # A codec that refuses every byte (not with UnicodeDecodeError), and one that decodes an
+    # escape into half of a UTF-16 pair, which no database stores.
+    FileCase(
+        "html-charset-undefined", lambda u, w: ("ke-hoach.html", _plan_html("undefined", b"\xe1"))
+    ),
+    FileCase(
+        "html-marked-section-without-name",
+        lambda u, w: ("ke-hoach.html", _plan_html("utf-8", b"<![ ]>")),
+    ),
+    FileCase(
+        "html-lone-surrogate",
+        lambda u, w: ("ke-hoach.html", _plan_html("raw_unicode_escape", b"\xe1 \\ud800")),
+    ),
     *(
         FileCase(
             f"random{ext or '-noext'}",

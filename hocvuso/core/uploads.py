@@ -153,10 +153,14 @@ _HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|p|div|table|h[1-6]|br|span)
 _CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?([A-Za-z0-9_-]{1,40})""", re.I)
 
 
+# NUL, and half of a UTF-16 pair (utf-7 and the escape codecs give one): no database stores it.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def decode_html(data: bytes) -> str | None:
     """An HTML page's text: UTF-16 by its BOM, UTF-8, or else the charset its ``<meta>``
     declares in the first 4 KB (Word saves web pages in windows-1258); None if none fits or
-    the text holds NUL."""
+    the text holds NUL or a lone surrogate."""
     encodings = ["utf-16"] if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ["utf-8-sig"]
     declared = _CHARSET.search(data[:4096])
     if declared and encodings == ["utf-8-sig"]:
@@ -164,9 +168,10 @@ def decode_html(data: bytes) -> str | None:
     for encoding in encodings:
         try:
             text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        # UnicodeError, not only UnicodeDecodeError: the codec "undefined" refuses everything.
+        except (UnicodeError, LookupError):
             continue
-        return None if "\x00" in text else text
+        return None if _UNSTORABLE.search(text) else text
     return None
 
 
@@ -181,8 +186,9 @@ def _zip_package(fh: IO[bytes], file_type: FileType, limits: ZipLimits) -> None:
     fh.seek(0)
 
 
-def check_zip(fh: IO[bytes], *, main_part: str, limits: ZipLimits, label: str) -> None:
-    """Refuse a zip that is not a whole ``label`` package or would inflate out of bounds.
+def check_zip(fh: IO[bytes], *, main_part: str, limits: ZipLimits, label: str) -> bytes:
+    """Refuse a zip that is not a whole ``label`` package or would inflate out of bounds;
+    return its main part, inflated (a reader of the package need not inflate it again).
 
     Reads the central directory (declared sizes: ``zipfile`` never inflates a member past what
     it declares, so they bound memory), then inflates the main part once through a bounded
@@ -222,8 +228,9 @@ def check_zip(fh: IO[bytes], *, main_part: str, limits: ZipLimits, label: str) -
             "mimetype" not in names and "[Content_Types].xml" not in names
         ):
             raise _not_this_type(label)
-        read_member(package, main_part, limit=limits.max_main, label=label)
+        main = read_member(package, main_part, limit=limits.max_main, label=label)
     fh.seek(0)
+    return main
 
 
 def read_member(package: zipfile.ZipFile, name: str, *, limit: int, label: str = "zip") -> bytes:

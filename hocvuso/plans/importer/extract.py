@@ -44,9 +44,6 @@ SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
 # The reader's text limit: about 160 pages of a plan (2,500 characters a page); the grammar
 # reads that in a few seconds. A longer text is no plan, or many documents in one.
 MAX_TEXT_CHARS = 400_000
-# word/document.xml is parsed whole by python-docx: refused, from the zip's declared size and
-# a bounded inflate, past this (markup is most of it: 20 MB holds far more than the limit).
-MAX_DOCX_XML = uploads.PLAN_SOURCE.zip_limits.max_main
 MAX_PDF_PAGES = 200
 # pypdf reads a page's drawing instructions at 70–160 KB a second: a 5 KB PDF whose one page
 # inflates to 2 MB of them took 30 s. A page of a plan holds 5–60 KB; checked, from the
@@ -134,18 +131,16 @@ def _docx_text(data: bytes) -> str:
         raise PlanImportError(_("Tệp Word bị hỏng hoặc không phải .docx; không đọc được."))
     # Before python-docx inflates and parses anything: the zip's declared sizes, count and
     # ratio, and one bounded pass over word/document.xml (a bomb is refused in milliseconds,
-    # a truncated part with a message).
+    # a truncated part with a message). python-docx parses that part whole: it is refused
+    # past PLAN_SOURCE.zip_limits.max_main (markup is most of it: 20 MB holds far more than
+    # the text limit).
     try:
-        uploads.check_zip(
+        xml = uploads.check_zip(
             io.BytesIO(data),
             main_part="word/document.xml",
             limits=uploads.PLAN_SOURCE.zip_limits,
             label="Word (.docx)",
         )
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            xml = uploads.read_member(
-                package, "word/document.xml", limit=MAX_DOCX_XML, label="Word (.docx)"
-            )
     except uploads.UploadRefused as exc:
         raise PlanImportError(exc.messages[0]) from exc
     # Its text counted before python-docx parses it: a part of 20 MB of markup (one run a
@@ -402,6 +397,13 @@ def html_text(data: bytes) -> str:
         return "\n".join(markup.html_lines(text, max_chars=MAX_TEXT_CHARS))
     except markup.TooLong as exc:
         raise _too_long() from exc
+    except markup.Broken as exc:
+        raise PlanImportError(
+            _(
+                "Tệp HTML có đoạn mã hỏng, không đọc được; hãy lưu văn bản thành .docx hoặc "
+                "PDF rồi tải lên."
+            )
+        ) from exc
     except markup.TooComplex as exc:
         raise PlanImportError(
             _(

@@ -26,6 +26,7 @@ import logging
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,7 @@ class Paragraph:
 @dataclass
 class Table:
     rows: list[list[list[str]]]  # row → cell → the cell's markdown lines
-    columns: int = 0
+    columns: int = 0  # of the widest row
 
 
 @dataclass
@@ -73,7 +74,6 @@ class Rule:
 Block = Paragraph | Table | Rule
 _MARK = re.compile(r"(\*\*|\*)")
 _RULE = re.compile(r"^\s*-{3,}\s*$")
-_ROW_START = re.compile(r"^\**\s*([IVXLC]+|\d+(\.\d+)*)\.?\s*\**$")
 
 
 def runs(markdown: str) -> list[Run]:
@@ -126,45 +126,12 @@ def read_blocks(markdown: str) -> list[Block]:
 
 
 def read_table(lines: list[str]) -> Table:
-    """The corpus's ``|`` lines as rows of cells. Two ``|`` lines in a row end a row, or hold
-    an empty cell: a row has as many cells as the first, and the next row starts with its
-    number (STT: ``1``, ``II``, ``2.3``)."""
-    segments: list[list[str]] = [[]]
-    for line in lines[1:]:
-        if line.strip() == "|":
-            segments.append([])
-        else:
-            segments[-1].append(line)
-    segments = segments[:-1]  # after the last "|": nothing
-    rows: list[list[list[str]]] = [[]]
-    columns = 0
-    index = 0
-    while index < len(segments):
-        segment = segments[index]
-        if segment:
-            rows[-1].append(segment)
-            index += 1
-            if columns and len(rows[-1]) == columns and index < len(segments):
-                rows.append([])
-                index += 1  # the empty segment between the rows
-            continue
-        # A run of empty segments: empty cells, and the row's end if a new row follows.
-        run = 0
-        while index + run < len(segments) and not segments[index + run]:
-            run += 1
-        following = segments[index + run] if index + run < len(segments) else None
-        new_row = following is None or not columns or bool(_ROW_START.match(following[0]))
-        empties = run - 1 if new_row else run
-        if columns:
-            empties = min(empties, columns - len(rows[-1]))
-        rows[-1].extend([[""]] * max(empties, 0))
-        if not columns:
-            columns = len(rows[-1])
-        if following is not None:
-            rows.append([])
-        index += run
-    rows = [row for row in rows if row]
-    return Table(rows, columns or max(len(row) for row in rows))
+    """The corpus's ``|`` lines as rows of cells, read as the plan reader reads them
+    (``normalise.read_table``): two ``|`` lines in a row end the row."""
+    from hocvuso.plans.importer.normalise import read_table as read_rows
+
+    rows = read_rows(lines).raw
+    return Table(rows, max(len(row) for row in rows))
 
 
 def cell_paragraphs(lines: list[str], *, lines_are_paragraphs: bool) -> list[Paragraph]:
@@ -244,6 +211,22 @@ def look(paragraph: Paragraph, *, preamble: bool) -> Look:
     return Look()
 
 
+def laid_out(blocks: list[Block]) -> Iterator[tuple[Table, int] | tuple[Paragraph, Look]]:
+    """The blocks to draw, in order (rules are drawn by the cells beside them): each table
+    with its number (1 is the header), each paragraph with its look (the preamble ends at
+    the first roman-numbered heading)."""
+    preamble = True
+    tables = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            tables += 1
+            yield block, tables
+        elif isinstance(block, Paragraph):
+            yield block, look(block, preamble=preamble)
+            if _ROMAN.match(block.text):
+                preamble = False
+
+
 def is_signature(table: Table) -> bool:
     first = " ".join(table.rows[0][0]) if table.rows and table.rows[0] else ""
     return "Nơi nhận" in first or (table.columns == 2 and len(table.rows) == 1)
@@ -270,23 +253,15 @@ def to_docx(blocks: list[Block]) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin = section.bottom_margin = Cm(2)
-    preamble = True
-    tables = 0
-    for block in blocks:
-        if isinstance(block, Rule):
-            continue
+    for block, shown in laid_out(blocks):
         if isinstance(block, Table):
-            tables += 1
-            if tables == 1:
+            if shown == 1:
                 _docx_header(document, block)
             elif is_signature(block):
                 _docx_signature(document, block)
             else:
                 _docx_grid(document, block)
             continue
-        shown = look(block, preamble=preamble)
-        if _ROMAN.match(block.text):
-            preamble = False
         if shown.annex:
             section = document.add_section(WD_SECTION.NEW_PAGE)
             section.orientation = WD_ORIENT.LANDSCAPE
@@ -444,21 +419,13 @@ def to_pdf(blocks: list[Block]) -> bytes:
         pdf.add_font("DejaVuSerif", style, str(FONTS / f"DejaVuSerif{name}.ttf"))
     pdf.set_font("DejaVuSerif", size=12)
     pdf.add_page()
-    preamble = True
-    tables = 0
-    for block in blocks:
-        if isinstance(block, Rule):
-            continue
+    for block, shown in laid_out(blocks):
         if isinstance(block, Table):
-            tables += 1
-            if tables == 1 or is_signature(block):
-                _pdf_columns(pdf, block, header=tables == 1)
+            if shown == 1 or is_signature(block):
+                _pdf_columns(pdf, block, header=shown == 1)
             else:
                 _pdf_grid(pdf, block)
             continue
-        shown = look(block, preamble=preamble)
-        if _ROMAN.match(block.text):
-            preamble = False
         if shown.annex:
             pdf.add_page(orientation="L")
         pdf.multi_cell(
@@ -587,9 +554,12 @@ def check(path: Path, blocks: list[Block]) -> str:
     compare its words with the markdown's; the first difference, or "".
     Needs Django set up (the reader's messages are translated)."""
     from hocvuso.plans.importer.extract import extract_text
+    from hocvuso.plans.importer.normalise import EMPTY_CELL
 
     text = extract_text(path.read_bytes(), path.name)
-    got = [w for line in text.splitlines() if line.strip() != "|" for w in line.split()]
+    # The table format's marks (a "|" line, the mark of an empty cell) are no words.
+    layout = ("|", EMPTY_CELL)
+    got = [w for line in text.splitlines() if line.strip() not in layout for w in line.split()]
     want = words(blocks)
     for index, (a, b) in enumerate(zip(got, want, strict=False)):
         if a != b:

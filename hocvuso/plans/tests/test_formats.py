@@ -101,6 +101,20 @@ def test_an_html_page_in_the_charset_its_meta_declares_is_decoded() -> None:
     assert extract_text(page, "a.htm") == "Sở Y tế"
 
 
+@pytest.mark.parametrize(
+    ("charset", "body"),
+    [
+        ("undefined", b"S\xf5\xd2"),  # a codec that refuses every byte
+        ("raw_unicode_escape", b"S\xf5\xd2 \\ud800"),  # half of a UTF-16 pair
+        ("unicode_escape", b"S\xf5\xd2 \\x00"),  # a NUL, written as an escape
+    ],
+)
+def test_a_charset_declared_for_no_text_a_page_could_hold_gets_a_message(charset, body) -> None:
+    page = f'<html><head><meta charset="{charset}"></head><body><p>'.encode() + body
+    with pytest.raises(PlanImportError, match="không đọc được mã chữ"):
+        extract_text(page, "a.html")
+
+
 def test_a_deeply_nested_html_page_is_refused_quickly() -> None:
     page = ("<div>" * 1_500_000).encode()
     started = time.perf_counter()
@@ -116,6 +130,28 @@ def test_an_html_tag_that_never_ends_is_refused_without_rescanning_it() -> None:
     with pytest.raises(PlanImportError, match="HTML quá phức tạp"):
         extract_text(page, "a.html")
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("opening", ["<!-", "<?x"])
+def test_an_html_page_of_constructs_that_never_end_is_refused_within_the_time_bound(
+    opening, monkeypatch
+) -> None:
+    from hocvuso.plans.importer import markup
+
+    # The bound lowered, so that a reader that checks it only between chunks shows: this
+    # page's last chunk alone took minutes (html.parser's close() looks for each one's end).
+    monkeypatch.setattr(markup, "SECONDS", 0.3)
+    page = ("<p>Kế hoạch</p>" + opening * 2_000_000).encode()
+    started = time.perf_counter()
+    with pytest.raises(PlanImportError, match="HTML quá phức tạp"):
+        extract_text(page, "a.html")
+    assert time.perf_counter() - started < 3
+
+
+def test_an_html_page_with_a_marked_section_the_parser_cannot_name_gets_a_message() -> None:
+    page = "<html><body><p>Kế hoạch</p><![ ]><p>Sở Y tế</p></body></html>".encode()
+    with pytest.raises(PlanImportError, match="HTML có đoạn mã hỏng"):
+        extract_text(page, "a.html")
 
 
 def test_an_html_page_with_more_text_than_the_limit_is_refused() -> None:
@@ -257,6 +293,28 @@ def test_pasted_text_that_is_no_plan_is_told_so(client, tree, coordinator) -> No
     assert not Plan.objects.exists()
 
 
+def test_a_docx_main_part_is_inflated_once_before_python_docx_reads_it(monkeypatch) -> None:
+    import docx
+
+    from hocvuso.core import uploads
+
+    inflated = []
+    read_member = uploads.read_member
+
+    def counted(package, name, **kwargs):
+        inflated.append(name)
+        return read_member(package, name, **kwargs)
+
+    monkeypatch.setattr(uploads, "read_member", counted)
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert extract_text(buffer.getvalue(), "a.docx") == "Kế hoạch"
+    # Up to 20 MB of XML: checked and counted from one inflate.
+    assert inflated == ["word/document.xml"]
+
+
 def test_a_docx_past_the_text_limit_is_refused_from_its_runs_before_parsing() -> None:
     import docx
 
@@ -276,3 +334,14 @@ def test_a_docx_past_the_text_limit_is_refused_from_its_runs_before_parsing() ->
     document.save(buffer)
     with pytest.raises(PlanImportError, match="quá dài"):
         extract_text(buffer.getvalue(), "a.docx")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (SAMPLES.parent / "formats").iterdir() if p.suffix != ".json")
+)
+def test_each_rendered_corpus_file_reads_back_every_word_of_its_markdown_in_order(name) -> None:
+    from hocvuso.plans.tests import render_corpus
+
+    path = SAMPLES.parent / "formats" / name
+    blocks = render_corpus.read_blocks((CORPUS / path.with_suffix(".md").name).read_text())
+    assert render_corpus.check(path, blocks) == ""
