@@ -441,6 +441,7 @@ def task_add(request: AuthedRequest, pk: int) -> HttpResponse:
             unit=unit,
             text=form.cleaned_data["text"],
             deadline=form.cleaned_data["deadline"],
+            deadline_time=form.cleaned_data["deadline_time"],
             activity=plan.activities.get(pk=activity) if activity else None,
         )
     except ValidationError as exc:
