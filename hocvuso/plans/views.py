@@ -255,17 +255,16 @@ def draft_task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         return back
     form = DraftTaskForm(request.POST, prefix=f"t{task.pk}")
     if not form.is_valid():
-        messages.error(request, _("Nhiệm vụ cần có nội dung và đơn vị."))
+        if form.has_error("text") or form.has_error("unit_name"):
+            messages.error(request, _("Nhiệm vụ cần có nội dung và đơn vị."))
+        else:  # a bad deadline, or a time of day without its day: say which
+            _form_failed(request, form)
         return back
     unit = None
     if len(tasks) == 1:
         unit = selectors.unit_by_name(task.plan, form.cleaned_data["unit_name"])
         if unit is None:
-            messages.error(
-                request,
-                _("Không tìm thấy đơn vị “%(name)s”; hãy chọn một tên trong danh sách.")
-                % {"name": form.cleaned_data["unit_name"]},
-            )
+            messages.error(request, _unknown_unit(form.cleaned_data["unit_name"]))
             return back
     try:
         with transaction.atomic():
@@ -292,19 +291,13 @@ def draft_activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ActivityReviewForm(request.POST, instance=activity, prefix=f"a{activity.pk}")
     back = redirect(f"{reverse('plans:review', args=[activity.plan_id])}#activity-{activity.pk}")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_failed(request, form)
         return back
     fields = {k: v for k, v in form.cleaned_data.items() if k != "lead_name"}
     lead_name = form.cleaned_data["lead_name"].strip()
     lead = selectors.unit_by_name(activity.plan, lead_name) if lead_name else None
     if lead_name and lead is None and lead_name != activity.lead_unit_name:
-        messages.error(
-            request,
-            _("Không tìm thấy đơn vị “%(name)s”; hãy chọn một tên trong danh sách.")
-            % {"name": lead_name},
-        )
+        messages.error(request, _unknown_unit(lead_name))
         return back
     try:
         services.update_draft_activity(

@@ -642,3 +642,16 @@ def test_activity_is_kept_in_its_plan(published, tree, coordinator):
     foreign = Activity.objects.create(plan=other, title="Ngoài kế hoạch")
     with pytest.raises(ValidationError, match="không thuộc kế hoạch"):
         add_task(actor=coordinator, plan=published, unit=tree.hoalu, text="x", activity=foreign)
+
+
+def test_a_bad_deadline_on_a_duty_says_what_is_wrong(client, tree, coordinator):
+    plan = create_plan(actor=coordinator, issuing_unit=tree.province, kind="other", title="KH")
+    task = add_task(actor=coordinator, plan=plan, unit=tree.hoalu, text="Việc", deadline=OCT_30)
+    client.force_login(coordinator)
+    url = reverse("plans:draft_task", args=[task.pk])
+    response = client.post(url, _task_data(task, deadline="", deadline_time="08:00"), follow=True)
+    assert _messages(response) == ["Giờ hạn (nếu kế hoạch ghi giờ): Giờ hạn cần đi kèm ngày hạn."]
+    response = client.post(url, _task_data(task, deadline="30/13/2025"), follow=True)
+    assert _messages(response) == ["Hạn: Nhập một ngày hợp lệ."]
+    task.refresh_from_db()
+    assert (task.deadline, task.deadline_time) == (OCT_30, None)
