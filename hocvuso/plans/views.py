@@ -39,9 +39,15 @@ from hocvuso.plans.models import DEADLINE_ORDER, Plan, Task
 @require_GET
 @login_required
 def plan_list(request: AuthedRequest) -> HttpResponse:
-    plans = selectors.plans_visible_to(request.user).order_by("-created_at")
-    can_import = selectors.issuing_units_for(request.user).exists()
-    return render(request, "plans/plan_list.html", {"plans": plans, "can_import": can_import})
+    plans = list(selectors.plans_visible_to(request.user).order_by("-created_at"))
+    context = {
+        "plans": plans,
+        "can_import": selectors.issuing_units_for(request.user).exists(),
+        # A draft opens on its review page for those who may edit it; a viewer of the
+        # issuing unit sees it too, and would be refused there (no query per plan).
+        "managed": {p.pk for p in plans if user_can(request.user, p.issuing_unit, R.MANAGE_PLANS)},
+    }
+    return render(request, "plans/plan_list.html", context)
 
 
 @require_GET

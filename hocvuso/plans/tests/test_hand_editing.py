@@ -132,6 +132,29 @@ def test_plan_list_offers_creating_a_plan_only_to_those_who_may(
     assert client.get(reverse("plans:create")).status_code == 403
 
 
+def test_a_draft_in_the_plan_list_opens_where_each_reader_may_go(client, tree, coordinator, viewer):
+    drafts = [
+        create_plan(actor=coordinator, issuing_unit=tree.province, kind="other", title=f"KH {n}")
+        for n in range(3)
+    ]
+    review, detail = (
+        reverse(f"plans:{name}", args=[drafts[0].pk]) for name in ("review", "detail")
+    )
+    client.force_login(coordinator)
+    assert f'href="{review}"' in client.get(reverse("plans:list")).content.decode()
+    client.force_login(viewer)
+    page = client.get(reverse("plans:list")).content.decode()
+    assert f'href="{review}"' not in page, "the review page refuses a viewer"
+    assert f'href="{detail}"' in page
+    assert client.get(detail).status_code == 200
+    with CaptureQueriesContext(connection) as three:
+        client.get(reverse("plans:list"))
+    create_plan(actor=coordinator, issuing_unit=tree.province, kind="other", title="KH 4")
+    with CaptureQueriesContext(connection) as four:
+        client.get(reverse("plans:list"))
+    assert len(four) == len(three), "no query per plan"
+
+
 def test_a_new_plan_needs_a_title_and_an_issuer_the_user_may_act_for(client, tree):
     from conftest import make_person
 
