@@ -122,6 +122,20 @@ def test_coordinator_creates_a_plan_without_a_document(client, tree, coordinator
     assert "Giao thêm nhiệm vụ" in review
 
 
+def test_a_plans_line_lists_are_stored_without_control_characters(client, tree, coordinator):
+    client.force_login(coordinator)
+    client.post(
+        reverse("plans:create"),
+        {
+            "issuing_unit": tree.province.pk,
+            "title": "Kế hoạch",
+            "kind": Plan.Kind.OTHER,
+            "purposes": "Nâng cao\x07 kỹ năng số\x9b\n\x1b\n  Phủ sóng VNeID ",
+        },
+    )
+    assert Plan.objects.get().purposes == ["Nâng cao kỹ năng số", "Phủ sóng VNeID"]
+
+
 def test_plan_list_offers_creating_a_plan_only_to_those_who_may(
     client, coordinator, hoalu_focal_point
 ):
