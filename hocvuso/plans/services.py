@@ -274,7 +274,6 @@ def _notify_duty_change(
         "issuer": plan.issuing_unit.name,
         "text": Truncator(task.text).chars(200),
         "other": other_unit.name if other_unit else "",
-        "deadline": task.deadline.strftime("%d/%m/%Y") if task.deadline else "—",
     }
 
     def subject() -> str:
@@ -311,7 +310,8 @@ def _notify_duty_change(
                 "Kế hoạch “%(plan)s” của %(issuer)s bỏ nhiệm vụ “%(text)s” của đơn vị bạn phụ "
                 "trách; đơn vị bạn không còn phải báo cáo nhiệm vụ này."
             )
-        return text % values
+        # Here, in the site's language (_notify_units), with the time of day when there is one.
+        return text % {**values, "deadline": task.deadline_display() or "—"}
 
     gone = change in {MOVED_AWAY, REMOVED}
     _notify_units(

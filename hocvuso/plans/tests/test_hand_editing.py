@@ -468,6 +468,17 @@ def test_editing_a_published_duty_tells_its_unit_only(
     assert Notification.objects.count() == 1
 
 
+def test_a_published_duty_changed_to_a_time_of_day_is_told_with_the_time(
+    client, published, coordinator, hoalu_focal_point
+):
+    task = _hoalu_task(published)
+    client.force_login(coordinator)
+    client.post(
+        reverse("plans:draft_task", args=[task.pk]), _task_data(task, deadline_time="07:30")
+    )
+    assert "(hạn 07:30 ngày 30/10/2025)" in Notification.objects.get().body
+
+
 def test_a_duty_added_to_a_published_plan_reaches_the_unit(
     client, published, coordinator, hoalu_focal_point
 ):
