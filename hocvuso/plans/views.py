@@ -58,7 +58,6 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "activities": plan.activities.select_related("lead_unit").prefetch_related("partner_units"),
         "tasks": selectors.tasks_visible_to(request.user).filter(plan=plan).order_by("position"),
-        "today": timezone.localdate(),
         "can_follow": user_can(request.user, plan.issuing_unit, R.MANAGE_PLANS),
     }
     return render(request, "plans/plan_detail.html", context)
@@ -81,7 +80,6 @@ def plan_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "form": form,
         "page": Paginator(tasks, 50).get_page(request.GET.get("page")),
-        "today": timezone.localdate(now),
     }
     return render_page(request, "plans/plan_progress.html", context, fragment="tasks")
 
@@ -98,7 +96,6 @@ def my_duties(request: AuthedRequest) -> HttpResponse:
     )
     context = {
         "tasks": tasks.order_by("status", *DEADLINE_ORDER),
-        "today": timezone.localdate(now),
         "overdue_only": overdue_only,
     }
     return render(request, "plans/my_duties.html", context)
@@ -127,7 +124,6 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "updates": task.updates.select_related("author").prefetch_related("evidence"),
         "form": form,
         "can_report": can_report,
-        "today": timezone.localdate(),
     }
     return render(request, "plans/task_detail.html", context)
 
