@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.core.forms import Form, ModelForm
+from hocvuso.core.tables.text import clean_typed
 from hocvuso.plans.importer.extract import MAX_TEXT_CHARS
 from hocvuso.plans.models import Task
 from hocvuso.plans.selectors import NO_ACTIVITY, MatrixColumn
@@ -98,8 +99,9 @@ class LinesField(forms.CharField):
         return value
 
     def to_python(self, value: object) -> list[str]:
+        # Cleaned here, line by line: the forms' CleanTextMixin cleans only text values.
         text = super().to_python(value) or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        return [line for line in map(clean_typed, text.splitlines()) if line]
 
 
 def _date_input() -> forms.DateInput:

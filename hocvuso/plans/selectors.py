@@ -147,7 +147,13 @@ def find_duplicate_plans(
     "Số:    /KH-UBND"), the same title and issuer. Numbers compare without spaces or case
     ("57/NQ -TW" is "57/NQ-TW"), titles and issuers as the same words whatever the case and
     diacritics. Oldest first. One query."""
-    plans = plans_visible_to(user).filter(issuing_unit=issuing_unit).order_by("created_at", "pk")
+    # Compared and listed by their header fields: an imported plan's whole text stays unread.
+    plans = (
+        plans_visible_to(user)
+        .filter(issuing_unit=issuing_unit)
+        .defer("source_text", "details")
+        .order_by("created_at", "pk")
+    )
     if _has_number(number):
         key = _number_key(number)
         same_day = plans.filter(issued_on=issued_on)
@@ -428,7 +434,8 @@ def same_draft_duty(task: Task) -> list[Task]:
 
 
 def get_draft_activity_for_user(user: User, pk: int) -> Activity:
-    """An activity of a draft the user may manage (404 out of scope, 403 without the role)."""
+    """An activity of a plan the user may manage, draft or not (404 out of scope, 403
+    without the role; the services refuse a closed plan)."""
     activity = (
         Activity.objects.filter(pk=pk, plan__in=plans_visible_to(user))
         .select_related("plan__issuing_unit", "lead_unit")

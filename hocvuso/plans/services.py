@@ -274,7 +274,6 @@ def _notify_duty_change(
         "issuer": plan.issuing_unit.name,
         "text": Truncator(task.text).chars(200),
         "other": other_unit.name if other_unit else "",
-        "deadline": task.deadline.strftime("%d/%m/%Y") if task.deadline else "—",
     }
 
     def subject() -> str:
@@ -311,7 +310,8 @@ def _notify_duty_change(
                 "Kế hoạch “%(plan)s” của %(issuer)s bỏ nhiệm vụ “%(text)s” của đơn vị bạn phụ "
                 "trách; đơn vị bạn không còn phải báo cáo nhiệm vụ này."
             )
-        return text % values
+        # Here, in the site's language (_notify_units), with the time of day when there is one.
+        return text % {**values, "deadline": task.deadline_display() or "—"}
 
     gone = change in {MOVED_AWAY, REMOVED}
     _notify_units(
@@ -893,35 +893,21 @@ def delete_draft_tasks(*, actor: User | None, tasks: Iterable[Task]) -> None:
         task.delete()
 
 
-def _duty_rows(plan: Plan) -> list[list[Task]]:
-    """The plan's duties as the review screen lists them: in order, a collective duty's
-    copies (one per unit) together as one row."""
-    from hocvuso.plans.selectors import duty_row_key
-
-    rows: dict[tuple, list[Task]] = {}
-    for task in plan.tasks.order_by("position", "id"):
-        rows.setdefault(duty_row_key(task), []).append(task)
-    return list(rows.values())
-
-
 @transaction.atomic
 def move_task(*, actor: User | None, task: Task, up: bool) -> Task:
     """Swap a duty's row (a collective duty moves with all its copies) with the one before
     (``up``) or after it; positions are renumbered 1…n. Audited; nobody is notified (the
     order is how the plan reads, not what a unit must do)."""
+    from hocvuso.plans.selectors import duty_row_key
+
     _require_editable(task.plan)
-    rows = _duty_rows(task.plan)
-    index = next(i for i, row in enumerate(rows) if any(t.pk == task.pk for t in row))
-    target = index - 1 if up else index + 1
-    if not 0 <= target < len(rows):
+    tasks = list(task.plan.tasks.order_by("position", "id"))
+    was = {each.pk: each.position for each in tasks}
+    moved = swap_with_neighbour(tasks, task, up=up, row_of=duty_row_key)
+    if moved is None:
         return task
-    rows[index], rows[target] = rows[target], rows[index]
-    changed = []
-    for position, each in enumerate((t for row in rows for t in row), start=1):
-        if each.position != position:
-            each.position = position
-            changed.append(each)
-    Task.objects.bulk_update(changed, ["position"])
+    index, target = moved
+    Task.objects.bulk_update([t for t in tasks if t.position != was[t.pk]], ["position"])
     record_audit(
         actor=actor,
         action=AuditLog.Action.UPDATE,

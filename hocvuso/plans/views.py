@@ -39,9 +39,15 @@ from hocvuso.plans.models import DEADLINE_ORDER, Plan, Task
 @require_GET
 @login_required
 def plan_list(request: AuthedRequest) -> HttpResponse:
-    plans = selectors.plans_visible_to(request.user).order_by("-created_at")
-    can_import = selectors.issuing_units_for(request.user).exists()
-    return render(request, "plans/plan_list.html", {"plans": plans, "can_import": can_import})
+    plans = list(selectors.plans_visible_to(request.user).order_by("-created_at"))
+    context = {
+        "plans": plans,
+        "can_import": selectors.issuing_units_for(request.user).exists(),
+        # A draft opens on its review page for those who may edit it; a viewer of the
+        # issuing unit sees it too, and would be refused there (no query per plan).
+        "managed": {p.pk for p in plans if user_can(request.user, p.issuing_unit, R.MANAGE_PLANS)},
+    }
+    return render(request, "plans/plan_list.html", context)
 
 
 @require_GET
@@ -52,7 +58,6 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "activities": plan.activities.select_related("lead_unit").prefetch_related("partner_units"),
         "tasks": selectors.tasks_visible_to(request.user).filter(plan=plan).order_by("position"),
-        "today": timezone.localdate(),
         "can_follow": user_can(request.user, plan.issuing_unit, R.MANAGE_PLANS),
     }
     return render(request, "plans/plan_detail.html", context)
@@ -75,7 +80,6 @@ def plan_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "form": form,
         "page": Paginator(tasks, 50).get_page(request.GET.get("page")),
-        "today": timezone.localdate(now),
     }
     return render_page(request, "plans/plan_progress.html", context, fragment="tasks")
 
@@ -92,7 +96,6 @@ def my_duties(request: AuthedRequest) -> HttpResponse:
     )
     context = {
         "tasks": tasks.order_by("status", *DEADLINE_ORDER),
-        "today": timezone.localdate(now),
         "overdue_only": overdue_only,
     }
     return render(request, "plans/my_duties.html", context)
@@ -121,7 +124,6 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "updates": task.updates.select_related("author").prefetch_related("evidence"),
         "form": form,
         "can_report": can_report,
-        "today": timezone.localdate(),
     }
     return render(request, "plans/task_detail.html", context)
 
@@ -255,17 +257,16 @@ def draft_task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         return back
     form = DraftTaskForm(request.POST, prefix=f"t{task.pk}")
     if not form.is_valid():
-        messages.error(request, _("Nhiệm vụ cần có nội dung và đơn vị."))
+        if form.has_error("text") or form.has_error("unit_name"):
+            messages.error(request, _("Nhiệm vụ cần có nội dung và đơn vị."))
+        else:  # a bad deadline, or a time of day without its day: say which
+            _form_failed(request, form)
         return back
     unit = None
     if len(tasks) == 1:
         unit = selectors.unit_by_name(task.plan, form.cleaned_data["unit_name"])
         if unit is None:
-            messages.error(
-                request,
-                _("Không tìm thấy đơn vị “%(name)s”; hãy chọn một tên trong danh sách.")
-                % {"name": form.cleaned_data["unit_name"]},
-            )
+            messages.error(request, _unknown_unit(form.cleaned_data["unit_name"]))
             return back
     try:
         with transaction.atomic():
@@ -292,19 +293,13 @@ def draft_activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ActivityReviewForm(request.POST, instance=activity, prefix=f"a{activity.pk}")
     back = redirect(f"{reverse('plans:review', args=[activity.plan_id])}#activity-{activity.pk}")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_failed(request, form)
         return back
     fields = {k: v for k, v in form.cleaned_data.items() if k != "lead_name"}
     lead_name = form.cleaned_data["lead_name"].strip()
     lead = selectors.unit_by_name(activity.plan, lead_name) if lead_name else None
     if lead_name and lead is None and lead_name != activity.lead_unit_name:
-        messages.error(
-            request,
-            _("Không tìm thấy đơn vị “%(name)s”; hãy chọn một tên trong danh sách.")
-            % {"name": lead_name},
-        )
+        messages.error(request, _unknown_unit(lead_name))
         return back
     try:
         services.update_draft_activity(
@@ -441,6 +436,7 @@ def task_add(request: AuthedRequest, pk: int) -> HttpResponse:
             unit=unit,
             text=form.cleaned_data["text"],
             deadline=form.cleaned_data["deadline"],
+            deadline_time=form.cleaned_data["deadline_time"],
             activity=plan.activities.get(pk=activity) if activity else None,
         )
     except ValidationError as exc:

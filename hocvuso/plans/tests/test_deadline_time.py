@@ -253,3 +253,23 @@ def test_a_time_of_day_needs_a_day(draft_plan):
     task.deadline, task.deadline_time = None, datetime.time(8)
     with pytest.raises(ValidationError, match="Giờ hạn cần đi kèm ngày hạn"):
         task.full_clean()
+
+
+def test_a_duty_added_by_hand_keeps_the_time_of_day_typed(client, draft_plan, coordinator):
+    client.force_login(coordinator)
+    client.post(
+        reverse("plans:task_add", args=[draft_plan.pk]),
+        {
+            "new-task-unit_name": "Phường Hoa Lư",
+            "new-task-text": "Gửi danh sách đại biểu",
+            "new-task-deadline": "2025-05-07",
+            "new-task-deadline_time": "16:30",
+        },
+    )
+    task = draft_plan.tasks.get(text="Gửi danh sách đại biểu")
+    assert (task.deadline, task.deadline_time) == (
+        datetime.date(2025, 5, 7),
+        datetime.time(16, 30),
+    )
+    review = client.get(reverse("plans:review", args=[draft_plan.pk])).content.decode()
+    assert 'value="16:30"' in review

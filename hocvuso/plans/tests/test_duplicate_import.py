@@ -127,3 +127,28 @@ def test_a_plan_the_user_may_not_see_is_not_shown(tree, coordinator, hoalu_focal
         issuer_name="",
     )
     assert found == []
+
+
+def test_the_duplicate_check_reads_one_query_and_no_documents_text(
+    tree, coordinator, django_assert_num_queries
+):
+    for n in range(3):
+        plan = create_plan(actor=coordinator, issuing_unit=tree.province, kind="other", title="KH")
+        Plan.objects.filter(pk=plan.pk).update(source_text=f"VĂN BẢN GỐC {n} " * 1000)
+
+    def check() -> list[Plan]:
+        return selectors.find_duplicate_plans(
+            coordinator,
+            issuing_unit=tree.province,
+            number="",
+            issued_on=None,
+            title="kh",
+            issuer_name="",
+        )
+
+    check()  # the coordinator's roles, read once per request
+    with django_assert_num_queries(1) as captured:
+        found = check()
+    assert len(found) == 3
+    assert "source_text" not in captured.captured_queries[0]["sql"]
+    assert [p.title for p in found] == ["KH"] * 3

@@ -122,6 +122,20 @@ def test_coordinator_creates_a_plan_without_a_document(client, tree, coordinator
     assert "Giao thêm nhiệm vụ" in review
 
 
+def test_a_plans_line_lists_are_stored_without_control_characters(client, tree, coordinator):
+    client.force_login(coordinator)
+    client.post(
+        reverse("plans:create"),
+        {
+            "issuing_unit": tree.province.pk,
+            "title": "Kế hoạch",
+            "kind": Plan.Kind.OTHER,
+            "purposes": "Nâng cao\x07 kỹ năng số\x9b\n\x1b\n  Phủ sóng VNeID ",
+        },
+    )
+    assert Plan.objects.get().purposes == ["Nâng cao kỹ năng số", "Phủ sóng VNeID"]
+
+
 def test_plan_list_offers_creating_a_plan_only_to_those_who_may(
     client, coordinator, hoalu_focal_point
 ):
@@ -130,6 +144,29 @@ def test_plan_list_offers_creating_a_plan_only_to_those_who_may(
     client.force_login(hoalu_focal_point)
     assert reverse("plans:create") not in client.get(reverse("plans:list")).content.decode()
     assert client.get(reverse("plans:create")).status_code == 403
+
+
+def test_a_draft_in_the_plan_list_opens_where_each_reader_may_go(client, tree, coordinator, viewer):
+    drafts = [
+        create_plan(actor=coordinator, issuing_unit=tree.province, kind="other", title=f"KH {n}")
+        for n in range(3)
+    ]
+    review, detail = (
+        reverse(f"plans:{name}", args=[drafts[0].pk]) for name in ("review", "detail")
+    )
+    client.force_login(coordinator)
+    assert f'href="{review}"' in client.get(reverse("plans:list")).content.decode()
+    client.force_login(viewer)
+    page = client.get(reverse("plans:list")).content.decode()
+    assert f'href="{review}"' not in page, "the review page refuses a viewer"
+    assert f'href="{detail}"' in page
+    assert client.get(detail).status_code == 200
+    with CaptureQueriesContext(connection) as three:
+        client.get(reverse("plans:list"))
+    create_plan(actor=coordinator, issuing_unit=tree.province, kind="other", title="KH 4")
+    with CaptureQueriesContext(connection) as four:
+        client.get(reverse("plans:list"))
+    assert len(four) == len(three), "no query per plan"
 
 
 def test_a_new_plan_needs_a_title_and_an_issuer_the_user_may_act_for(client, tree):
@@ -431,6 +468,17 @@ def test_editing_a_published_duty_tells_its_unit_only(
     assert Notification.objects.count() == 1
 
 
+def test_a_published_duty_changed_to_a_time_of_day_is_told_with_the_time(
+    client, published, coordinator, hoalu_focal_point
+):
+    task = _hoalu_task(published)
+    client.force_login(coordinator)
+    client.post(
+        reverse("plans:draft_task", args=[task.pk]), _task_data(task, deadline_time="07:30")
+    )
+    assert "(hạn 07:30 ngày 30/10/2025)" in Notification.objects.get().body
+
+
 def test_a_duty_added_to_a_published_plan_reaches_the_unit(
     client, published, coordinator, hoalu_focal_point
 ):
@@ -642,3 +690,16 @@ def test_activity_is_kept_in_its_plan(published, tree, coordinator):
     foreign = Activity.objects.create(plan=other, title="Ngoài kế hoạch")
     with pytest.raises(ValidationError, match="không thuộc kế hoạch"):
         add_task(actor=coordinator, plan=published, unit=tree.hoalu, text="x", activity=foreign)
+
+
+def test_a_bad_deadline_on_a_duty_says_what_is_wrong(client, tree, coordinator):
+    plan = create_plan(actor=coordinator, issuing_unit=tree.province, kind="other", title="KH")
+    task = add_task(actor=coordinator, plan=plan, unit=tree.hoalu, text="Việc", deadline=OCT_30)
+    client.force_login(coordinator)
+    url = reverse("plans:draft_task", args=[task.pk])
+    response = client.post(url, _task_data(task, deadline="", deadline_time="08:00"), follow=True)
+    assert _messages(response) == ["Giờ hạn (nếu kế hoạch ghi giờ): Giờ hạn cần đi kèm ngày hạn."]
+    response = client.post(url, _task_data(task, deadline="30/13/2025"), follow=True)
+    assert _messages(response) == ["Hạn: Nhập một ngày hợp lệ."]
+    task.refresh_from_db()
+    assert (task.deadline, task.deadline_time) == (OCT_30, None)
