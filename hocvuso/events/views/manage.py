@@ -117,6 +117,9 @@ def _detail_context(
         "quota_warnings": selectors.quota_warnings(quotas),
         "point_defaults": _point_defaults(event),
         "can_manage": can_manage,
+        # As on the events list: the control room is for roles on the organiser; a unit that
+        # sees the event through its bridge point or quota would get 403 there.
+        "can_control": user_can(request.user, event.organiser, R.VIEW),
         "form": form,
         "overrun": selectors.programme_overrun(event),
         "planned_minutes": sum(row.planned_minutes for row in programme),
