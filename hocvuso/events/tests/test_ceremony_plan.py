@@ -253,3 +253,18 @@ def test_registering_for_a_quota_closes_with_registration(tree) -> None:
     quota.refresh_from_db()
     with pytest.raises(ValidationError, match="hết hạn đăng ký"):
         services.register_for_quota(actor=None, quota=quota, count=25)
+
+
+def test_the_plan_is_linked_only_for_those_who_may_open_it(
+    client, tree, coordinator, other_commune_focal_point
+) -> None:
+    event = event_from(tree, "000_ninh_binh_launch.txt")
+    plan_url = reverse("plans:detail", args=[event.plan_id])
+    client.force_login(coordinator)
+    assert plan_url in client.get(reverse("events:detail", args=[event.pk])).text
+    # Nam Hoa Lư sees the event through its share of a quota, but has no duty in the plan.
+    client.force_login(other_commune_focal_point)
+    page = client.get(reverse("events:detail", args=[event.pk]))
+    assert page.status_code == 200
+    assert plan_url not in page.text
+    assert client.get(plan_url).status_code == 404
