@@ -268,3 +268,22 @@ def test_the_plan_is_linked_only_for_those_who_may_open_it(
     assert page.status_code == 200
     assert plan_url not in page.text
     assert client.get(plan_url).status_code == 404
+
+
+def test_every_page_giving_the_time_says_an_undated_event_is_not_fixed_yet(
+    client, tree, coordinator
+) -> None:
+    event = event_from(tree, "002_binh_phuoc_launch.txt")
+    (point,) = services.add_bridge_points(actor=None, event=event, hosts=[tree.hoalu])
+    delegate = services.invite_delegate(
+        actor=None, event=event, category="province", name="Nguyễn Văn A"
+    )
+    # Pages without an account: the bridge point's screen and the delegate's invitation.
+    for url in (
+        reverse("events:point_screen", args=[point.access_token]),
+        reverse("events:rsvp", args=[delegate.rsvp_token]),
+    ):
+        assert "Chưa ấn định" in client.get(url).text, url
+    client.force_login(coordinator)
+    for url in (reverse("events:list"), reverse("events:control_room", args=[event.pk])):
+        assert "Chưa ấn định" in client.get(url).text, url
