@@ -287,3 +287,17 @@ def test_every_page_giving_the_time_says_an_undated_event_is_not_fixed_yet(
     client.force_login(coordinator)
     for url in (reverse("events:list"), reverse("events:control_room", args=[event.pk])):
         assert "Chưa ấn định" in client.get(url).text, url
+
+
+def test_an_event_whose_day_is_not_fixed_heads_the_events_list(client, tree, coordinator) -> None:
+    undated = event_from(tree, "002_binh_phuoc_launch.txt")
+    dated = services.create_event(
+        actor=None,
+        organiser=tree.province,
+        title="Lễ đã có ngày",
+        starts_at=datetime.datetime(2025, 11, 8, 1, tzinfo=datetime.UTC),
+    )
+    assert list(selectors.event_list_for(coordinator)) == [undated, dated]
+    client.force_login(coordinator)
+    page = client.get(reverse("events:list")).text
+    assert page.index(undated.title) < page.index(dated.title)
