@@ -527,12 +527,14 @@ def organiser_units_for(user: User) -> QuerySet[OrgUnit]:
 
 
 def event_list_for(user: User) -> QuerySet[Event]:
-    """The events list: visible events, newest first, each with its number of bridge points
+    """The events list: visible events, those whose day is not fixed yet first (they need
+    the coordinator), then newest first, each with its number of bridge points
     (``point_count``), in one query."""
+    # NULLs placed explicitly: PostgreSQL and SQLite put them at opposite ends by default.
     return (
         events_visible_to(user)
         .annotate(point_count=Count("bridge_points"))
-        .order_by("-starts_at", "-pk")
+        .order_by(F("starts_at").desc(nulls_first=True), "-pk")
     )
 
 

@@ -253,3 +253,51 @@ def test_registering_for_a_quota_closes_with_registration(tree) -> None:
     quota.refresh_from_db()
     with pytest.raises(ValidationError, match="hết hạn đăng ký"):
         services.register_for_quota(actor=None, quota=quota, count=25)
+
+
+def test_the_plan_is_linked_only_for_those_who_may_open_it(
+    client, tree, coordinator, other_commune_focal_point
+) -> None:
+    event = event_from(tree, "000_ninh_binh_launch.txt")
+    plan_url = reverse("plans:detail", args=[event.plan_id])
+    client.force_login(coordinator)
+    assert plan_url in client.get(reverse("events:detail", args=[event.pk])).text
+    # Nam Hoa Lư sees the event through its share of a quota, but has no duty in the plan.
+    client.force_login(other_commune_focal_point)
+    page = client.get(reverse("events:detail", args=[event.pk]))
+    assert page.status_code == 200
+    assert plan_url not in page.text
+    assert client.get(plan_url).status_code == 404
+
+
+def test_every_page_giving_the_time_says_an_undated_event_is_not_fixed_yet(
+    client, tree, coordinator
+) -> None:
+    event = event_from(tree, "002_binh_phuoc_launch.txt")
+    (point,) = services.add_bridge_points(actor=None, event=event, hosts=[tree.hoalu])
+    delegate = services.invite_delegate(
+        actor=None, event=event, category="province", name="Nguyễn Văn A"
+    )
+    # Pages without an account: the bridge point's screen and the delegate's invitation.
+    for url in (
+        reverse("events:point_screen", args=[point.access_token]),
+        reverse("events:rsvp", args=[delegate.rsvp_token]),
+    ):
+        assert "Chưa ấn định" in client.get(url).text, url
+    client.force_login(coordinator)
+    for url in (reverse("events:list"), reverse("events:control_room", args=[event.pk])):
+        assert "Chưa ấn định" in client.get(url).text, url
+
+
+def test_an_event_whose_day_is_not_fixed_heads_the_events_list(client, tree, coordinator) -> None:
+    undated = event_from(tree, "002_binh_phuoc_launch.txt")
+    dated = services.create_event(
+        actor=None,
+        organiser=tree.province,
+        title="Lễ đã có ngày",
+        starts_at=datetime.datetime(2025, 11, 8, 1, tzinfo=datetime.UTC),
+    )
+    assert list(selectors.event_list_for(coordinator)) == [undated, dated]
+    client.force_login(coordinator)
+    page = client.get(reverse("events:list")).text
+    assert page.index(undated.title) < page.index(dated.title)

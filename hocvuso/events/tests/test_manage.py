@@ -70,6 +70,21 @@ def test_permission_matrix(request, client, event, persona, sees, manages) -> No
     assert bulk.status_code in ((302,) if manages else (403, 404))
 
 
+@pytest.mark.parametrize(
+    ("persona", "opens"),
+    [("coordinator", 200), ("viewer", 200), ("hoalu_focal_point", 403)],
+)
+def test_the_control_room_button_is_shown_only_to_those_it_opens_for(
+    request, client, event, persona, opens
+) -> None:
+    # Hoa Lư sees the event through its bridge point; its control room is the organiser's.
+    login(client, request.getfixturevalue(persona))
+    url = reverse("events:control_room", args=[event.pk])
+    page = client.get(reverse("events:detail", args=[event.pk])).text
+    assert (url in page) is (opens == 200)
+    assert client.get(url).status_code == opens
+
+
 def test_only_organisers_may_create(client, coordinator, hoalu_focal_point) -> None:
     login(client, hoalu_focal_point)
     assert client.get(reverse("events:create")).status_code == 403

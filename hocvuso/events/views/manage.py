@@ -26,7 +26,7 @@ from hocvuso.events.forms import (
 from hocvuso.events.models import Event, RegistryEntry
 from hocvuso.events.views.base import _back_to, _manage_context, _plans_for, _run
 from hocvuso.orgunits.selectors import user_can
-from hocvuso.plans.selectors import get_plan_for_user
+from hocvuso.plans.selectors import get_plan_for_user, plans_visible_to
 
 
 @require_GET
@@ -117,6 +117,14 @@ def _detail_context(
         "quota_warnings": selectors.quota_warnings(quotas),
         "point_defaults": _point_defaults(event),
         "can_manage": can_manage,
+        # As on the events list: the control room is for roles on the organiser; a unit that
+        # sees the event through its bridge point or quota would get 403 there.
+        "can_control": user_can(request.user, event.organiser, R.VIEW),
+        # The plan is linked for those who may open it: a ward with a quota but no duty in it
+        # would get 404.
+        "plan": plans_visible_to(request.user).filter(pk=event.plan_id).first()
+        if event.plan_id
+        else None,
         "form": form,
         "overrun": selectors.programme_overrun(event),
         "planned_minutes": sum(row.planned_minutes for row in programme),
