@@ -77,6 +77,13 @@ class Event(TimeStampedModel):
         return self.title
 
     @property
+    def slot_minutes(self) -> int | None:
+        """The slot's length ("từ 8 giờ 00 đến 9 giờ 30": 90), None while either end is unknown."""
+        if self.starts_at is None or self.ends_at is None:
+            return None
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
     def date_to_confirm(self) -> bool:
         """No fixed start yet: the plan gave a window, or nothing."""
         return self.starts_at is None

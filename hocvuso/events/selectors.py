@@ -84,10 +84,10 @@ def members_of(group: UnitGroup, within: OrgUnit) -> QuerySet[OrgUnit]:
 def programme_overrun(event: Event) -> int:
     """Minutes by which the planned run-of-show exceeds the event's slot (0 when it fits or
     when the slot's end is unknown). An item without a duration counts its cap, else 0."""
-    if event.ends_at is None or event.starts_at is None:
+    slot = event.slot_minutes
+    if slot is None:
         return 0
     planned = sum(item.duration_minutes or item.cap_minutes or 0 for item in event.program.all())
-    slot = int((event.ends_at - event.starts_at).total_seconds() // 60)
     return max(0, planned - slot)
 
 

@@ -128,13 +128,12 @@ def _detail_context(
         "form": form,
         "overrun": selectors.programme_overrun(event),
         "planned_minutes": sum(row.planned_minutes for row in programme),
+        "slot_minutes": event.slot_minutes,
         "point_count": event.bridge_points.count(),
         "program_rows": [(row, None) for row in programme],
         "quota_rows": [(row, None) for row in quotas],
         **_registries_context(request, event, can_manage),
     }
-    if event.ends_at is not None and event.starts_at is not None:
-        context["slot_minutes"] = int((event.ends_at - event.starts_at).total_seconds() // 60)
     if can_manage:
         province = selectors.province_of(event.organiser)
         quota_list = [row.quota for row in quotas]
