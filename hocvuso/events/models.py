@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -251,6 +252,13 @@ class ProgramItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        low, high = self.min_minutes, self.cap_minutes
+        if low is not None and high is not None and low > high:
+            raise ValidationError(
+                {"min_minutes": _("Thời lượng tối thiểu không được lớn hơn tối đa.")}
+            )
 
 
 # --- Delegates, attendee names and side registries

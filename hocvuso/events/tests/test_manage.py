@@ -202,6 +202,17 @@ def test_a_programme_that_does_not_fit_its_slot_is_flagged(client, event, coordi
     assert "Thời lượng 20 phút vượt mức tối đa 15 phút" in page
 
 
+def test_a_minimum_above_the_cap_is_refused_in_vietnamese(client, event, coordinator) -> None:
+    login(client, coordinator)
+    response = client.post(
+        reverse("events:program_add", args=[event.pk]),
+        {"new-item-title": "Phóng sự", "new-item-min_minutes": "15", "new-item-cap_minutes": "10"},
+        follow=True,
+    )
+    assert "Thời lượng tối thiểu không được lớn hơn tối đa." in response.text
+    assert not event.program.exists()
+
+
 def test_items_move_up_and_down(client, event, coordinator) -> None:
     _first, second = (
         services.add_program_item(actor=None, event=event, title=t) for t in ("Một", "Hai")
