@@ -136,6 +136,18 @@ def test_an_event_that_ends_before_it_starts_is_refused_in_vietnamese(
     assert not Event.objects.exists()
 
 
+def test_an_end_without_a_start_is_refused_in_vietnamese(client, tree, coordinator) -> None:
+    # The start may be left empty until the day is fixed, but not with an end alone.
+    login(client, coordinator)
+    data = {"organiser": tree.province.pk, "title": "Chưa có ngày", "mode": "hybrid"}
+    response = client.post(reverse("events:create"), {**data, "ends_at": "2025-11-08T09:30"})
+    assert response.status_code == 200
+    assert "Hãy nhập giờ bắt đầu trước khi nhập giờ kết thúc." in response.text
+    assert not Event.objects.exists()
+    assert client.post(reverse("events:create"), data).status_code == 302
+    assert Event.objects.get().starts_at is None
+
+
 def test_the_plan_page_makes_its_ceremony_once(client, tree, coordinator) -> None:
     from hocvuso.plans.importer import read_plan
     from hocvuso.plans.services import create_plan_from_draft
