@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
@@ -681,18 +681,18 @@ def quota_warnings(rows: Iterable[QuotaRow]) -> list[str]:
     people), from the rows of :func:`quota_fulfilment`: warnings for the coordinator."""
     from hocvuso.plans.importer.ceremony import quota_problems
 
-    rows = list(rows)
-
-    def as_dict(quota: Quota) -> dict[str, object]:
-        return {"group": quota.group, "count": quota.count, "count_unit": quota.count_unit}
-
-    return quota_problems(
-        {
-            **as_dict(row.quota),
-            "sub": [as_dict(r.quota) for r in rows if r.quota.parent_id == row.quota.pk],
+    facts: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        quota = row.quota
+        facts[quota.pk] = {
+            "group": quota.group,
+            "count": quota.count,
+            "count_unit": quota.count_unit,
+            "sub": [],
         }
-        for row in rows
-    )
+        if quota.parent_id in facts:  # parents come before their sub-quotas
+            facts[quota.parent_id]["sub"].append(facts[quota.pk])
+    return quota_problems(facts.values())
 
 
 def may_register_for_quota(user: User, event: Event, quota: Quota) -> bool:
