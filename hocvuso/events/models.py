@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -83,6 +84,10 @@ class Event(TimeStampedModel):
         if self.starts_at is None or self.ends_at is None:
             return None
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def registration_closed(self, now: datetime.datetime) -> bool:
+        """Whether the cut-off for telling who comes has passed (never, without one)."""
+        return self.registration_closes_at is not None and now > self.registration_closes_at
 
     @property
     def date_to_confirm(self) -> bool:

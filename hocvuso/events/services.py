@@ -197,10 +197,10 @@ def _check_count(count: int) -> None:
 def _check_registration_open(event: Event, now: datetime.datetime) -> None:
     """Who comes (a bridge point's expected people, a quota's registration) is told until the
     event's registration cut-off."""
-    closes = event.registration_closes_at
-    if closes is not None and now > closes:
+    if event.registration_closed(now):
         raise ValidationError(
-            _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.") % {"at": _local(closes)}
+            _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.")
+            % {"at": _local(event.registration_closes_at)}
         )
 
 
