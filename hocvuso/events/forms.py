@@ -77,6 +77,9 @@ class EventForm(ServiceModelForm):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("Giờ kết thúc phải sau giờ bắt đầu."))
+        elif ends and not starts:
+            # The start may wait for the day to be fixed; an end alone says nothing.
+            self.add_error("ends_at", _("Hãy nhập giờ bắt đầu trước khi nhập giờ kết thúc."))
         return cleaned
 
 

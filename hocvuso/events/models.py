@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +77,17 @@ class Event(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def slot_minutes(self) -> int | None:
+        """The slot's length ("từ 8 giờ 00 đến 9 giờ 30": 90), None while either end is unknown."""
+        if self.starts_at is None or self.ends_at is None:
+            return None
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def registration_closed(self, now: datetime.datetime) -> bool:
+        """Whether the cut-off for telling who comes has passed (never, without one)."""
+        return self.registration_closes_at is not None and now > self.registration_closes_at
 
     @property
     def date_to_confirm(self) -> bool:
@@ -244,6 +257,13 @@ class ProgramItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        low, high = self.min_minutes, self.cap_minutes
+        if low is not None and high is not None and low > high:
+            raise ValidationError(
+                {"min_minutes": _("Thời lượng tối thiểu không được lớn hơn tối đa.")}
+            )
 
 
 # --- Delegates, attendee names and side registries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
@@ -46,9 +46,9 @@ def events_visible_to(user: User) -> QuerySet[Event]:
 
 
 def get_event_for_user(user: User, pk: int, *, roles: Iterable[str] | None = None) -> Event:
-    """The event if ``user`` sees it (its organiser or one of its bridge points' hosts lies in
-    their units; else 404). With ``roles``, they must hold one of them on the organiser (else
-    403): the control room asks ``R.VIEW`` there, every change ``R.MANAGE_PLANS``."""
+    """The event if ``user`` sees it (:func:`events_visible_to`; else 404). With ``roles``,
+    they must hold one of them on the organiser (else 403): the control room asks ``R.VIEW``
+    there, every change ``R.MANAGE_PLANS``."""
     event = events_visible_to(user).filter(pk=pk).first()
     if event is None:
         raise Http404
@@ -84,10 +84,10 @@ def members_of(group: UnitGroup, within: OrgUnit) -> QuerySet[OrgUnit]:
 def programme_overrun(event: Event) -> int:
     """Minutes by which the planned run-of-show exceeds the event's slot (0 when it fits or
     when the slot's end is unknown). An item without a duration counts its cap, else 0."""
-    if event.ends_at is None or event.starts_at is None:
+    slot = event.slot_minutes
+    if slot is None:
         return 0
     planned = sum(item.duration_minutes or item.cap_minutes or 0 for item in event.program.all())
-    slot = int((event.ends_at - event.starts_at).total_seconds() // 60)
     return max(0, planned - slot)
 
 
@@ -648,22 +648,13 @@ def quota_fulfilment(event: Event, *, viewer: User | None = None) -> list[QuotaR
     unit), a quota without its own figure summing its sub-quotas'. People its responsible
     unit's bridge points report are not counted: they follow the ceremony at their own
     point, not in the quota's group. With ``viewer``, each row says whether they may
-    register for it. One query for the quotas, one per distinct responsible unit checked."""
+    register for it (:func:`may_register_for_quota`). One query."""
     quotas = list(
         Quota.objects.filter(event=event).select_related("responsible").order_by("position", "pk")
     )
     children: dict[int | None, list[Quota]] = {}
     for quota in quotas:
         children.setdefault(quota.parent_id, []).append(quota)
-    manager = viewer is not None and user_can(viewer, event.organiser, R.MANAGE_PLANS)
-    allowed: dict[int, bool] = {}
-
-    def may_register(quota: Quota) -> bool:
-        if viewer is None or quota.responsible is None:
-            return manager
-        if quota.responsible_id not in allowed:
-            allowed[quota.responsible_id] = user_can(viewer, quota.responsible, R.REPORT_TASKS)
-        return manager or allowed[quota.responsible_id]
 
     def value(quota: Quota) -> int | None:
         if quota.registered is not None:
@@ -677,7 +668,8 @@ def quota_fulfilment(event: Event, *, viewer: User | None = None) -> list[QuotaR
 
     def walk(parent: int | None, depth: int) -> None:
         for quota in children.get(parent, []):
-            rows.append(QuotaRow(quota, depth, value(quota), may_register(quota)))
+            may = viewer is not None and may_register_for_quota(viewer, event, quota)
+            rows.append(QuotaRow(quota, depth, value(quota), may))
             walk(quota.pk, depth + 1)
 
     walk(None, 0)
@@ -689,31 +681,36 @@ def quota_warnings(rows: Iterable[QuotaRow]) -> list[str]:
     people), from the rows of :func:`quota_fulfilment`: warnings for the coordinator."""
     from hocvuso.plans.importer.ceremony import quota_problems
 
-    rows = list(rows)
-
-    def as_dict(quota: Quota) -> dict[str, object]:
-        return {"group": quota.group, "count": quota.count, "count_unit": quota.count_unit}
-
-    return quota_problems(
-        {
-            **as_dict(row.quota),
-            "sub": [as_dict(r.quota) for r in rows if r.quota.parent_id == row.quota.pk],
+    facts: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        quota = row.quota
+        facts[quota.pk] = {
+            "group": quota.group,
+            "count": quota.count,
+            "count_unit": quota.count_unit,
+            "sub": [],
         }
-        for row in rows
-    )
+        if quota.parent_id in facts:  # parents come before their sub-quotas
+            facts[quota.parent_id]["sub"].append(facts[quota.pk])
+    return quota_problems(facts.values())
+
+
+def may_register_for_quota(user: User, event: Event, quota: Quota) -> bool:
+    """Whether ``user`` may register people for ``quota`` of ``event``: they hold
+    REPORT_TASKS on its responsible unit, or MANAGE_PLANS on the organiser. No query."""
+    if user_can(user, event.organiser, R.MANAGE_PLANS):
+        return True
+    return quota.responsible is not None and user_can(user, quota.responsible, R.REPORT_TASKS)
 
 
 def get_quota_for_registrar(user: User, event: Event, pk: int) -> Quota:
     """A quota of ``event`` (got through :func:`get_event_for_user`) that ``user`` may
-    register people for: they hold REPORT_TASKS on its responsible unit, or MANAGE_PLANS on
-    the organiser. 404 when the event has no such quota, 403 for anyone else."""
+    register people for (:func:`may_register_for_quota`). 404 when the event has no such
+    quota, 403 for anyone else."""
     quota = event.quotas.select_related("responsible", "event").filter(pk=pk).first()
     if quota is None:
         raise Http404
-    if not (
-        (quota.responsible is not None and user_can(user, quota.responsible, R.REPORT_TASKS))
-        or user_can(user, event.organiser, R.MANAGE_PLANS)
-    ):
+    if not may_register_for_quota(user, event, quota):
         raise PermissionDenied
     return quota
 

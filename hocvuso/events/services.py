@@ -118,11 +118,8 @@ def report_attendance(
     _check_counts(counts)
     event = bridge_point.event
     now = timezone.now()
-    if field == "expected" and event.registration_closes_at and now > event.registration_closes_at:
-        raise ValidationError(
-            _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.")
-            % {"at": _local(event.registration_closes_at)}
-        )
+    if field == "expected":
+        _check_registration_open(event, now)
     if field == "actual" and not _on_or_after_the_day(event, now):
         raise ValidationError(_("Số người dự thực tế chỉ báo cáo từ ngày diễn ra buổi lễ."))
     created = AttendanceSubmission.objects.get_or_create(
@@ -185,12 +182,26 @@ def _check_counts(counts: Mapping[str, int]) -> None:
     for category, count in counts.items():
         if category not in AttendanceCategory.values:
             raise ValidationError(_("Thành phần “%(c)s” không có.") % {"c": category})
-        if count < 0:
-            raise ValidationError(_("Số người không được âm."))
-        if count > MAX_PEOPLE_PER_CATEGORY:
-            raise ValidationError(
-                _("%(n)s người là quá lớn cho một điểm cầu; xin kiểm tra lại.") % {"n": count}
-            )
+        _check_count(count)
+
+
+def _check_count(count: int) -> None:
+    if count < 0:
+        raise ValidationError(_("Số người không được âm."))
+    if count > MAX_PEOPLE_PER_CATEGORY:
+        raise ValidationError(
+            _("%(n)s người là quá lớn cho một điểm cầu; xin kiểm tra lại.") % {"n": count}
+        )
+
+
+def _check_registration_open(event: Event, now: datetime.datetime) -> None:
+    """Who comes (a bridge point's expected people, a quota's registration) is told until the
+    event's registration cut-off."""
+    if event.registration_closed(now):
+        raise ValidationError(
+            _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.")
+            % {"at": _local(event.registration_closes_at)}
+        )
 
 
 def _local(moment: datetime.datetime) -> str:
@@ -649,18 +660,9 @@ def register_for_quota(*, actor: User | None, quota: Quota, count: int) -> Quota
     fulfilment counts. Caller holds REPORT_TASKS on the responsible unit or MANAGE_PLANS on
     the organiser (``selectors.get_quota_for_registrar``). Refused after the registration
     cut-off. Audited."""
-    if count < 0:
-        raise ValidationError(_("Số người không được âm."))
-    if count > MAX_PEOPLE_PER_CATEGORY:
-        raise ValidationError(
-            _("%(n)s người là quá lớn cho một điểm cầu; xin kiểm tra lại.") % {"n": count}
-        )
+    _check_count(count)
     event = quota.event
-    closes = event.registration_closes_at
-    if closes and timezone.now() > closes:
-        raise ValidationError(
-            _("Đã hết hạn đăng ký lúc %(at)s. Xin liên hệ Ban tổ chức.") % {"at": _local(closes)}
-        )
+    _check_registration_open(event, timezone.now())
     before = snapshot(quota, ("registered",))
     quota.registered = count
     quota.registered_at = timezone.now()

@@ -301,3 +301,18 @@ def test_an_event_whose_day_is_not_fixed_heads_the_events_list(client, tree, coo
     client.force_login(coordinator)
     page = client.get(reverse("events:list")).text
     assert page.index(undated.title) < page.index(dated.title)
+
+
+def test_the_quota_form_is_not_offered_after_the_cut_off(client, tree, hoalu_focal_point) -> None:
+    event = event_from(tree, "000_ninh_binh_launch.txt")
+    ward = event.quotas.get(group="Phường Hoa Lư")
+    url = reverse("events:quota_register", args=[event.pk, ward.pk])
+    client.force_login(hoalu_focal_point)
+    assert url in client.get(reverse("events:detail", args=[event.pk])).text
+    # Registration closes at the end of 05/11/2025.
+    with time_machine.travel(datetime.datetime(2025, 11, 5, 17, 30, tzinfo=datetime.UTC)):
+        client.force_login(hoalu_focal_point)
+        page = client.get(reverse("events:detail", args=[event.pk]))
+        assert page.status_code == 200
+        assert "Phường Hoa Lư" in page.text
+        assert url not in page.text

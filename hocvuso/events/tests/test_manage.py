@@ -136,6 +136,18 @@ def test_an_event_that_ends_before_it_starts_is_refused_in_vietnamese(
     assert not Event.objects.exists()
 
 
+def test_an_end_without_a_start_is_refused_in_vietnamese(client, tree, coordinator) -> None:
+    # The start may be left empty until the day is fixed, but not with an end alone.
+    login(client, coordinator)
+    data = {"organiser": tree.province.pk, "title": "Chưa có ngày", "mode": "hybrid"}
+    response = client.post(reverse("events:create"), {**data, "ends_at": "2025-11-08T09:30"})
+    assert response.status_code == 200
+    assert "Hãy nhập giờ bắt đầu trước khi nhập giờ kết thúc." in response.text
+    assert not Event.objects.exists()
+    assert client.post(reverse("events:create"), data).status_code == 302
+    assert Event.objects.get().starts_at is None
+
+
 def test_the_plan_page_makes_its_ceremony_once(client, tree, coordinator) -> None:
     from hocvuso.plans.importer import read_plan
     from hocvuso.plans.services import create_plan_from_draft
@@ -200,6 +212,17 @@ def test_a_programme_that_does_not_fit_its_slot_is_flagged(client, event, coordi
     )
     page = client.get(reverse("events:detail", args=[event.pk])).text
     assert "Thời lượng 20 phút vượt mức tối đa 15 phút" in page
+
+
+def test_a_minimum_above_the_cap_is_refused_in_vietnamese(client, event, coordinator) -> None:
+    login(client, coordinator)
+    response = client.post(
+        reverse("events:program_add", args=[event.pk]),
+        {"new-item-title": "Phóng sự", "new-item-min_minutes": "15", "new-item-cap_minutes": "10"},
+        follow=True,
+    )
+    assert "Thời lượng tối thiểu không được lớn hơn tối đa." in response.text
+    assert not event.program.exists()
 
 
 def test_items_move_up_and_down(client, event, coordinator) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -128,13 +129,14 @@ def _detail_context(
         "form": form,
         "overrun": selectors.programme_overrun(event),
         "planned_minutes": sum(row.planned_minutes for row in programme),
+        "slot_minutes": event.slot_minutes,
         "point_count": event.bridge_points.count(),
         "program_rows": [(row, None) for row in programme],
         "quota_rows": [(row, None) for row in quotas],
+        # After the cut-off a registration is refused: the form is not offered.
+        "registration_closed": event.registration_closed(timezone.now()),
         **_registries_context(request, event, can_manage),
     }
-    if event.ends_at is not None and event.starts_at is not None:
-        context["slot_minutes"] = int((event.ends_at - event.starts_at).total_seconds() // 60)
     if can_manage:
         province = selectors.province_of(event.organiser)
         quota_list = [row.quota for row in quotas]
