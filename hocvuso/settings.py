@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hocvuso.plans",
     "hocvuso.events",
     "hocvuso.fieldwork",
+    "hocvuso.learning",
     "hocvuso.reports",
 ]
 if DEV:

@@ -53,6 +53,12 @@ class AuditLog(models.Model):
         RSVP_ANSWERED = "rsvp_answered", _("Trả lời giấy mời")
         # fieldwork
         VISITS_RECORDED = "visits_recorded", _("Ghi lượt hướng dẫn tại hộ")
+        # learning
+        ATTENDANCE_TAKEN = "attendance_taken", _("Điểm danh lớp học")
+        CHECKED_IN = "checked_in", _("Người học tự điểm danh")
+        CLASS_REGISTERED = "class_registered", _("Đăng ký học")
+        LEARNERS_MERGED = "learners_merged", _("Gộp người học trùng")
+        CERTIFICATE_ISSUED = "certificate_issued", _("Cấp chứng nhận")
         # reports
         REPORT_SUBMITTED = "report_submitted", pgettext_lazy("audit", "Gửi báo cáo")
         REPORT_APPROVED = "report_approved", _("Duyệt báo cáo")
