@@ -384,3 +384,97 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class PlatformImport(models.Model):
+    """One file from the national platform: the MOOC's completions or VNeID's count of
+    "basic digital skills" confirmations. The same file is never imported twice."""
+
+    class Kind(models.TextChoices):
+        COMPLETIONS = "completions", _("Hoàn thành khóa học trên nền tảng")
+        VNEID = "vneid", _("Xác nhận kỹ năng số cơ bản trên VNeID")
+
+    kind = models.CharField(_("loại tệp"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("đơn vị nhập"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(max_length=64, editable=False)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp của nền tảng")
+        verbose_name_plural = _("tệp của nền tảng")
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256"], name="platform_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class PlatformCompletion(models.Model):
+    """A course completed on the national MOOC platform, as its export names the person
+    (no ID number kept). ``learner`` is set when the person is matched to one of ours."""
+
+    source = models.ForeignKey(PlatformImport, on_delete=models.CASCADE, related_name="completions")
+    province = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    commune = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(
+        "orgunits.OrgUnit", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("họ và tên"), max_length=200)
+    name_key = models.CharField(max_length=200)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True)
+    group = models.CharField(_("đối tượng"), max_length=20, choices=TargetGroup.choices)
+    course = models.CharField(_("khóa học"), max_length=300)
+    completed_on = models.DateField(_("ngày hoàn thành"))
+    learner = models.ForeignKey(
+        Learner, null=True, on_delete=models.SET_NULL, related_name="platform_completions"
+    )
+
+    class Meta:
+        verbose_name = _("hoàn thành trên nền tảng")
+        verbose_name_plural = _("hoàn thành trên nền tảng")
+        indexes = [
+            models.Index(fields=["commune", "name_key", "birth_year"], name="completion_match"),
+            models.Index(fields=["commune", "completed_on"], name="completion_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.course}"
+
+
+class VneidCount(models.Model):
+    """How many people of a commune VNeID confirms as having basic digital skills, at a date
+    (a count at a moment: the latest on or before a period's end is the period's figure)."""
+
+    source = models.ForeignKey(
+        PlatformImport, on_delete=models.CASCADE, related_name="vneid_counts"
+    )
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="+"
+    )
+    as_of = models.DateField(_("tính đến ngày"))
+    confirmed = models.PositiveIntegerField(_("số người được xác nhận"))
+
+    class Meta:
+        verbose_name = _("số xác nhận trên VNeID")
+        verbose_name_plural = _("số xác nhận trên VNeID")
+        ordering = ["unit", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "as_of"], name="one_vneid_count_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.as_of}: {self.confirmed}"
