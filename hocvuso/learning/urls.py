@@ -1,4 +1,13 @@
+"""Signed-in pages of the learning app, under /learning/."""
+
 from __future__ import annotations
 
+from django.urls import path  # noqa: F401 — each part adds its routes below
+
 app_name = "learning"
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- Courses, classes, campaigns (views/manage.py)
+    # --- The door: rotating code, roll call (views/door.py)
+    # --- Imports: sheets, meeting reports, the national platform (views/imports.py)
+    # --- Who has been trained (views/coverage.py)
+]
