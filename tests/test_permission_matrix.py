@@ -66,6 +66,13 @@ class World:
     notification: Any
     api_token: Any
     assignment: Any
+    course: Any
+    campaign: Any
+    learning_class: Any
+    learner: Any
+    enrolment: Any
+    certificate: Any
+    platform_import: Any
 
 
 def build_world(tree: Any) -> World:
@@ -140,6 +147,7 @@ def build_world(tree: Any) -> World:
     target = rp.set_target(actor=None, indicator=indicator, unit=unit, year=2025, value=99)
     notify(users=[chief], subject=f"Tin {MARKER}", body=MARKER, url="/")
     api_token, _secret = create_api_token(actor=chief, name=f"Mã {MARKER}")
+    learning = _learning_world(unit, village)
     return World(
         unit=unit,
         village=village,
@@ -165,7 +173,67 @@ def build_world(tree: Any) -> World:
         notification=Notification.objects.get(user=chief),
         api_token=api_token,
         assignment=chief.role_assignments.get(),
+        **learning,
     )
+
+
+def _learning_world(unit: OrgUnit, village: OrgUnit) -> dict[str, Any]:
+    """Phường Nam Hoa Lư's course, campaign and class, one learner on its roll with a
+    certificate, and one file from the national platform."""
+    from hocvuso.learning import models as lm
+    from hocvuso.learning import services as ls
+
+    now = timezone.now()
+    course = lm.Course.objects.create(owner=unit, title=f"Khóa {MARKER}")
+    campaign = lm.Campaign.objects.create(
+        title=f"Đợt {MARKER}", lead=unit, starts_on=now.date(), ends_on=now.date()
+    )
+    session = lm.ClassSession.objects.create(
+        course=course,
+        campaign=campaign,
+        organiser=unit,
+        host=unit,
+        province=OrgUnit.objects.get(path=unit.path[: OrgUnit.steplen]),
+        venue=f"Hội trường {MARKER}",
+        starts_at=now - datetime.timedelta(minutes=5),
+        ends_at=now + datetime.timedelta(hours=2),
+        status=lm.ClassSession.Status.OPEN,
+    )
+    person = ls.PersonInput(
+        name=f"Người Học {MARKER}",
+        birth_year=1970,
+        commune_id=unit.pk,
+        village_id=village.pk,
+        phone="0912345678",
+    )
+    ls.record_attendance(
+        actor=None,
+        session=session,
+        marks=[ls.Mark(id=uuid.uuid4(), status="present", person=person)],
+        via="roll",
+    )
+    enrolment = lm.Enrolment.objects.get(session=session)
+    certificate = lm.Certificate.objects.create(
+        enrolment=enrolment,
+        code="ZZNAM2345",
+        holder_name=enrolment.learner.name,
+        course_title=course.title,
+        organiser_name=unit.name,
+        completed_on=now.date(),
+        issued_on=now.date(),
+    )
+    platform_import = lm.PlatformImport.objects.create(
+        kind="completions", unit=unit, filename=f"{MARKER}.csv", sha256="0" * 64, rows=1
+    )
+    return {
+        "course": course,
+        "campaign": campaign,
+        "learning_class": session,
+        "learner": enrolment.learner,
+        "enrolment": enrolment,
+        "certificate": certificate,
+        "platform_import": platform_import,
+    }
 
 
 @dataclass(frozen=True)
