@@ -106,7 +106,7 @@ def record_attendance(
     for mark in marks:
         try:
             enrolment = _apply(
-                mark, session, existing, by_learner, matcher, units, known_learners, roll
+                mark, session, existing, by_learner, matcher, units, known_learners, via
             )
         except ValidationError as exc:
             roll.rejected[mark.id] = "; ".join(exc.messages)
@@ -146,7 +146,7 @@ def record_attendance(
     return roll
 
 
-def _apply(mark, session, existing, by_learner, matcher, units, known_learners, roll):
+def _apply(mark, session, existing, by_learner, matcher, units, known_learners, via):
     """The enrolment ``mark`` writes (new or changed), None when the roll already says so."""
     if mark.status not in Enrolment.Status.values:
         raise ValidationError(_("trạng thái điểm danh không hợp lệ"))
@@ -164,7 +164,7 @@ def _apply(mark, session, existing, by_learner, matcher, units, known_learners, 
         if mark.person is None:
             raise ValidationError(_("không rõ người học"))
         enrolment = _enrol_person(mark, session, by_learner, matcher, units)
-    return _set_status(enrolment, mark, existing, by_learner)
+    return _set_status(enrolment, mark, existing, by_learner, via)
 
 
 def _enrol_person(mark, session, by_learner, matcher, units):
@@ -185,7 +185,7 @@ def _enrol_person(mark, session, by_learner, matcher, units):
     return enrolment
 
 
-def _set_status(enrolment, mark, existing, by_learner):
+def _set_status(enrolment, mark, existing, by_learner, via):
     changed = enrolment._state.adding or enrolment.status != mark.status
     if mark.minutes_online is not None and enrolment.minutes_online != mark.minutes_online:
         enrolment.minutes_online = mark.minutes_online
@@ -193,6 +193,8 @@ def _set_status(enrolment, mark, existing, by_learner):
     if not changed:
         return None
     enrolment.status = mark.status
+    # How the latest mark came: the roll shows it beside the status.
+    enrolment.via = via
     if mark.status in Enrolment.ATTENDED and enrolment.checked_in_at is None:
         enrolment.checked_in_at = mark.at or timezone.now()
     elif mark.status not in Enrolment.ATTENDED:

@@ -103,3 +103,12 @@ def test_merging_keeps_the_better_mark_and_the_earlier_training_day(tree, sessio
     with pytest.raises(ValidationError):
         merge_learners(actor=None, keep=keep, drop=drop)
     assert make_class  # the helper is importable for other tests
+
+
+def test_the_roll_says_how_each_mark_came(tree, session):
+    first = walk_in(tree)
+    record_attendance(actor=None, session=session, marks=[first], via="qr")
+    assert Enrolment.objects.get().via == "qr"
+    late = Mark(id=first.id, status="late", person=first.person)
+    record_attendance(actor=None, session=session, marks=[late], via="roll")
+    assert Enrolment.objects.get().via == "roll"
