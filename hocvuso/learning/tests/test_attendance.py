@@ -112,3 +112,15 @@ def test_the_roll_says_how_each_mark_came(tree, session):
     late = Mark(id=first.id, status="late", person=first.person)
     record_attendance(actor=None, session=session, marks=[late], via="roll")
     assert Enrolment.objects.get().via == "roll"
+
+
+def test_people_register_before_a_class_but_are_marked_present_only_near_its_start(tree, course):
+    import datetime
+
+    from hocvuso.learning.tests.conftest import make_class
+
+    later = make_class(tree, course, starts_in=datetime.timedelta(days=3))
+    marks = [walk_in(tree, status="registered"), walk_in(tree, name="Đinh Văn Tú")]
+    roll = record_attendance(actor=None, session=later, marks=marks, via="registration")
+    assert Enrolment.objects.get(session=later).status == "registered"
+    assert "chưa bắt đầu" in roll.rejected[marks[1].id]
