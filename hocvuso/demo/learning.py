@@ -292,6 +292,19 @@ def _status(rng: random.Random) -> str:
     return Enrolment.Status.PRESENT
 
 
+def _statuses(rng: random.Random, n: int) -> list[str]:
+    """A hall's roll: mostly present, and at least one late, one absent, one excused."""
+    statuses = [_status(rng) for _ in range(n)]
+    for i, status in zip((1, 4, 7), ("late", "absent", "excused"), strict=True):
+        if i < n:
+            statuses[i] = status
+    return statuses
+
+
+def _marks(rng: random.Random, people: list[_Person]) -> list[Mark]:
+    return [p.mark(s) for p, s in zip(people, _statuses(rng, len(people)), strict=True)]
+
+
 def _take_roll(session: ClassSession, marks: list[Mark]) -> None:
     """Through the one attendance write, as the trainer's phone sends it, on the day."""
     for mark in marks:
@@ -330,7 +343,7 @@ def _held_classes(
         )
         people = _people(rng, hoalu, 16, taken=taken)
         hoa = _Person(*LIKELY_DUPLICATES[0], Learner.Sex.FEMALE, hoalu, _villages(hoalu)[1])
-        _take_roll(session, [p.mark(_status(rng)) for p in people] + [hoa.mark("present")])
+        _take_roll(session, [*_marks(rng, people), hoa.mark("present")])
         classes.append(session)
     if dong:
         session = _new_class(
@@ -349,7 +362,7 @@ def _held_classes(
         people = _people(rng, dong, 12, taken=taken)
         villages = _villages(dong)
         an = [_Person(n, y, Learner.Sex.MALE, dong, villages[2]) for n, y in UNACCENTED]
-        marks = [p.mark(_status(rng)) for p in people] + [an[0].mark("present")]
+        marks = [*_marks(rng, people), an[0].mark("present")]
         _take_roll(session, marks)
         classes.append(session)
         # The same man typed without diacritics on a later roll: a likely duplicate.
@@ -363,7 +376,7 @@ def _held_classes(
             trainers="Hội Liên hiệp Phụ nữ phường Đông Hoa Lư",
             status=held,
         )
-        regulars = [p.mark(_status(rng)) for p in _people(rng, dong, 8, taken=taken)]
+        regulars = _marks(rng, _people(rng, dong, 8, taken=taken))
         _take_roll(later, [*regulars, an[1].mark("late")])
         classes.append(later)
     if tay:
@@ -381,7 +394,7 @@ def _held_classes(
             status=held,
         )
         people = _people(rng, tay, 10, years=(1965, 2000), taken=taken)
-        _take_roll(session, [p.mark(_status(rng)) for p in people])
+        _take_roll(session, _marks(rng, people))
         classes.append(session)
     if nam:
         first = _new_class(
@@ -396,7 +409,7 @@ def _held_classes(
             status=held,
         )
         people = _people(rng, nam, 14, taken=taken)
-        _take_roll(first, [p.mark(_status(rng)) for p in people])
+        _take_roll(first, _marks(rng, people))
         # Two of them came back on the learning day to sell online.
         second = _new_class(
             province,
@@ -457,7 +470,7 @@ def _held_classes(
         )
         young = (week_day.year - 15, week_day.year - 12)
         children = _people(rng, tay, 12, years=young, group=TargetGroup.PUPILS, taken=taken)
-        _take_roll(pupils, [p.mark(_status(rng)) for p in children])
+        _take_roll(pupils, _marks(rng, children))
         classes.append(pupils)
     return classes
 
