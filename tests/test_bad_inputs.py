@@ -1331,6 +1331,17 @@ def test_bad_api_path(world, name, value):
     check(world, answer, before, api.rows(world), may_accept=False)
 
 
+@pytest.mark.parametrize(
+    "value", [pytest.param(v, id=f"api-path-learning-class-{v}") for v in (BIG, "²", -1, "%00")]
+)
+def test_bad_learning_class_in_the_path(world, value):
+    api = API_WRITES["learning-attendance"]
+    world.bearer(api.persona)
+    path = f"/api/learning/classes/{value}/attendance"
+    answer, before = _post_json(world, api, path, api.body(world))
+    check(world, answer, before, api.rows(world), may_accept=False)
+
+
 # =============================================================================== HTML forms
 
 
