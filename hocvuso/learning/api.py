@@ -25,8 +25,7 @@ from hocvuso.learning.models import (
 )
 from hocvuso.learning.services import Mark, PersonInput, record_attendance
 from hocvuso.learning.services.attendance import MAX_MINUTES
-from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.selectors import scope_for_user, scope_paths, visible_unit
+from hocvuso.orgunits.selectors import scope_for_user, visible_unit
 
 router = Router(tags=["learning"])
 Level = choice(Course.Level)
@@ -76,27 +75,15 @@ class CourseFilters(Schema):
     active: bool | None = None
 
 
-def courses_for(user: object) -> QuerySet[Course]:
-    """The curricula the caller sees: those of the province and its agencies (shared
-    material), a commune's own where the caller sees the commune, and any taught in a class
-    the caller sees. A course a commune wrote for itself is not shown to another commune."""
-    rows = selectors.courses_visible_to(user)
-    paths = scope_paths(user)
-    if paths is None:
-        return rows
-    local = Q(owner__kind__in=(OrgUnit.Kind.COMMUNE, OrgUnit.Kind.VILLAGE))
-    mine = Q(pk__in=[])
-    for path in paths:
-        mine |= Q(owner__path__startswith=path)
-    taught = Q(pk__in=selectors.classes_visible_to(user).values("course"))
-    return rows.filter(~local | mine | taught)
-
-
 @router.get("/courses", response=list[CourseOut])
 @paginated
 def list_courses(request: HttpRequest, filters: Query[CourseFilters]) -> QuerySet[Course]:
     """Curricula, by title: the province's and the agencies', and the caller's communes'."""
-    rows = courses_for(request.user).select_related("owner").prefetch_related("topics")
+    rows = (
+        selectors.courses_visible_to(request.user)
+        .select_related("owner")
+        .prefetch_related("topics")
+    )
     if filters.topic:
         rows = rows.filter(topics__code=filters.topic)
     if filters.target_group:
@@ -112,7 +99,7 @@ def list_courses(request: HttpRequest, filters: Query[CourseFilters]) -> QuerySe
 def get_course(request: HttpRequest, course_id: PathId) -> Course:
     """One curriculum; 404 when the caller may not see it."""
     course = (
-        courses_for(request.user)
+        selectors.courses_visible_to(request.user)
         .select_related("owner")
         .prefetch_related("topics")
         .filter(pk=course_id)
