@@ -89,6 +89,15 @@ class ClassForm(ServiceModelForm):
     """A class: its course, units, time, place and trainers. The choices are those of the
     person filling it (their units, the courses listed for them, their campaigns)."""
 
+    # Meeting links are https; a bare "zoom.us/j/…" is completed with it (Django 6's default).
+    meeting_url = forms.URLField(
+        label=_("Đường liên kết phòng họp trực tuyến"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Bắt buộc với lớp trực tuyến hoặc kết hợp."),
+    )
+
     class Meta:
         model = ClassSession
         fields = [
@@ -127,7 +136,6 @@ class ClassForm(ServiceModelForm):
             self.fields[name].queryset = queryset
         for name in ("organiser", "host"):
             self.fields[name].label_from_instance = lambda unit: unit.name
-        self.fields["meeting_url"].assume_scheme = "https"
         self.fields["capacity"].widget.attrs.update({"min": "1", "max": "100000"})
         self.fields["capacity"].max_value = 100000
 
