@@ -3,9 +3,11 @@ to a service, which checks the whole row."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,7 +74,8 @@ class CourseForm(ServiceModelForm):
         self.fields["topics"].queryset = Topic.objects.filter(
             Q(pk__in=topics.values("pk")) | Q(pk__in=current)
         ).order_by("position", "name")
-        self.fields["hours"].min_value = 0.5
+        hours = self.fields["hours"]
+        hours.validators += [MinValueValidator(Decimal("0.5")), MaxValueValidator(1000)]
         self.fields["hours"].widget.attrs.update({"min": "0.5", "max": "1000", "step": "0.5"})
 
 
@@ -137,7 +140,7 @@ class ClassForm(ServiceModelForm):
         for name in ("organiser", "host"):
             self.fields[name].label_from_instance = lambda unit: unit.name
         self.fields["capacity"].widget.attrs.update({"min": "1", "max": "100000"})
-        self.fields["capacity"].max_value = 100000
+        self.fields["capacity"].validators += [MinValueValidator(1), MaxValueValidator(100000)]
 
 
 class StatusForm(Form):
@@ -204,7 +207,7 @@ class EnrolForm(Form):
             ).order_by("name")
         self.fields["village"].queryset = villages
         self.fields["village"].empty_label = "—"
-        self.fields["birth_year"].max_value = timezone.localdate().year
+        self.fields["birth_year"].validators.append(MaxValueValidator(timezone.localdate().year))
         self.fields["birth_year"].widget.attrs["max"] = str(timezone.localdate().year)
 
     def person(self) -> PersonInput:

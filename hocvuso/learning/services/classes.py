@@ -69,6 +69,11 @@ def _split_m2m(fields: dict[str, Any], name: str) -> Iterable[Any] | None:
 # --- Courses and topics
 
 
+def _check_hours(course: Course) -> None:
+    if course.hours is None or not 0 < course.hours <= 1000:
+        raise ValidationError({"hours": _("Số giờ phải lớn hơn 0 và không quá 1000.")})
+
+
 def _check_target_groups(groups: Iterable[str]) -> list[str]:
     groups = list(dict.fromkeys(groups or []))
     if any(g not in TargetGroup.values for g in groups):
@@ -83,6 +88,7 @@ def create_course(*, actor: User | None, owner: OrgUnit, title: str, **fields: A
     topics = _split_m2m(fields, "topics")
     fields["target_groups"] = _check_target_groups(fields.get("target_groups", []))
     course = Course(owner=owner, title=clean_typed(title), **fields)
+    _check_hours(course)
     course.full_clean()
     course.save()
     if topics is not None:
@@ -111,6 +117,7 @@ def update_course(*, actor: User | None, course: Course, **fields: Any) -> Cours
     before = snapshot(course, COURSE_FIELDS)
     for name, value in fields.items():
         setattr(course, name, value)
+    _check_hours(course)
     course.full_clean()
     course.save(update_fields=[*fields, "updated_at"])
     if topics is not None:
@@ -235,8 +242,8 @@ def create_class(
         status=ClassSession.Status.PLANNED,
         **fields,
     )
-    session.full_clean(exclude=["province"])
     _check_class(session)
+    session.full_clean(exclude=["province"])
     session.save()
     if trainer_users is not None:
         session.trainer_users.set(trainer_users)
@@ -270,8 +277,8 @@ def update_class(*, actor: User | None, session: ClassSession, **fields: Any) ->
         setattr(session, name, value)
     if "host" in fields:
         session.province_id = province_of(session.host)
-    session.full_clean(exclude=["province"])
     _check_class(session)
+    session.full_clean(exclude=["province"])
     session.save(update_fields=[*fields, "province", "updated_at"])
     if trainer_users is not None:
         session.trainer_users.set(trainer_users)

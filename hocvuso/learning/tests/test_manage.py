@@ -349,3 +349,16 @@ def test_team_member_persona_sees_nothing_to_manage(client, tree, course, team_m
     client.force_login(team_member)
     body = client.get(reverse("learning:classes")).content.decode()
     assert "Mở lớp mới" not in body
+
+
+def test_a_class_ending_before_it_starts_is_refused_in_vietnamese(tree, course):
+    starts = timezone.now() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="Giờ kết thúc phải sau giờ bắt đầu"):
+        services.create_class(
+            actor=None,
+            course=course,
+            organiser=tree.hoalu,
+            host=tree.hoalu,
+            starts_at=starts,
+            ends_at=starts,
+        )
