@@ -402,7 +402,9 @@ ROUTES: dict[str, Check] = {
     ),
     "learning:class": obj(lambda w: {"pk": w.learning_class.pk}),
     "learning:class_edit": obj(lambda w: {"pk": w.learning_class.pk}),
-    "learning:class_status": obj(lambda w: {"pk": w.learning_class.pk}, data=lambda w: {"status": "held"}),
+    "learning:class_status": obj(
+        lambda w: {"pk": w.learning_class.pk}, data=lambda w: {"status": "held"}
+    ),
     "learning:class_enrol": obj(
         lambda w: {"pk": w.learning_class.pk},
         data=lambda w: {"name": "Người Mới", "birth_year": "1980", "group": "citizens"},
@@ -434,6 +436,7 @@ def _a_topic() -> int:
     from hocvuso.learning.models import Topic
 
     return Topic.objects.order_by("pk").values_list("pk", flat=True).first()
+
 
 # Routes that need no unit scope, each with the reason.
 NO_SCOPE: dict[str, str] = {

@@ -70,7 +70,9 @@ class CourseForm(ServiceModelForm):
             self.fields["owner"].label_from_instance = lambda unit: unit.name
             del self.fields["active"]
         # A topic taken off the list stays ticked on the courses that have it.
-        current = list(self.instance.topics.values_list("pk", flat=True)) if self.instance.pk else []
+        current = (
+            list(self.instance.topics.values_list("pk", flat=True)) if self.instance.pk else []
+        )
         self.fields["topics"].queryset = Topic.objects.filter(
             Q(pk__in=topics.values("pk")) | Q(pk__in=current)
         ).order_by("position", "name")
@@ -139,6 +141,10 @@ class ClassForm(ServiceModelForm):
             self.fields[name].queryset = queryset
         for name in ("organiser", "host"):
             self.fields[name].label_from_instance = lambda unit: unit.name
+            self.fields[name].empty_label = _("— Chọn đơn vị —")
+        self.fields["course"].empty_label = _("— Chọn chương trình —")
+        for name in ("campaign", "activity", "event"):
+            self.fields[name].empty_label = _("— Không —")
         self.fields["capacity"].widget.attrs.update({"min": "1", "max": "100000"})
         self.fields["capacity"].validators += [MinValueValidator(1), MaxValueValidator(100000)]
 
@@ -169,6 +175,7 @@ class CampaignForm(ServiceModelForm):
         self.fields["lead"].queryset = leads
         self.fields["lead"].label_from_instance = lambda unit: unit.name
         self.fields["activity"].queryset = activities
+        self.fields["activity"].empty_label = _("— Không —")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -183,7 +190,9 @@ class EnrolForm(Form):
 
     name = forms.CharField(label=_("Họ và tên"), max_length=100)
     birth_year = forms.IntegerField(
-        label=_("Năm sinh"), min_value=1900, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Năm sinh"),
+        min_value=1900,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     sex = forms.ChoiceField(
         label=_("Giới tính"), required=False, choices=[("", "—"), *Learner.Sex.choices]

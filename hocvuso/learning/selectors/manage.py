@@ -110,9 +110,7 @@ def campaign_figures(user: User, campaign: Campaign, rows: list[ClassSession]) -
     """The campaign's totals over ``rows``; distinct learners across its classes (a person
     at two classes counts once) in one more query."""
     learners = (
-        Enrolment.objects.filter(
-            session__in=[r.pk for r in rows], status__in=Enrolment.ATTENDED
-        )
+        Enrolment.objects.filter(session__in=[r.pk for r in rows], status__in=Enrolment.ATTENDED)
         .values("learner")
         .distinct()
         .count()

@@ -385,9 +385,7 @@ def enrol_learner(*, actor: User | None, session: ClassSession, person: PersonIn
             _("%(name)s (sinh năm %(year)d) đã có trong danh sách lớp.")
             % {"name": learner.name, "year": learner.birth_year}
         )
-    enrolment = Enrolment.objects.create(
-        session=session, learner=learner, via=Enrolment.Via.HAND
-    )
+    enrolment = Enrolment.objects.create(session=session, learner=learner, via=Enrolment.Via.HAND)
     over = 0
     if session.capacity:
         over = max(0, session.enrolments.count() - session.capacity)
@@ -407,9 +405,12 @@ def enrol_learner(*, actor: User | None, session: ClassSession, person: PersonIn
 def _check_campaign(campaign: Campaign) -> None:
     if campaign.starts_on and campaign.ends_on and campaign.ends_on < campaign.starts_on:
         raise ValidationError({"ends_on": _("Ngày kết thúc phải từ ngày bắt đầu trở đi.")})
-    if campaign.starts_on and campaign.ends_on:
-        if (campaign.ends_on - campaign.starts_on).days > 366:
-            raise ValidationError({"ends_on": _("Một đợt học tập kéo dài tối đa một năm.")})
+    if (
+        campaign.starts_on
+        and campaign.ends_on
+        and (campaign.ends_on - campaign.starts_on).days > 366
+    ):
+        raise ValidationError({"ends_on": _("Một đợt học tập kéo dài tối đa một năm.")})
 
 
 @transaction.atomic

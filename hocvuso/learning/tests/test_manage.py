@@ -99,7 +99,10 @@ def test_viewer_and_team_member_cannot_create_a_class(client, tree, course, team
     for user in (team_member, viewer):
         client.force_login(user)
         assert client.get(reverse("learning:class_create")).status_code == 403
-        assert client.post(reverse("learning:class_create"), _class_post(tree, course)).status_code == 403
+        assert (
+            client.post(reverse("learning:class_create"), _class_post(tree, course)).status_code
+            == 403
+        )
     assert not ClassSession.objects.exists()
 
 
@@ -214,7 +217,7 @@ def test_the_status_button_answers_a_refusal_in_vietnamese(client, tree, course,
 
 def test_a_person_already_on_the_roll_is_refused_by_name(tree, session):
     services.enrol_learner(actor=None, session=session, person=person(tree))
-    with pytest.raises(ValidationError, match="Nguyễn Thị Hoa .sinh năm 1968. đã có"):
+    with pytest.raises(ValidationError, match=r"Nguyễn Thị Hoa \(sinh năm 1968\) đã có"):
         services.enrol_learner(
             actor=None, session=session, person=person(tree, name="nguyễn  thị hoa")
         )
@@ -277,7 +280,12 @@ def test_a_campaign_cannot_end_before_it_starts(client, tree, coordinator):
     client.force_login(coordinator)
     answer = client.post(
         reverse("learning:campaign_create"),
-        {"title": "Tuần lễ", "lead": tree.province.pk, "starts_on": "2026-10-10", "ends_on": "2026-10-06"},
+        {
+            "title": "Tuần lễ",
+            "lead": tree.province.pk,
+            "starts_on": "2026-10-10",
+            "ends_on": "2026-10-06",
+        },
     )
     assert "Ngày kết thúc phải từ ngày bắt đầu" in answer.content.decode()
     assert not Campaign.objects.exists()
@@ -288,7 +296,10 @@ def test_a_campaign_cannot_end_before_it_starts(client, tree, coordinator):
 
 def test_the_province_edits_topics_a_ward_cannot(client, tree, coordinator, hoalu_focal_point):
     client.force_login(hoalu_focal_point)
-    assert client.post(reverse("learning:topics"), {"name": "Chuyển đổi số nông nghiệp"}).status_code == 403
+    assert (
+        client.post(reverse("learning:topics"), {"name": "Chuyển đổi số nông nghiệp"}).status_code
+        == 403
+    )
     client.force_login(coordinator)
     client.post(reverse("learning:topics"), {"name": "Chuyển đổi số nông nghiệp"})
     topic = Topic.objects.get(name="Chuyển đổi số nông nghiệp")
@@ -337,7 +348,10 @@ def test_the_class_after_a_ceremony_is_prefilled(client, tree, course, coordinat
         ends_at=starts + datetime.timedelta(hours=1),
     )
     client.force_login(coordinator)
-    assert f"?event={event.pk}" in client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert (
+        f"?event={event.pk}"
+        in client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    )
     form = client.get(reverse("learning:class_create") + f"?event={event.pk}").context["form"]
     assert form.initial["event"] == event.pk
     assert form.initial["for_bridge_points"] is True

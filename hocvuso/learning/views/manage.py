@@ -1,4 +1,4 @@
-"""Signed-in management of courses, topics, classes and campaigns (issue 15, deliver 1–2)."""
+"""Signed-in management of courses, topics, classes and campaigns (issue 15, deliver 1 and 2)."""
 
 from __future__ import annotations
 
@@ -130,9 +130,14 @@ def _prefill(request: AuthedRequest) -> dict[str, Any]:
     campaign_pk = id_param(request.GET.get("campaign"))
     if campaign_pk and sel.campaigns_for_classes(user).filter(pk=campaign_pk).exists():
         initial["campaign"] = campaign_pk
-    event_pk, activity_pk = id_param(request.GET.get("event")), id_param(request.GET.get("activity"))
+    event_pk, activity_pk = (
+        id_param(request.GET.get("event")),
+        id_param(request.GET.get("activity")),
+    )
     if event_pk and (event := events_visible_to(user).filter(pk=event_pk).first()):
-        starts = event.ends_at or (event.starts_at and event.starts_at + datetime.timedelta(hours=1))
+        starts = event.ends_at or (
+            event.starts_at and event.starts_at + datetime.timedelta(hours=1)
+        )
         initial.update(event=event.pk, for_bridge_points=True, venue=event.venue, mode=event.mode)
         if starts:
             initial.update(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
@@ -153,6 +158,10 @@ def _prefill(request: AuthedRequest) -> dict[str, Any]:
                 datetime.datetime.combine(activity.starts_on, datetime.time(8))
             )
             initial.update(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    # By default the class is the person's own unit's, held there.
+    first = units.filter(kind__in=OrgUnit.TERRITORIAL).values_list("pk", flat=True).first()
+    initial.setdefault("organiser", first)
+    initial.setdefault("host", first)
     return initial
 
 
@@ -408,7 +417,10 @@ def topics(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Đã thêm chủ đề “%(name)s”.") % {"name": topic.name})
             return redirect("learning:topics")
     rows = [
-        (topic, TopicEditForm(initial={"name": topic.name, "active": topic.active}, prefix=topic.pk))
+        (
+            topic,
+            TopicEditForm(initial={"name": topic.name, "active": topic.active}, prefix=topic.pk),
+        )
         for topic in Topic.objects.all()
     ]
     context = {"form": form, "rows": rows, "can_edit": can_edit}
