@@ -20,6 +20,16 @@ from hocvuso.learning.tests.conftest import make_class, person
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_province_memo():
+    """``learners.province_of`` memoises a root's pk by its path: on PostgreSQL every test's
+    tree gets new pks (sequences are not rolled back), so the memo must start empty."""
+    from hocvuso.learning.services import learners
+
+    learners._PROVINCES.clear()
+
+
 LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -376,3 +386,31 @@ def test_a_class_ending_before_it_starts_is_refused_in_vietnamese(tree, course):
             starts_at=starts,
             ends_at=starts,
         )
+
+
+def test_filtering_with_htmx_answers_only_the_rows(client, tree, course, hoalu_focal_point):
+    make_class(tree, course, status=ClassSession.Status.HELD)
+    client.force_login(hoalu_focal_point)
+    answer = client.get(
+        reverse("learning:classes"), {"when": "", "status": "held"}, HTTP_HX_REQUEST="true"
+    )
+    body = answer.content.decode()
+    assert body.lstrip().startswith('<div id="rows">')
+    assert "1 lớp" in body
+    assert "HX-Request" in answer["Vary"]
+
+
+def test_a_plan_activity_offers_its_class(client, tree, course, coordinator):
+    from hocvuso.plans import services as pl
+
+    plan = pl.create_plan(actor=None, issuing_unit=tree.province, kind="other", title="KH 01")
+    activity = pl.add_activity(
+        actor=None, plan=plan, title="Tuần lễ học tập suốt đời", lead_unit=tree.hoalu
+    )
+    pl.add_task(actor=None, plan=plan, unit=tree.hoalu, text="Mở lớp")
+    pl.publish_plan(plan=plan, actor=None)
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert f"?activity={activity.pk}" in page
+    form = client.get(reverse("learning:class_create"), {"activity": activity.pk}).context["form"]
+    assert (form.initial["activity"], form.initial["organiser"]) == (activity.pk, tree.hoalu.pk)
