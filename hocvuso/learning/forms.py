@@ -197,6 +197,7 @@ class EnrolForm(Form):
     sex = forms.ChoiceField(
         label=_("Giới tính"), required=False, choices=[("", "—"), *Learner.Sex.choices]
     )
+    commune = forms.ModelChoiceField(label=_("Xã, phường nơi ở"), queryset=None)
     village = forms.ModelChoiceField(label=_("Thôn, tổ dân phố"), queryset=None, required=False)
     group = forms.ChoiceField(label=_("Đối tượng"), choices=TargetGroup.choices)
     phone = forms.CharField(
@@ -206,7 +207,12 @@ class EnrolForm(Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, commune: OrgUnit | None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, commune: OrgUnit | None, host: OrgUnit | None = None, **kwargs: Any
+    ) -> None:
+        """``commune``: the class's own (the roll lives there, villages offered); without
+        one (a class of the province, online), the person's commune is chosen under
+        ``host``."""
         super().__init__(*args, **kwargs)
         self.commune = commune
         villages = OrgUnit.objects.none()
@@ -214,18 +220,30 @@ class EnrolForm(Form):
             villages = OrgUnit.objects.filter(
                 path__startswith=commune.path, kind=OrgUnit.Kind.VILLAGE
             ).order_by("name")
-        self.fields["village"].queryset = villages
-        self.fields["village"].empty_label = "—"
+            del self.fields["commune"]
+        else:
+            del self.fields["village"]
+            self.fields["commune"].queryset = (
+                OrgUnit.objects.filter(path__startswith=host.path, kind=OrgUnit.Kind.COMMUNE)
+                if host is not None
+                else OrgUnit.objects.none()
+            ).order_by("name")
+            self.fields["commune"].label_from_instance = lambda unit: unit.name
+            self.fields["commune"].empty_label = _("— Chọn xã, phường —")
+        if "village" in self.fields:
+            self.fields["village"].queryset = villages
+            self.fields["village"].empty_label = "—"
         self.fields["birth_year"].validators.append(MaxValueValidator(timezone.localdate().year))
         self.fields["birth_year"].widget.attrs["max"] = str(timezone.localdate().year)
 
     def person(self) -> PersonInput:
         data = self.cleaned_data
         village = data.get("village")
+        commune = self.commune or data.get("commune")
         return PersonInput(
             name=data["name"],
             birth_year=data["birth_year"],
-            commune_id=self.commune.pk if self.commune else None,
+            commune_id=commune.pk if commune else None,
             village_id=village.pk if village else None,
             sex=data.get("sex") or "",
             group=data["group"],

@@ -414,3 +414,15 @@ def test_a_plan_activity_offers_its_class(client, tree, course, coordinator):
     assert f"?activity={activity.pk}" in page
     form = client.get(reverse("learning:class_create"), {"activity": activity.pk}).context["form"]
     assert (form.initial["activity"], form.initial["organiser"]) == (activity.pk, tree.hoalu.pk)
+
+
+def test_a_province_class_asks_each_persons_commune(client, tree, course, coordinator):
+    session = make_class(tree, course, host=tree.province, organiser=tree.province)
+    client.force_login(coordinator)
+    page = client.get(reverse("learning:class", args=[session.pk])).content.decode()
+    assert "Xã, phường nơi ở" in page
+    client.post(
+        reverse("learning:class_enrol", args=[session.pk]),
+        {"name": "Lê Thị Mai", "birth_year": "1980", "group": "staff", "commune": tree.namhoalu.pk},
+    )
+    assert Enrolment.objects.get(session=session).learner.commune == tree.namhoalu

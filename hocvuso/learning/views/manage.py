@@ -247,7 +247,7 @@ def _detail(
     )
     open_roll = session.status in (ClassSession.Status.PLANNED, ClassSession.Status.OPEN)
     if runs and open_roll and enrol_form is None:
-        enrol_form = EnrolForm(commune=_commune_of(session.host))
+        enrol_form = EnrolForm(commune=_commune_of(session.host), host=session.host)
     over = max(0, len(roll) - session.capacity) if session.capacity else 0
     next_statuses = [
         (value, label)
@@ -272,20 +272,15 @@ def _detail(
 def class_enrol(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a person to the roll by hand; the class's runners and trainers may."""
     session = get_class_for_user(request.user, pk, roles=RUN_CLASSES)
-    form = EnrolForm(request.POST, commune=_commune_of(session.host))
+    form = EnrolForm(request.POST, commune=_commune_of(session.host), host=session.host)
     if form.is_valid():
-        if form.commune is None:
-            form.add_error(None, _("Lớp không thuộc một xã, phường: hãy điểm danh qua danh sách."))
+        try:
+            done = services.enrol_learner(actor=request.user, session=session, person=form.person())
+        except ValidationError as exc:
+            attach_errors(form, exc)
         else:
-            try:
-                done = services.enrol_learner(
-                    actor=request.user, session=session, person=form.person()
-                )
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                _enrolled_messages(request, session, done)
-                return redirect("learning:class", pk=session.pk)
+            _enrolled_messages(request, session, done)
+            return redirect("learning:class", pk=session.pk)
     context = _detail(request, session, enrol_form=form)
     return render_page(request, "learning/class_detail.html", context, status=200)
 
