@@ -1404,7 +1404,7 @@ FORMS = {
         data=lambda w: {"name": "Bảng số liệu", "lifetime": "90"},
         text_fields=("name",),
     ),
-    "course-create": FormWrite(
+    "learning-course-create": FormWrite(
         persona="coordinator",
         path=lambda w: "/learning/courses/new/",
         data=lambda w: {
@@ -1417,7 +1417,7 @@ FORMS = {
         text_fields=("title", "description"),
         number_fields=("hours",),
     ),
-    "class-create": FormWrite(
+    "learning-class-create": FormWrite(
         persona="hoalu",
         path=lambda w: "/learning/classes/new/",
         data=lambda w: {
@@ -1433,7 +1433,7 @@ FORMS = {
         text_fields=("venue", "trainers", "meeting_url"),
         number_fields=("capacity",),
     ),
-    "class-edit": FormWrite(
+    "learning-class-edit": FormWrite(
         persona="hoalu",
         path=lambda w: f"/learning/classes/{w.learning_class.pk}/edit/",
         data=lambda w: {
@@ -1450,14 +1450,14 @@ FORMS = {
         number_fields=("capacity",),
         rows=lambda w: [w.learning_class],
     ),
-    "class-enrol": FormWrite(
+    "learning-class-enrol": FormWrite(
         persona="hoalu",
         path=lambda w: f"/learning/classes/{w.learning_class.pk}/enrol/",
         data=lambda w: {"name": "Lê Thị Mai", "birth_year": "1980", "group": "citizens"},
         text_fields=("name", "phone"),
         number_fields=("birth_year",),
     ),
-    "campaign-create": FormWrite(
+    "learning-campaign-create": FormWrite(
         persona="coordinator",
         path=lambda w: "/learning/campaigns/new/",
         data=lambda w: {
@@ -1468,7 +1468,7 @@ FORMS = {
         },
         text_fields=("title", "description"),
     ),
-    "topic-add": FormWrite(
+    "learning-topic-add": FormWrite(
         persona="coordinator",
         path=lambda w: "/learning/topics/",
         data=lambda w: {"name": "Nông nghiệp số"},
