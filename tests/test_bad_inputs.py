@@ -410,20 +410,6 @@ class World:
         )
 
     @functools.cached_property
-    def learning_class(self) -> Any:
-        from hocvuso.learning.services import create_class
-
-        starts = datetime.datetime(2099, 11, 9, 1, 0, tzinfo=datetime.UTC)
-        return create_class(
-            actor=None,
-            course=self.course,
-            organiser=self.tree.hoalu,
-            host=self.tree.hoalu,
-            starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=2),
-        )
-
-    @functools.cached_property
     def number(self) -> Any:
         """A numeric indicator of the dataset."""
         from hocvuso.reports.services import create_indicator

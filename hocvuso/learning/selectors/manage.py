@@ -7,15 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from hocvuso.core import roles as R
-from hocvuso.learning.models import Campaign, ClassSession, Course, Enrolment, Topic
+from hocvuso.learning.models import Campaign, ClassSession, Enrolment, Topic
 from hocvuso.learning.selectors import RUN_CLASSES, classes_visible_to
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.selectors import scope_for_user, scope_paths, user_can
+from hocvuso.orgunits.selectors import scope_for_user, scope_paths
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -26,32 +24,6 @@ ATTENDED = Q(enrolments__status__in=Enrolment.ATTENDED)
 def _ancestor_paths(paths: Iterable[str]) -> set[str]:
     step = OrgUnit.steplen
     return {p[:i] for p in paths for i in range(step, len(p), step)}
-
-
-def courses_listed_for(user: User) -> QuerySet[Course]:
-    """The curricula a person works with: those owned in their subtree and those of the
-    units above it (the province's courses are every commune's), not a sibling commune's."""
-    paths = scope_paths(user)
-    base = Course.objects.select_related("owner")
-    if paths is None:
-        return base
-    if not paths:
-        return base.none()
-    condition = Q(owner__path__in=_ancestor_paths(paths))
-    for path in paths:
-        condition |= Q(owner__path__startswith=path)
-    return base.filter(condition)
-
-
-def get_listed_course(user: User, pk: int, *, roles: Iterable[str] | None = None) -> Course:
-    """The course if listed for ``user`` (else 404); with ``roles``, only if they hold one
-    on its owner (else 403)."""
-    course = courses_listed_for(user).filter(pk=pk).first()
-    if course is None:
-        raise Http404
-    if roles is not None and not user_can(user, course.owner, roles):
-        raise PermissionDenied
-    return course
 
 
 def course_owner_units(user: User) -> QuerySet[OrgUnit]:
@@ -161,8 +133,6 @@ __all__ = [
     "class_rows",
     "class_units",
     "course_owner_units",
-    "courses_listed_for",
-    "get_listed_course",
     "host_units",
     "topics_for_forms",
 ]

@@ -36,8 +36,10 @@ from hocvuso.learning.selectors import (
     campaigns_visible_to,
     can_run,
     classes_visible_to,
+    courses_visible_to,
     get_campaign_for_user,
     get_class_for_user,
+    get_course_for_user,
     roll_of,
 )
 from hocvuso.learning.selectors import manage as sel
@@ -97,9 +99,9 @@ def _class_choices(request: AuthedRequest, session: ClassSession | None = None) 
     units = sel.class_units(user)
     mine = Q(pk__in=units.values("pk"))
     keep = [session.organiser_id, session.host_id] if session else []
-    courses = sel.courses_listed_for(user).filter(active=True)
+    courses = courses_visible_to(user).filter(active=True)
     if session:
-        courses = sel.courses_listed_for(user).filter(Q(active=True) | Q(pk=session.course_id))
+        courses = courses_visible_to(user).filter(Q(active=True) | Q(pk=session.course_id))
     return {
         "course": courses.order_by("title"),
         "campaign": sel.campaigns_for_classes(user).order_by("-starts_on"),
@@ -330,7 +332,8 @@ def class_status(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def course_list(request: AuthedRequest) -> HttpResponse:
     courses = (
-        sel.courses_listed_for(request.user)
+        courses_visible_to(request.user)
+        .select_related("owner")
         .prefetch_related("topics")
         .annotate(classes=Count("sessions"))
         .order_by("-active", "title")
@@ -370,7 +373,7 @@ def course_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def course_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A course's page: its form for its owner's editors, its facts for everyone else."""
-    course = sel.get_listed_course(request.user, pk)
+    course = get_course_for_user(request.user, pk)
     can_edit = user_can(request.user, course.owner, R.EDIT_UNITS)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
