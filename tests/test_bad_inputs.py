@@ -402,6 +402,14 @@ class World:
         )
 
     @functools.cached_property
+    def course(self) -> Any:
+        from hocvuso.learning.services import create_course
+
+        return create_course(
+            actor=None, owner=self.tree.province, title="Kỹ năng số cơ bản", hours=3
+        )
+
+    @functools.cached_property
     def number(self) -> Any:
         """A numeric indicator of the dataset."""
         from hocvuso.reports.services import create_indicator
@@ -1483,6 +1491,76 @@ FORMS = {
         persona="hoalu",
         path=lambda w: "/api-tokens/",
         data=lambda w: {"name": "Bảng số liệu", "lifetime": "90"},
+        text_fields=("name",),
+    ),
+    "learning-course-create": FormWrite(
+        persona="coordinator",
+        path=lambda w: "/learning/courses/new/",
+        data=lambda w: {
+            "owner": w.tree.province.pk,
+            "title": "Kỹ năng số cho cán bộ",
+            "level": "basic",
+            "hours": "4",
+            "target_groups": ["staff"],
+        },
+        text_fields=("title", "description"),
+        number_fields=("hours",),
+    ),
+    "learning-class-create": FormWrite(
+        persona="hoalu",
+        path=lambda w: "/learning/classes/new/",
+        data=lambda w: {
+            "course": w.course.pk,
+            "organiser": w.tree.hoalu.pk,
+            "host": w.tree.hoalu.pk,
+            "venue": "Nhà văn hóa",
+            "mode": "in_person",
+            "starts_at": "2099-11-09T08:00",
+            "ends_at": "2099-11-09T10:00",
+            "target_group": "citizens",
+        },
+        text_fields=("venue", "trainers", "meeting_url"),
+        number_fields=("capacity",),
+    ),
+    "learning-class-edit": FormWrite(
+        persona="hoalu",
+        path=lambda w: f"/learning/classes/{w.learning_class.pk}/edit/",
+        data=lambda w: {
+            "course": w.course.pk,
+            "organiser": w.tree.hoalu.pk,
+            "host": w.tree.hoalu.pk,
+            "venue": "Hội trường mới",
+            "mode": "in_person",
+            "starts_at": "2099-11-09T08:00",
+            "ends_at": "2099-11-09T10:00",
+            "target_group": "citizens",
+        },
+        text_fields=("venue", "trainers"),
+        number_fields=("capacity",),
+        rows=lambda w: [w.learning_class],
+    ),
+    "learning-class-enrol": FormWrite(
+        persona="hoalu",
+        path=lambda w: f"/learning/classes/{w.learning_class.pk}/enrol/",
+        data=lambda w: {"name": "Lê Thị Mai", "birth_year": "1980", "group": "citizens"},
+        text_fields=("name", "phone"),
+        number_fields=("birth_year",),
+    ),
+    "learning-campaign-create": FormWrite(
+        persona="coordinator",
+        path=lambda w: "/learning/campaigns/new/",
+        data=lambda w: {
+            "title": "Ngày hội toàn dân học tập số",
+            "lead": w.tree.province.pk,
+            "starts_on": "2099-10-06",
+            "ends_on": "2099-10-10",
+        },
+        text_fields=("title", "description"),
+    ),
+    "learning-topic-add": FormWrite(
+        persona="coordinator",
+        path=lambda w: "/learning/topics/",
+        data=lambda w: {"name": "Nông nghiệp số"},
         text_fields=("name",),
     ),
     "person-add": FormWrite(

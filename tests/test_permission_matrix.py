@@ -386,7 +386,57 @@ ROUTES: dict[str, Check] = {
     "reports:results": obj(query=_q),
     "reports:results_docx": obj(query=_q),
     "reports:results_pdf": obj(query=_q),
+    "learning:classes": own(query=lambda w: f"unit={w.unit.pk}&campaign={w.campaign.pk}"),
+    "learning:class_create": own(
+        query=lambda w: f"event={w.event.pk}&activity={w.activity.pk}&campaign={w.campaign.pk}",
+        data=lambda w: {
+            "course": w.course.pk,
+            "campaign": w.campaign.pk,
+            "organiser": w.unit.pk,
+            "host": w.unit.pk,
+            "starts_at": "2099-01-01T08:00",
+            "ends_at": "2099-01-01T10:00",
+            "mode": "in_person",
+            "target_group": "citizens",
+        },
+    ),
+    "learning:class": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:class_edit": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:class_status": obj(
+        lambda w: {"pk": w.learning_class.pk}, data=lambda w: {"status": "held"}
+    ),
+    "learning:class_enrol": obj(
+        lambda w: {"pk": w.learning_class.pk},
+        data=lambda w: {"name": "Người Mới", "birth_year": "1980", "group": "citizens"},
+    ),
+    "learning:courses": own(),
+    "learning:course_create": own(data=lambda w: {"owner": w.unit.pk, "title": "x", "hours": "2"}),
+    "learning:course": obj(lambda w: {"pk": w.course.pk}),
+    "learning:topics": own(),
+    "learning:topic_edit": obj(lambda w: {"pk": _a_topic()}, data=lambda w: {}),
+    "learning:campaigns": own(),
+    "learning:campaign_create": own(
+        query=lambda w: f"activity={w.activity.pk}",
+        data=lambda w: {
+            "lead": w.unit.pk,
+            "title": "x",
+            "starts_on": "2099-01-01",
+            "ends_on": "2099-01-02",
+            "activity": w.activity.pk,
+        },
+    ),
+    "learning:campaign": obj(lambda w: {"pk": w.campaign.pk}),
+    "learning:campaign_edit": obj(lambda w: {"pk": w.campaign.pk}),
 }
+
+
+def _a_topic() -> int:
+    """A topic of the province's list (installed by the learning app's data migration):
+    only the province's editors change it."""
+    from hocvuso.learning.models import Topic
+
+    return Topic.objects.order_by("pk").values_list("pk", flat=True).first()
+
 
 # Routes that need no unit scope, each with the reason.
 NO_SCOPE: dict[str, str] = {
