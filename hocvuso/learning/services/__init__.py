@@ -4,6 +4,13 @@ here."""
 from __future__ import annotations
 
 from hocvuso.learning.services.attendance import Mark, Roll, can_mark, record_attendance
+from hocvuso.learning.services.certificates import (
+    ResultInput,
+    issue_certificates,
+    record_results,
+    revoke_certificate,
+)
+from hocvuso.learning.services.finder import Registration, register_for_class
 from hocvuso.learning.services.learners import (
     LearnerMatcher,
     PersonInput,
@@ -18,12 +25,18 @@ __all__ = [
     "LearnerMatcher",
     "Mark",
     "PersonInput",
+    "Registration",
+    "ResultInput",
     "Roll",
     "can_mark",
     "find_or_create_learner",
+    "issue_certificates",
     "merge_learners",
     "name_key",
     "note_trained",
     "person_problems",
     "record_attendance",
+    "record_results",
+    "register_for_class",
+    "revoke_certificate",
 ]
