@@ -83,7 +83,14 @@ def _page(document: FPDF, certificate: Certificate, url: str, hours: Decimal | N
     _frame(document)
     document.set_y(MARGIN)
     _centre(document, MOTTO[0], size=13, style="B", after=0)
-    _centre(document, MOTTO[1], size=13, style="B", after=8)
+    _centre(document, MOTTO[1], size=13, style="B", after=0)
+    document.set_font(pdf.FONT, "B", 13)
+    rule = document.get_string_width(MOTTO[1]) * 0.8
+    document.set_line_width(0.3)
+    document.line(
+        (PAGE_W - rule) / 2, document.get_y() + 0.5, (PAGE_W + rule) / 2, document.get_y() + 0.5
+    )
+    document.ln(8)
     if certificate.revoked:
         document.set_text_color(*BRAND)
         _centre(document, "ĐÃ THU HỒI — KHÔNG CÒN GIÁ TRỊ", size=14, style="B", after=2)
@@ -121,7 +128,8 @@ def _footer(document: FPDF, certificate: Certificate, url: str) -> None:
     document.set_font(pdf.FONT, "B", 18)
     document.cell(90, 9, certificate.code, new_x=XPos.LEFT, new_y=YPos.NEXT)
     document.set_font(pdf.FONT, "", 9)
-    document.multi_cell(90, 4.5, pdf.clean(f"Kiểm tra tại {url}"), new_x=XPos.LEFT)
+    document.cell(90, 4.5, "Kiểm tra tại:", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    document.multi_cell(90, 4.5, pdf.clean(url), align=Align.L, new_x=XPos.LEFT)
     right = PAGE_W - MARGIN - 100
     issued = certificate.issued_on
     document.set_xy(right, top - 6)

@@ -3,7 +3,7 @@ certificate verification."""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 — each part adds its routes below
+from django.urls import path
 
 from hocvuso.learning.views import public
 

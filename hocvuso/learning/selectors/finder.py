@@ -80,5 +80,5 @@ def finder_topics() -> QuerySet[Topic]:
 
 
 def initials(name: str) -> str:
-    """"Nguyễn Thị Hoa" → "N. T. H.": what the verification page shows of a holder."""
+    """ "Nguyễn Thị Hoa" → "N. T. H.": what the verification page shows of a holder."""
     return " ".join(f"{word[0].upper()}." for word in name.split() if word[:1].isalpha())

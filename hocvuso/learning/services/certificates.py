@@ -145,8 +145,9 @@ def _line_problem(enrolment: Enrolment, line: ResultInput) -> str | None:
         return problem
     if line.completed and not enrolment.attended:
         return _("chưa có mặt ở lớp nên không thể hoàn thành")
-    has_certificate = getattr(enrolment, "certificate", None) is not None
-    if enrolment.completed and not line.completed and has_certificate:
+    certificate = getattr(enrolment, "certificate", None)
+    in_force = certificate is not None and not certificate.revoked
+    if enrolment.completed and not line.completed and in_force:
         return _("đã được cấp chứng nhận: thu hồi chứng nhận trước")
     return None
 
@@ -233,15 +234,18 @@ def _fresh_codes(count: int) -> list[str]:
     return list(codes)
 
 
+def _runs(actor: User, enrolment: Enrolment | None) -> bool:
+    return enrolment is not None and can_run(actor, enrolment.session)
+
+
 @transaction.atomic
 def revoke_certificate(*, actor: User | None, certificate: Certificate) -> Certificate:
     """Revoke ``certificate``: ``/verify/`` then says so. Who: a person who may run its
     class; a certificate left without its enrolment (a merge kept the other) only by the
     system or a superuser. Revoking twice changes nothing. Audited."""
     enrolment = certificate.enrolment
-    if actor is not None and not actor.is_superuser:
-        if enrolment is None or not can_run(actor, enrolment.session):
-            raise PermissionDenied
+    if actor is not None and not actor.is_superuser and not _runs(actor, enrolment):
+        raise PermissionDenied
     if certificate.revoked:
         return certificate
     certificate.revoked = True

@@ -45,9 +45,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "issue":
                 issued = issue_certificates(actor=request.user, session=session)
-                messages.success(
-                    request, _("Đã cấp %(n)d giấy chứng nhận.") % {"n": len(issued)}
-                )
+                messages.success(request, _("Đã cấp %(n)d giấy chứng nhận.") % {"n": len(issued)})
             else:
                 lines, completed_on = _parse_results(request, session)
                 changed = record_results(
@@ -68,13 +66,9 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "class_day": class_day(session),
         "max_result": MAX_RESULT,
         "issued": sum(1 for e in roll if getattr(e, "certificate", None) is not None),
-        "waiting": sum(
-            1 for e in roll if e.completed and getattr(e, "certificate", None) is None
-        ),
+        "waiting": sum(1 for e in roll if e.completed and getattr(e, "certificate", None) is None),
     }
-    return render_page(
-        request, "learning/results.html", context, status=400 if errors else 200
-    )
+    return render_page(request, "learning/results.html", context, status=400 if errors else 200)
 
 
 def _parse_results(
@@ -155,5 +149,7 @@ def certificate_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     if not can_run(request.user, session):
         raise PermissionDenied
     revoke_certificate(actor=request.user, certificate=certificate)
-    messages.success(request, _("Đã thu hồi giấy chứng nhận %(code)s.") % {"code": certificate.code})
+    messages.success(
+        request, _("Đã thu hồi giấy chứng nhận %(code)s.") % {"code": certificate.code}
+    )
     return redirect("learning:results", pk=session.pk)

@@ -101,9 +101,7 @@ def _query(commune: OrgUnit | None, topic: Topic | None) -> str:
 
 class RegistrationForm(Form):
     name = forms.CharField(label=gettext_lazy("Họ và tên"), max_length=MAX_NAME)
-    birth_year = forms.IntegerField(
-        label=gettext_lazy("Năm sinh"), min_value=1900, max_value=2100
-    )
+    birth_year = forms.IntegerField(label=gettext_lazy("Năm sinh"), min_value=1900, max_value=2100)
     commune = forms.TypedChoiceField(label=gettext_lazy("Xã, phường nơi ở"), coerce=int)
     village = forms.TypedChoiceField(
         label=gettext_lazy("Thôn, tổ dân phố"), coerce=int, required=False, empty_value=None
@@ -133,7 +131,12 @@ class RegistrationForm(Form):
         self.fields["birth_year"].widget.attrs.update(inputmode="numeric")
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
         self.fields["commune"].widget.attrs.update(
-            {"hx-get": url, "hx-target": "#villages", "hx-select": "#villages", "hx-swap": "outerHTML"}
+            {
+                "hx-get": url,
+                "hx-target": "#villages",
+                "hx-select": "#villages",
+                "hx-swap": "outerHTML",
+            }
         )
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
 
@@ -175,9 +178,7 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     initial = {"commune": commune.pk} if commune else {}
     url = reverse("learn:class", args=[session.pk])
-    form = RegistrationForm(
-        data, initial=initial, communes=communes, villages=villages, url=url
-    )
+    form = RegistrationForm(data, initial=initial, communes=communes, villages=villages, url=url)
     status = 200
     if request.method == "POST":
         if not _register_allowance.allow_request(request):
@@ -282,9 +283,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "certificate": certificate,
         "initials": F.initials(certificate.holder_name) if certificate else "",
     }
-    return render(
-        request, "learning/verify.html", context, status=200 if certificate else 404
-    )
+    return render(request, "learning/verify.html", context, status=200 if certificate else 404)
 
 
 __all__ = ["calendar", "class_page", "finder", "registered", "verify", "verify_form"]
