@@ -31,6 +31,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 PER_PAGE = 20
 # The session key holding the codes of the classes this browser registered for.
 REGISTERED = "learn_registered"
+NAME_MARKS = " .'-"
 
 
 class RegistrationAllowance(AddressRateThrottle):
@@ -139,6 +140,13 @@ class RegistrationForm(Form):
             }
         )
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        # Digits are left to the service, which tells an ID number from a typo.
+        if any(not (ch.isalpha() or ch.isdigit() or ch in NAME_MARKS) for ch in name):
+            raise ValidationError(_("Họ và tên chỉ gồm chữ cái và dấu cách."))
+        return name
 
     def person(self) -> PersonInput:
         data = self.cleaned_data
