@@ -175,7 +175,7 @@ def issue_certificates(*, actor: User | None, session: ClassSession) -> list[Cer
     collision. Who: a person who may run the class, once it is held. One audit row."""
     _ensure_may_run(actor, session)
     session = (
-        ClassSession.objects.select_for_update()
+        ClassSession.objects.select_for_update(of=("self",))
         .select_related("course", "organiser")
         .get(pk=session.pk)
     )

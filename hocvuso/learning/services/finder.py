@@ -55,7 +55,11 @@ def register_for_class(*, session: ClassSession, person: PersonInput) -> Registr
     one; a person already on the roll another way gets a code for it. A full class refuses.
     Every problem with the person is in the ValidationError, and nothing is saved. No account:
     the audit row has no actor and names nobody."""
-    session = ClassSession.objects.select_for_update().select_related("host").get(pk=session.pk)
+    session = (
+        ClassSession.objects.select_for_update(of=("self",))
+        .select_related("host")
+        .get(pk=session.pk)
+    )
     reason = registration_problem(session)
     if reason:
         raise ValidationError(reason)

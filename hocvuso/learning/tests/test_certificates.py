@@ -27,6 +27,15 @@ from hocvuso.learning.tests.conftest import make_class, walk_in
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_province_memo():
+    """``learners.province_of`` memoises a province's pk by its path; on PostgreSQL each
+    test's tree gets new pks, so a memo from an earlier test names a row that is gone."""
+    from hocvuso.learning.services import learners
+
+    learners._PROVINCES.clear()
+
+
 @pytest.fixture
 def held(tree, course):
     """A class held two hours ago: Hoa came, Bình came late, Cúc was absent."""

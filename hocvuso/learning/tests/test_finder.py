@@ -19,6 +19,16 @@ from tests import badinput as B
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_province_memo():
+    """``learners.province_of`` memoises a province's pk by its path; on PostgreSQL each
+    test's tree gets new pks, so a memo from an earlier test names a row that is gone."""
+    from hocvuso.learning.services import learners
+
+    learners._PROVINCES.clear()
+
+
 TOMORROW = datetime.timedelta(days=1)
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
