@@ -254,3 +254,23 @@ def test_the_finder_counts_queries_once_per_page(
         make_class(tree, course, starts_in=TOMORROW + datetime.timedelta(hours=n))
     with django_assert_max_num_queries(8):
         client.get(reverse("learn:finder"))
+
+
+def test_choosing_a_commune_lists_its_villages(client, tree, upcoming):
+    url = reverse("learn:class", args=[upcoming.pk])
+    own = client.get(url).content.decode()
+    assert "Tổ dân phố số 1" in own  # the class's own ward by default
+    other = client.get(url, {"commune": tree.namhoalu.pk}, HTTP_HX_REQUEST="true")
+    assert "Thôn Đông" in other.content.decode()
+
+
+def test_the_meeting_link_is_given_only_to_those_who_registered(client, tree, course):
+    session = make_class(
+        tree, course, starts_in=TOMORROW, mode="online", meeting_url="https://meet.example/abc"
+    )
+    assert (
+        "meet.example" not in client.get(reverse("learn:class", args=[session.pk])).content.decode()
+    )
+    assert "meet.example" not in client.get(reverse("learn:finder")).content.decode()
+    answer = register(client, session)
+    assert "https://meet.example/abc" in client.get(answer["Location"]).content.decode()
