@@ -16,6 +16,15 @@ from tests.browser.helpers import PHONE_WIDTH, has_horizontal_scroll
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _fresh_province_memo():
+    """``learners.province_of`` memoises a province's pk; each live-server test's tree has
+    new pks."""
+    from hocvuso.learning.services import learners
+
+    learners._PROVINCES.clear()
+
+
 @pytest.fixture
 def open_class(tree) -> ClassSession:
     course = Course.objects.create(
@@ -85,3 +94,52 @@ def test_a_verify_page_shows_initials_only(page: Page, live_server, tree) -> Non
     expect(page.get_by_role("main")).not_to_contain_text("Nguyễn Thị Hoa")
     expect(page.get_by_text("05/12/2026")).to_be_visible()
     assert not has_horizontal_scroll(page), "the verify page scrolls sideways on a phone"
+
+
+def test_a_trainer_marks_completions_and_downloads_the_certificates_on_a_phone(
+    page: Page, live_server, tree, hoalu_focal_point
+) -> None:
+    import io
+    import uuid
+
+    from pypdf import PdfReader
+
+    from conftest import PASSWORD
+    from hocvuso.learning.services import Mark, PersonInput, record_attendance
+    from tests.browser.helpers import login
+
+    course = Course.objects.create(owner=tree.province, title="An toàn trên không gian mạng")
+    starts_at = timezone.now() - datetime.timedelta(hours=3)
+    session = ClassSession.objects.create(
+        course=course,
+        organiser=tree.hoalu,
+        host=tree.hoalu,
+        province=tree.province,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        status=ClassSession.Status.OPEN,
+    )
+    person = PersonInput(name="Vũ Thị Lan", birth_year=1966, commune_id=tree.hoalu.pk)
+    record_attendance(
+        actor=None,
+        session=session,
+        marks=[Mark(id=uuid.uuid4(), status="present", person=person)],
+        via="roll",
+    )
+    session.status = ClassSession.Status.HELD
+    session.save(update_fields=["status"])
+
+    login(page, live_server.url, "hoalu", PASSWORD)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    page.goto(f"{live_server.url}/learning/classes/{session.pk}/results/")
+    page.get_by_label("Vũ Thị Lan hoàn thành").check()
+    page.get_by_label("Kết quả của Vũ Thị Lan").fill("Đạt")
+    page.get_by_role("button", name="Lưu kết quả").click()
+    expect(page.get_by_text("Đã lưu kết quả của 1 người.")).to_be_visible()
+    page.get_by_role("button", name="Cấp giấy chứng nhận cho người hoàn thành").click()
+    expect(page.get_by_text("Đã cấp 1 giấy chứng nhận.")).to_be_visible()
+    code = Certificate.objects.get(enrolment__session=session).code
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải tất cả giấy chứng nhận (PDF)").click()
+    content = download.value.path().read_bytes()
+    assert code in PdfReader(io.BytesIO(content)).pages[0].extract_text()
