@@ -275,3 +275,24 @@ def test_the_verify_form_sends_a_typed_code_to_its_page(client):
     bad = client.get(reverse("learn:verify_form"), {"ma": "=1+1\x00"})
     assert bad.status_code == 400
     assert "Mã xác minh gồm" in bad.content.decode()
+
+
+def test_revoking_from_the_page_needs_someone_who_runs_the_class(
+    client, held, viewer, hoalu_focal_point
+):
+    complete_all(held)
+    [certificate, _] = issue_certificates(actor=None, session=held)
+    url = reverse("learning:certificate_revoke", args=[certificate.pk])
+    client.force_login(viewer)
+    assert client.post(url).status_code == 403
+    certificate.refresh_from_db()
+    assert not certificate.revoked
+    client.force_login(hoalu_focal_point)
+    assert client.post(url).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked
+    pdf = client.get(reverse("learning:certificate_pdf", args=[certificate.pk]))
+    assert "ĐÃ THU HỒI" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    # The class's file leaves it out.
+    both = client.get(reverse("learning:class_certificates_pdf", args=[held.pk]))
+    assert len(PdfReader(io.BytesIO(both.content)).pages) == 1
