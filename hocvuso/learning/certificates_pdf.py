@@ -6,6 +6,7 @@ requests that build one."""
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -62,6 +63,19 @@ def _centre(document: FPDF, text: str, *, size: float, style: str = "", after: f
     document.ln(after)
 
 
+def _fitting(
+    document: FPDF, text: str, *, size: float, smallest: float, lines: int, style: str = ""
+) -> float:
+    """The largest size from ``size`` down to ``smallest`` at which ``text`` takes at most
+    ``lines`` lines: a long name or course title shrinks rather than runs into the seal."""
+    while size > smallest:
+        document.set_font(pdf.FONT, style, size)
+        if math.ceil(document.get_string_width(pdf.clean(text)) / (TEXT_W - 6)) <= lines:
+            break
+        size -= 1
+    return size
+
+
 def _frame(document: FPDF) -> None:
     document.set_draw_color(*BRAND)
     document.set_line_width(1.2)
@@ -100,12 +114,12 @@ def _page(document: FPDF, certificate: Certificate, url: str, hours: Decimal | N
     document.set_text_color(0, 0, 0)
     _centre(document, certificate.organiser_name, size=14, after=2)
     _centre(document, "chứng nhận", size=14, style="I", after=2)
-    _centre(document, certificate.holder_name, size=24, style="B", after=4)
+    name = certificate.holder_name
+    size = _fitting(document, name, size=24, smallest=14, lines=1, style="B")
+    _centre(document, name, size=size, style="B", after=4)
+    course = f"Đã hoàn thành chương trình “{certificate.course_title}”"
     _centre(
-        document,
-        f"Đã hoàn thành chương trình “{certificate.course_title}”",
-        size=15,
-        after=1,
+        document, course, size=_fitting(document, course, size=15, smallest=9, lines=2), after=1
     )
     details = [
         _hours_text(hours),
