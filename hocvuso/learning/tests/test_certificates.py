@@ -296,3 +296,21 @@ def test_revoking_from_the_page_needs_someone_who_runs_the_class(
     # The class's file leaves it out.
     both = client.get(reverse("learning:class_certificates_pdf", args=[held.pk]))
     assert len(PdfReader(io.BytesIO(both.content)).pages) == 1
+
+
+def test_the_results_page_reads_a_big_roll_in_a_few_queries(
+    client, tree, course, hoalu_focal_point, django_assert_max_num_queries
+):
+    session = make_class(tree, course, starts_in=datetime.timedelta(hours=-3))
+    names = [f"Người Học {chr(ord('A') + n)}" for n in range(20)]
+    record_attendance(
+        actor=None, session=session, marks=[walk_in(tree, name=n) for n in names], via="roll"
+    )
+    session.status = ClassSession.Status.HELD
+    session.save(update_fields=["status"])
+    complete_all(session)
+    issue_certificates(actor=None, session=session)
+    client.force_login(hoalu_focal_point)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("learning:results", args=[session.pk]))
+    assert page.content.decode().count("/pdf/") == 20
