@@ -457,6 +457,25 @@ class World:
             deadline_days=5,
         )
 
+    @functools.cached_property
+    def learning_class(self) -> Any:
+        """A class of Phường Hoa Lư under way, its roll open."""
+        from django.utils import timezone
+
+        from hocvuso.learning.models import ClassSession, Course
+
+        course = Course.objects.create(owner=self.tree.province, title="Kỹ năng số cơ bản")
+        now = timezone.now()
+        return ClassSession.objects.create(
+            course=course,
+            organiser=self.tree.hoalu,
+            host=self.tree.hoalu,
+            province=self.tree.province,
+            starts_at=now - datetime.timedelta(minutes=10),
+            ends_at=now + datetime.timedelta(hours=2),
+            status=ClassSession.Status.OPEN,
+        )
+
 
 @pytest.fixture
 def world(tree, coordinator, hoalu_focal_point, settings) -> World:
@@ -1174,7 +1193,80 @@ def _values_cases(w: World | None = None) -> list[tuple[str, Callable, bool]]:
     return cases
 
 
+def _marks_body(w: World) -> dict[str, Any]:
+    return {
+        "marks": [
+            {
+                "id": str(uuid.uuid4()),
+                "status": "present",
+                "person": {
+                    "name": MARKER,
+                    "birth_year": 1970,
+                    "commune_id": w.tree.hoalu.pk,
+                    "village_id": w.tree.hoalu_village.pk,
+                    "sex": "female",
+                    "group": "citizens",
+                    "phone": "0912345678",
+                },
+                "minutes_online": 45,
+            }
+        ]
+    }
+
+
+def _marks_invariants(w: World) -> list[str]:
+    from hocvuso.learning.models import Learner
+
+    problems = []
+    for learner in Learner.objects.all():
+        if not 1900 <= learner.birth_year <= datetime.date.today().year:  # noqa: DTZ011
+            problems.append(f"born {learner.birth_year}")
+        if learner.phone and not re.fullmatch(r"0\d{9}", learner.phone):
+            problems.append(f"phone {learner.phone[:30]!r}")
+        if re.search(r"\d{9,}", learner.name):
+            problems.append("an ID number in a name")
+    return problems
+
+
+def _marks_cases() -> list[tuple[str, Callable, bool]]:
+    m = ("marks", 0)
+    p = (*m, "person")
+    cases: list[tuple[str, Callable, bool]] = list(BODY_CASES)
+    for name, value in [("superscript", "²"), *TEXT_ITEMS, ("big", BIG)]:
+        cases.append((f"mark-id-{name}", _set((*m, "id"), value), False))
+    for name, value in [*TEXT_ITEMS, ("big", BIG), ("null", None)]:
+        cases.append((f"mark-status-{name}", _set((*m, "status"), value), False))
+    for name, value in ID_VALUES:
+        cases.append((f"mark-learner_id-{name}", _set((*m, "learner_id"), value), False))
+    for name, value in [*COUNT_VALUES, ("2**70", 2**70), ("a-year", 100_000)]:
+        cases.append((f"mark-minutes_online-{name}", _set((*m, "minutes_online"), value), False))
+    for name, value in TEXT_ITEMS:
+        cases.append((f"person-name-{name}", _set((*p, "name"), value), True))
+    for name, value in [("id-number", "Nguyễn Văn 012345678901"), ("empty", "  ")]:
+        cases.append((f"person-name-{name}", _set((*p, "name"), value), False))
+    for name, value in [*COUNT_VALUES, ("1850", 1850), ("next-year", 2100), ("float", 1970.5)]:
+        cases.append((f"person-birth_year-{name}", _set((*p, "birth_year"), value), False))
+    for key in ("commune_id", "village_id"):
+        for name, value in ID_VALUES:
+            cases.append((f"person-{key}-{name}", _set((*p, key), value), False))
+    for key in ("sex", "group", "phone"):
+        for name, value in TEXT_ITEMS:
+            cases.append((f"person-{key}-{name}", _set((*p, key), value), False))
+    cases.append(("person-phone-short", _set((*p, "phone"), "0912"), False))
+    cases.append(("person-not-an-object", _set(p, "Nguyễn Văn A"), False))
+    cases.append(("marks-empty", _set(("marks",), []), False))
+    cases.append(("marks-501", lambda b: {"marks": b["marks"] * 501}, False))
+    return cases
+
+
 API_WRITES = {
+    "learning-attendance": ApiWrite(
+        persona="hoalu",
+        path=lambda w: f"/api/learning/classes/{w.learning_class.pk}/attendance",
+        body=_marks_body,
+        cases=_marks_cases(),
+        invariants=_marks_invariants,
+    ),
     "visits-batch": ApiWrite(
         persona="hoalu",
         path=lambda w: "/api/fieldwork/visits/batch",
@@ -1255,6 +1347,17 @@ def test_bad_api_path(world, name, value):
     api = API_WRITES["attendance"]
     world.bearer(api.persona)
     answer, before = _post_json(world, api, PATH_CASES[name](world, value), api.body(world))
+    check(world, answer, before, api.rows(world), may_accept=False)
+
+
+@pytest.mark.parametrize(
+    "value", [pytest.param(v, id=f"api-path-learning-class-{v}") for v in (BIG, "²", -1, "%00")]
+)
+def test_bad_learning_class_in_the_path(world, value):
+    api = API_WRITES["learning-attendance"]
+    world.bearer(api.persona)
+    path = f"/api/learning/classes/{value}/attendance"
+    answer, before = _post_json(world, api, path, api.body(world))
     check(world, answer, before, api.rows(world), may_accept=False)
 
 

@@ -459,6 +459,24 @@ OPERATIONS: dict[str, Check] = {
     ),
     "GET /api/reports/figures": obj(query=lambda w: f"unit={w.unit.pk}&period={MONTH}"),
     "GET /api/reports/reports": own(query=lambda w: f"dataset={w.dataset.pk}"),
+    "GET /api/learning/courses": own(),
+    "GET /api/learning/courses/{course_id}": obj(lambda w: {"course_id": w.course.pk}),
+    "GET /api/learning/classes": own(query=lambda w: f"unit={w.unit.pk}"),
+    "GET /api/learning/classes/{class_id}": obj(lambda w: {"class_id": w.learning_class.pk}),
+    "GET /api/learning/classes/{class_id}/enrolments": obj(
+        lambda w: {"class_id": w.learning_class.pk}
+    ),
+    "POST /api/learning/classes/{class_id}/attendance": obj(
+        lambda w: {"class_id": w.learning_class.pk},
+        json=lambda w: {
+            "marks": [
+                {"id": str(w.enrolment.pk), "status": "absent", "learner_id": w.learner.pk},
+                {"id": str(uuid.uuid4()), "status": "present", "learner_id": w.learner.pk},
+            ]
+        },
+    ),
+    "GET /api/learning/completions/classes": own(query=lambda w: f"unit={w.unit.pk}"),
+    "GET /api/learning/completions/platform": own(query=lambda w: f"unit={w.unit.pk}"),
 }
 
 
