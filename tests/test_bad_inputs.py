@@ -423,7 +423,7 @@ class World:
         )
 
     @functools.cached_property
-    def learning_class(self) -> Any:
+    def upcoming_class(self) -> Any:
         """A class of Phường Hoa Lư open for registration, tomorrow."""
         from django.utils import timezone
 
@@ -1500,7 +1500,7 @@ FORMS = {
     ),
     "class-register": FormWrite(
         persona=None,
-        path=lambda w: f"/classes/{w.learning_class.pk}/",
+        path=lambda w: f"/classes/{w.upcoming_class.pk}/",
         data=lambda w: {
             "name": "Phạm Văn Đức",
             "birth_year": "1972",
