@@ -431,6 +431,25 @@ class World:
         )
 
     @functools.cached_property
+    def upcoming_class(self) -> Any:
+        """A class of Phường Hoa Lư open for registration, tomorrow."""
+        from django.utils import timezone
+
+        from hocvuso.learning.models import ClassSession, Course
+
+        course = Course.objects.create(owner=self.tree.province, title="Kỹ năng số cơ bản")
+        starts_at = timezone.now() + datetime.timedelta(days=1)
+        return ClassSession.objects.create(
+            course=course,
+            organiser=self.tree.hoalu,
+            host=self.tree.hoalu,
+            province=self.tree.province,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=2),
+            status=ClassSession.Status.OPEN,
+        )
+
+    @functools.cached_property
     def dataset(self) -> Any:
         from hocvuso.reports import periods
         from hocvuso.reports.services import create_dataset
@@ -1487,6 +1506,18 @@ FORMS = {
         number_fields=("number-indicator",),
         exports=_values_template,
     ),
+    "class-register": FormWrite(
+        persona=None,
+        path=lambda w: f"/classes/{w.upcoming_class.pk}/",
+        data=lambda w: {
+            "name": "Phạm Văn Đức",
+            "birth_year": "1972",
+            "commune": w.tree.hoalu.pk,
+            "phone": "0912345678",
+        },
+        text_fields=("name", "phone", "village"),
+        number_fields=("birth_year",),
+    ),
     "api-token-create": FormWrite(
         persona="hoalu",
         path=lambda w: "/api-tokens/",
@@ -1624,6 +1655,20 @@ def test_bad_form_value(world, memory, name, field_name, value, may_accept):
     before = snapshot(rows)
     answer = send(world.client(form.persona), "post", path, data=data)
     check(world, answer, before, rows, may_accept=may_accept, exports=form.exports)
+
+
+@pytest.mark.parametrize(
+    ("path", "param"), [("/classes/", "xa"), ("/classes/", "chu_de"), ("/verify/", "ma")]
+)
+@pytest.mark.parametrize("value", [*B.TEXT_VALUES.values(), B.SUPERSCRIPT, B.DIGITS_23])
+def test_bad_public_lookup(world, path, param, value):
+    """The public class finder's filters and the certificate box: a page, never an error."""
+    answer = send(world.client(None), "get", path, data={param: value})
+    assert answer.status in (200, 400)
+    assert answer.seconds < TIME_LIMIT
+    assert not [phrase for phrase in ENGLISH if phrase in answer.body]
+    if answer.status == 400:
+        assert answer.messages
 
 
 @pytest.mark.parametrize(

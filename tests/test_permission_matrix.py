@@ -427,6 +427,10 @@ ROUTES: dict[str, Check] = {
     ),
     "learning:campaign": obj(lambda w: {"pk": w.campaign.pk}),
     "learning:campaign_edit": obj(lambda w: {"pk": w.campaign.pk}),
+    "learning:results": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:class_certificates_pdf": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:certificate_pdf": obj(lambda w: {"pk": w.certificate.pk}),
+    "learning:certificate_revoke": obj(lambda w: {"pk": w.certificate.pk}),
 }
 
 
@@ -454,6 +458,12 @@ NO_SCOPE: dict[str, str] = {
     "fieldwork:service_worker": "the phone form's script, the same for everyone",
     "fieldwork:manifest": "the phone form's web-app manifest, the same for everyone",
     "statistics:index": "public statistics, published for everyone by design",
+    "learn:finder": "the public class finder: upcoming classes, published for everyone",
+    "learn:class": "a public class page and its registration, no account by design",
+    "learn:registered": "shows only the code kept in this browser's own session",
+    "learn:calendar": "a public class's calendar file, the same for everyone",
+    "learn:verify_form": "a box to type a certificate's code, the same for everyone",
+    "learn:verify": "certificate verification: initials, course, date, organiser by design",
     "set_language": "the interface language of one's own session",
     "api:openapi-json": "the API's description, the same for everyone",
     "api:openapi-view": "the API's documentation page, the same for everyone",

@@ -4,6 +4,12 @@ here."""
 from __future__ import annotations
 
 from hocvuso.learning.services.attendance import Mark, Roll, can_mark, record_attendance
+from hocvuso.learning.services.certificates import (
+    ResultInput,
+    issue_certificates,
+    record_results,
+    revoke_certificate,
+)
 from hocvuso.learning.services.classes import (
     Enrolled,
     add_topic,
@@ -19,6 +25,7 @@ from hocvuso.learning.services.classes import (
     update_course,
     update_topic,
 )
+from hocvuso.learning.services.finder import Registration, register_for_class
 from hocvuso.learning.services.learners import (
     LearnerMatcher,
     PersonInput,
@@ -34,6 +41,8 @@ __all__ = [
     "LearnerMatcher",
     "Mark",
     "PersonInput",
+    "Registration",
+    "ResultInput",
     "Roll",
     "add_topic",
     "can_mark",
@@ -43,11 +52,15 @@ __all__ = [
     "create_course",
     "enrol_learner",
     "find_or_create_learner",
+    "issue_certificates",
     "merge_learners",
     "name_key",
     "note_trained",
     "person_problems",
     "record_attendance",
+    "record_results",
+    "register_for_class",
+    "revoke_certificate",
     "set_class_status",
     "status_problem",
     "update_campaign",

@@ -21,15 +21,6 @@ from hocvuso.learning.tests.conftest import make_class, person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_province_memo():
-    """``learners.province_of`` memoises a root's pk by its path: on PostgreSQL every test's
-    tree gets new pks (sequences are not rolled back), so the memo must start empty."""
-    from hocvuso.learning.services import learners
-
-    learners._PROVINCES.clear()
-
-
 LOCAL = "%Y-%m-%dT%H:%M"
 
 
