@@ -30,7 +30,14 @@ from hocvuso.learning.models import (
     TargetGroup,
     Topic,
 )
-from hocvuso.learning.services import Mark, PersonInput, record_attendance
+from hocvuso.learning.services import (
+    Mark,
+    PersonInput,
+    ResultInput,
+    issue_certificates,
+    record_attendance,
+    record_results,
+)
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.plans.models import Activity
 
@@ -125,9 +132,8 @@ def load_demo_learning(
     demo.upcoming = _upcoming_classes(province, wards_by_name, demo, trainer)
     _complete(demo.held)
     Learner.objects.filter(enrolments__session__in=demo.held).update(is_demo=True)
-    # Later, once their parts land (each builds on ``demo.held``):
+    # Later, once its part lands (it builds on ``demo.held``):
     #   _platform_completions(province, wards)  — a MOOC file through the importer
-    #   _certificates(demo.held)                — a certificate per completion
     return demo
 
 
@@ -523,8 +529,14 @@ def _upcoming_classes(
 
 
 def _complete(held: list[ClassSession]) -> None:
-    """Those present or late at a held class completed its course, on the day."""
+    """Those present or late at a held class completed its course, on the day, and got a
+    certificate — through the same services a trainer uses."""
     for session in held:
-        session.enrolments.filter(status__in=Enrolment.ATTENDED).update(
-            completed=True, completed_on=timezone.localdate(session.starts_at), result="Đạt"
-        )
+        results = [
+            ResultInput(enrolment_id=pk, completed=True, result="Đạt")
+            for pk in session.enrolments.filter(status__in=Enrolment.ATTENDED).values_list(
+                "pk", flat=True
+            )
+        ]
+        record_results(actor=None, session=session, results=results)
+        issue_certificates(actor=None, session=session)

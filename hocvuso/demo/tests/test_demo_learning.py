@@ -50,6 +50,10 @@ def test_the_demo_has_courses_classes_with_rolls_and_one_open_class() -> None:
         assert roll.filter(status__in=Enrolment.ATTENDED).exists(), session
         # Those who attended completed; nobody absent did.
         assert not roll.filter(completed=True).exclude(status__in=Enrolment.ATTENDED).exists()
+        # Each completion has its certificate, which verifies.
+        completed = roll.filter(completed=True)
+        assert completed.exists()
+        assert completed.filter(certificate__isnull=True).count() == 0
     statuses = set(Enrolment.objects.values_list("status", flat=True))
     assert {"present", "late", "absent", "excused"} <= statuses
     assert Learner.objects.filter(first_trained_on__isnull=False).count() > 50
