@@ -159,6 +159,7 @@ def _api_allowances(settings: object) -> None:
     run, where users of different tests share ids. Throttling tests set their own."""
     settings.API_RATE_LIMIT = "100000/m"
     settings.API_ANON_RATE_LIMIT = "100000/m"
+    settings.CHECKIN_RATE_LIMIT = "100000/m"
 
 
 @pytest.fixture(scope="session", autouse=True)
