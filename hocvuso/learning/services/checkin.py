@@ -3,7 +3,7 @@ checking in with it.
 
 The code is an HMAC of the class's ``checkin_secret`` and the number of the 30-second window
 it is shown in; the current window and the previous one are accepted, so a photo of the screen
-sent to a Zalo group stops working within 30–60 s. A learner who opened the check-in page in
+sent to a Zalo group stops working within 30 to 60 s. A learner who opened the check-in page in
 time gets a signed ticket with it, so the minute spent typing a name does not make the code
 expire under their thumb. The write itself is ``record_attendance`` (``via="qr"``): nobody is
 counted twice, whichever path marked them first.
@@ -127,9 +127,7 @@ def code_problem(
             if _same(code, code_for(session, window - back)):
                 return _("Mã đã hết hạn, hãy quét lại mã trên màn hình.")
         if _code_of_another_class(session, code, window):
-            return _(
-                "Mã này là của một lớp khác: hãy quét mã trên màn hình của lớp bạn đang học."
-            )
+            return _("Mã này là của một lớp khác: hãy quét mã trên màn hình của lớp bạn đang học.")
     return _("Mã điểm danh không đúng, hãy quét lại mã trên màn hình.")
 
 
@@ -144,9 +142,7 @@ def _code_of_another_class(session: ClassSession, code: str, window: int) -> boo
         .exclude(Q(pk=session.pk) | Q(status=ClassSession.Status.CANCELLED))
         .only("pk", "checkin_secret")[:200]
     )
-    return any(
-        _same(code, code_for(other, w)) for other in others for w in (window, window - 1)
-    )
+    return any(_same(code, code_for(other, w)) for other in others for w in (window, window - 1))
 
 
 def _signer(session: ClassSession) -> signing.Signer:
@@ -176,7 +172,9 @@ def _ticket_problem(session: ClassSession, ticket: str, now: datetime.datetime) 
 
 
 def attended_status(session: ClassSession, at: datetime.datetime) -> str:
-    return Enrolment.Status.LATE if at > session.starts_at + LATE_AFTER else Enrolment.Status.PRESENT
+    return (
+        Enrolment.Status.LATE if at > session.starts_at + LATE_AFTER else Enrolment.Status.PRESENT
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -119,12 +119,17 @@ def parse_marks(data: Any) -> tuple[list[Mark], dict[uuid.UUID, str]]:
     return marks, refused
 
 
-def roll_answer(roll: Roll, refused: Mapping[uuid.UUID, str]) -> dict[str, Any]:
-    """What the phone is told: each line saved, already so (``duplicates``: synced all the
+def roll_answer(
+    roll: Roll, refused: Mapping[uuid.UUID, str], marks: Sequence[Mark]
+) -> dict[str, Any]:
+    """What the phone is told, by the ids it sent: each line saved (a walk-in found already on
+    the list is saved onto that person's line), already so (``duplicates``: synced all the
     same) or refused with its reason, and how many people the class has over its capacity."""
     rejected = {**refused, **roll.rejected}
+    unchanged = set(roll.unchanged)
+    saved = [m.id for m in marks if m.id not in rejected and m.id not in unchanged]
     return {
-        "saved": [str(i) for i in roll.saved],
+        "saved": [str(i) for i in saved],
         "duplicates": [str(i) for i in roll.unchanged],
         "rejected": {str(k): v for k, v in rejected.items()},
         "learners_added": roll.added_learners,

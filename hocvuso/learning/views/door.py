@@ -54,7 +54,7 @@ _throttle = CheckinThrottle()
 
 
 def initials(name: str) -> str:
-    """"Nguyễn Thị Hoa" → "N. T. H.": what a projected screen may show of a person."""
+    """ "Nguyễn Thị Hoa" → "N. T. H.": what a projected screen may show of a person."""
     return " ".join(f"{part[0].upper()}." for part in name.split() if part)
 
 
@@ -165,7 +165,9 @@ def checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     where they live (kept on their phone for next time), one button."""
     session = get_object_or_404(ClassSession.objects.select_related("course", "host"), pk=pk)
     if not _throttle.allow_request(request):
-        return _refused(request, session, _("Quá nhiều lượt gửi từ mạng này, hãy thử lại sau ít phút."), 429)
+        return _refused(
+            request, session, _("Quá nhiều lượt gửi từ mạng này, hãy thử lại sau ít phút."), 429
+        )
     if request.method == "GET":
         try:
             ticket = issue_ticket(session, code)
@@ -199,7 +201,10 @@ def _form(
 
 def _refused(request: HttpRequest, session: ClassSession, reason: str, status: int) -> HttpResponse:
     return render(
-        request, "learning/checkin_refused.html", {"session": session, "reason": reason}, status=status
+        request,
+        "learning/checkin_refused.html",
+        {"session": session, "reason": reason},
+        status=status,
     )
 
 
@@ -271,7 +276,7 @@ def roll_marks(request: AuthedRequest, pk: int) -> JsonResponse:
         roll = record_attendance(actor=request.user, session=session, marks=marks, via="roll")
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=409)
-    return JsonResponse(roll_answer(roll, refused))
+    return JsonResponse(roll_answer(roll, refused, marks))
 
 
 def _known_learners_only(request, session, marks, refused):
