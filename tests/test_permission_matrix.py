@@ -386,6 +386,21 @@ ROUTES: dict[str, Check] = {
     "reports:results": obj(query=_q),
     "reports:results_docx": obj(query=_q),
     "reports:results_pdf": obj(query=_q),
+    "learning:class_qr": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:roll_call": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:roll_marks": obj(
+        lambda w: {"pk": w.learning_class.pk},
+        json=lambda w: {
+            "marks": [
+                {"id": str(w.enrolment.pk), "status": "absent", "learner_id": w.learner.pk},
+                {
+                    "id": str(uuid.uuid4()),
+                    "status": "present",
+                    "person": {"name": "Lạ", "birth_year": 1980, "commune_id": w.unit.pk},
+                },
+            ]
+        },
+    ),
 }
 
 # Routes that need no unit scope, each with the reason.
@@ -403,6 +418,9 @@ NO_SCOPE: dict[str, str] = {
     "events:rsvp": "a delegate answers from their own secret link, no account",
     "fieldwork:service_worker": "the phone form's script, the same for everyone",
     "fieldwork:manifest": "the phone form's web-app manifest, the same for everyone",
+    "learning:roll_service_worker": "the roll call's script, the same for everyone",
+    "learn:checkin": "a learner's own phone at the door, no account: opened by the class's "
+    "rotating code (an HMAC of its secret, 40 bits, valid 30 to 60 s), rate-limited per address",
     "statistics:index": "public statistics, published for everyone by design",
     "set_language": "the interface language of one's own session",
     "api:openapi-json": "the API's description, the same for everyone",
