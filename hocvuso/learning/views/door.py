@@ -195,8 +195,22 @@ def checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def _form(
     request: HttpRequest, session: ClassSession, form: CheckinForm, code: str, status: int = 200
 ) -> HttpResponse:
-    context = {"session": session, "form": form, "code": code, "host_commune": form.commune}
+    context = {
+        "session": session,
+        "form": form,
+        "code": code,
+        "host_commune": form.commune,
+        "communes": list(form.fields["commune"].queryset.values_list("pk", "name")),
+        "villages": list(form.fields["village"].queryset.values_list("pk", "name")),
+        "chosen_commune": _chosen(form, "commune") or form.commune.pk,
+        "chosen_village": _chosen(form, "village"),
+    }
     return render(request, "learning/checkin.html", context, status=status)
+
+
+def _chosen(form: CheckinForm, name: str) -> int | None:
+    value = form.data.get(name) if form.is_bound else None
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 19 else None
 
 
 def _refused(request: HttpRequest, session: ClassSession, reason: str, status: int) -> HttpResponse:
