@@ -32,6 +32,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -93,7 +94,10 @@ def fresh_database() -> Iterator[None]:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     log(f"SQLite database in {_TMP} migrated in {time.perf_counter() - started:.1f} s")
-    yield
+    try:
+        yield
+    finally:
+        shutil.rmtree(_TMP, ignore_errors=True)
 
 
 @transaction.atomic
@@ -246,6 +250,7 @@ def main() -> None:
 
     with fresh_database():
         session = build_class(args.learners)
+        load_before = round(os.getloadavg()[0], 2)
         with _common.uvicorn(SERVER_ENV, workers=args.workers) as server:
             log(f"uvicorn ({args.workers} worker(s)) on {server.base}, {DATABASE_URL}")
             villages = list(
@@ -284,6 +289,8 @@ def main() -> None:
         "duration_s": args.duration,
         "concurrency": args.concurrency,
         "workers": args.workers,
+        # Other work on the machine skews the figures: the load before and after the run.
+        "load_average_1m": [load_before, round(os.getloadavg()[0], 2)],
         **run,
         **counts,
         "errors": len(errors),
