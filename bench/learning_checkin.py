@@ -77,9 +77,45 @@ from hocvuso.learning.services.checkin import current_code  # noqa: E402
 from hocvuso.orgunits.models import OrgUnit  # noqa: E402
 from hocvuso.orgunits.services import add_children_bulk, create_unit  # noqa: E402
 
-FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-MIDDLE = "Văn Thị Hữu Đức Minh Thu Ngọc Quang Thanh Xuân".split()
-GIVEN = "An Bình Cường Dung Giang Hà Hải Hạnh Hoa Hùng Lan Linh Mai Nam Phúc Quân Sơn Tâm".split()
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Thanh", "Xuân"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+]
 TICKET = re.compile(r'name="ticket" value="([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -219,14 +255,14 @@ async def run_phones(
             await post(url, {"csrfmiddlewaretoken": token, "ticket": "x"}, cookie)
         retries = set(rng.sample(range(len(crowd)), int(len(crowd) * args.retries)))
         started = time.perf_counter()
-        await asyncio.gather(
-            *(phone(i, n, y, i in retries) for i, (n, y) in enumerate(crowd))
-        )
+        await asyncio.gather(*(phone(i, n, y, i in retries) for i, (n, y) in enumerate(crowd)))
         elapsed = time.perf_counter() - started
     return {
         "elapsed_s": round(elapsed, 2),
         "checkins_per_s": round(outcome["checked_in"] / elapsed, 1),
-        "requests_per_s": round(sum(len(v) for k, v in times.items() if k != "checkin") / elapsed, 1),
+        "requests_per_s": round(
+            sum(len(v) for k, v in times.items() if k != "checkin") / elapsed, 1
+        ),
         "get": percentiles(times["get"]),
         "post": percentiles(times["post"]),
         "retry": percentiles(times["retry"]),
