@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_person
 from hocvuso.core.roles import Role
-from hocvuso.learning.models import Enrolment, Learner
+from hocvuso.learning.models import Course, Enrolment, Learner
 from hocvuso.learning.services import current_code, find_or_create_learner
-from hocvuso.learning.tests.conftest import course, make_class, person  # noqa: F401 — course is a fixture
+from hocvuso.learning.tests.conftest import make_class, person
 from tests.browser.helpers import has_horizontal_scroll, login
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,11 @@ def _fresh_province_memo():
     from hocvuso.learning.services import learners
 
     learners._PROVINCES.clear()
+
+
+@pytest.fixture
+def course(tree):
+    return Course.objects.create(owner=tree.province, title="Kỹ năng số cơ bản", hours=2)
 
 
 def test_a_learner_checks_in_from_their_phone_and_is_remembered(
