@@ -21,7 +21,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.core.api import AddressRateThrottle
-from hocvuso.core.http import AuthedRequest, render_page
+from hocvuso.core.http import AuthedRequest, id_param, render_page
 from hocvuso.learning import selectors
 from hocvuso.learning.models import ClassSession, Enrolment
 from hocvuso.learning.services import (
@@ -209,8 +209,7 @@ def _form(
 
 
 def _chosen(form: CheckinForm, name: str) -> int | None:
-    value = form.data.get(name) if form.is_bound else None
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 19 else None
+    return id_param(form.data.get(name)) if form.is_bound else None
 
 
 def _refused(request: HttpRequest, session: ClassSession, reason: str, status: int) -> HttpResponse:
