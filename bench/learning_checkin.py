@@ -192,7 +192,7 @@ async def run_phones(
     base: str, session: ClassSession, villages: list[int], crowd: list, args
 ) -> dict:
     times: dict[str, list[float]] = {"get": [], "post": [], "retry": [], "checkin": []}
-    outcome = {"checked_in": 0, "already": 0, "errors": []}
+    outcome = {"checked_in": 0, "already": 0, "doubles_counted_once": 0, "errors": []}
     limit = asyncio.Semaphore(args.concurrency)
     connector = aiohttp.TCPConnector(limit=args.concurrency, force_close=False)
     timeout = aiohttp.ClientTimeout(total=30)
@@ -228,7 +228,25 @@ async def run_phones(
                         "commune": str(session.host_id),
                         "village": str(rng.choice(villages)),
                     }
-                    status, body, took = await post(url, form, cookie)
+                    if index in doubles:
+                        # Two taps at once (or two phones for one person): one check-in,
+                        # one "already", whichever the server takes first.
+                        answers = await asyncio.gather(
+                            post(url, form, cookie), post(url, form, cookie)
+                        )
+                        told = sorted("Bạn đã điểm danh lúc" in a[1] for a in answers)
+                        bodies = sorted((a[1] for a in answers), key=lambda b: "Bạn đã" in b)
+                        if not (
+                            all(a[0] == 200 for a in answers)
+                            and told == [False, True]
+                            and "Đã điểm danh lúc" in bodies[0]
+                        ):
+                            outcome["errors"].append(f"double {name}: {[a[0] for a in answers]}")
+                            return
+                        outcome["doubles_counted_once"] += 1
+                        status, body, took = answers[0][0], bodies[0], answers[0][2]
+                    else:
+                        status, body, took = await post(url, form, cookie)
                     times["post"].append(took)
                     times["checkin"].append((time.perf_counter() - started) * 1000)
                     if status != 200 or "Đã điểm danh lúc" not in body:
@@ -254,6 +272,7 @@ async def run_phones(
             token = CSRF.search(page).group(1)
             await post(url, {"csrfmiddlewaretoken": token, "ticket": "x"}, cookie)
         retries = set(rng.sample(range(len(crowd)), int(len(crowd) * args.retries)))
+        doubles = set(rng.sample(range(len(crowd)), int(len(crowd) * args.doubles)))
         started = time.perf_counter()
         await asyncio.gather(*(phone(i, n, y, i in retries) for i, (n, y) in enumerate(crowd)))
         elapsed = time.perf_counter() - started
@@ -270,6 +289,8 @@ async def run_phones(
         "checked_in": outcome["checked_in"],
         "retries": len(retries),
         "retries_told_already": outcome["already"],
+        "doubles": len(doubles),
+        "doubles_counted_once": outcome["doubles_counted_once"],
         "errors": outcome["errors"],
     }
 
@@ -280,6 +301,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="arrivals spread, s")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--retries", type=float, default=0.1)
+    parser.add_argument("--doubles", type=float, default=0.05, help="share sent twice at once")
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     crowd = people(args.learners, random.Random(500))  # noqa: S311 — load figures
@@ -317,6 +339,7 @@ def main() -> None:
         counts["enrolments"] == counts["present"] == counts["learners_in_db"] == n
         and counts["enrolments_per_learner_max"] == 1
         and run["retries_told_already"] == run["retries"]
+        and run["doubles_counted_once"] == run["doubles"]
     )
     fast = max(run["get"]["p99_ms"], run["post"]["p99_ms"]) < TARGET_P99_MS
     results = {
