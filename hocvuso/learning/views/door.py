@@ -99,7 +99,9 @@ def _screen(request: HttpRequest, session: ClassSession) -> dict[str, object]:
         "problem": checkin_problem(session),
         "code": screen.code,
         "seconds_left": screen.seconds_left,
-        "qr": segno.make(url, error="m").svg_inline(scale=8, title=_("Mã QR điểm danh")),
+        "qr": segno.make(url, error="m").svg_inline(
+            scale=8, omitsize=True, title=_("Mã QR điểm danh")
+        ),
         "count": attended.count(),
         "recent": [initials(name) for name in recent],
         "now": timezone.localtime(),
