@@ -126,15 +126,15 @@ def code_problem(
         for back in range(2, RECOGNISED_WINDOWS):
             if _same(code, code_for(session, window - back)):
                 return _("Mã đã hết hạn, hãy quét lại mã trên màn hình.")
-        if _code_of_another_class(session, code, window):
+        if _code_of_another_class(session, code, now):
             return _("Mã này là của một lớp khác: hãy quét mã trên màn hình của lớp bạn đang học.")
     return _("Mã điểm danh không đúng, hãy quét lại mã trên màn hình.")
 
 
-def _code_of_another_class(session: ClassSession, code: str, window: int) -> bool:
+def _code_of_another_class(session: ClassSession, code: str, now: datetime.datetime) -> bool:
     """Whether ``code`` is the current code of another class open for check-in now (a few at
     a time in a province; asked only once a code failed)."""
-    now = timezone.now()
+    window = window_of(now)
     others = (
         ClassSession.objects.filter(
             starts_at__lte=now + OPENS_BEFORE, ends_at__gte=now - GRACE_AFTER
