@@ -161,6 +161,7 @@ def _api_allowances(settings: object) -> None:
     settings.API_ANON_RATE_LIMIT = "100000/m"
     settings.LEARN_REGISTER_RATE_LIMIT = "100000/m"
     settings.LEARN_VERIFY_RATE_LIMIT = "100000/m"
+    settings.CHECKIN_RATE_LIMIT = "100000/m"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -269,6 +269,9 @@ API_ANON_RATE_LIMIT = env_rate("API_ANON_RATE_LIMIT", "60/m")
 # The public class finder's registrations and certificate look-ups, per address.
 LEARN_REGISTER_RATE_LIMIT = env_rate("LEARN_REGISTER_RATE_LIMIT", "30/h")
 LEARN_VERIFY_RATE_LIMIT = env_rate("LEARN_VERIFY_RATE_LIMIT", "30/m")
+# Check-in at a class's door (learning/views/door.py), per address: a hall's phones behind one
+# wifi still pass, a script trying codes or flooding does not.
+CHECKIN_RATE_LIMIT = env_rate("CHECKIN_RATE_LIMIT", "240/m")
 # An address is REMOTE_ADDR, or behind the HTTPS proxy the address it forwards: a client's
 # own X-Forwarded-For must not choose which allowance it draws on.
 NINJA_NUM_PROXIES = 1 if SECURE_PROXY_SSL_HEADER else 0

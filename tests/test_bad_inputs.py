@@ -342,6 +342,14 @@ class World:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[username]}"}
 
     @functools.cached_property
+    def learning_class(self) -> Any:
+        from hocvuso.learning.models import Course
+        from hocvuso.learning.tests.conftest import make_class
+
+        course = Course.objects.create(owner=self.tree.province, title="Kỹ năng số", hours=2)
+        return make_class(self.tree, course)
+
+    @functools.cached_property
     def plan(self) -> Any:
         from hocvuso.plans.models import Plan
         from hocvuso.plans.services import add_task, create_plan, publish_plan
@@ -463,25 +471,6 @@ class World:
             assigned_kinds=["commune", "village"],
             period_type=periods.PeriodType.MONTHLY,
             deadline_days=5,
-        )
-
-    @functools.cached_property
-    def learning_class(self) -> Any:
-        """A class of Phường Hoa Lư under way, its roll open."""
-        from django.utils import timezone
-
-        from hocvuso.learning.models import ClassSession, Course
-
-        course = Course.objects.create(owner=self.tree.province, title="Kỹ năng số cơ bản")
-        now = timezone.now()
-        return ClassSession.objects.create(
-            course=course,
-            organiser=self.tree.hoalu,
-            host=self.tree.hoalu,
-            province=self.tree.province,
-            starts_at=now - datetime.timedelta(minutes=10),
-            ends_at=now + datetime.timedelta(hours=2),
-            status=ClassSession.Status.OPEN,
         )
 
 
@@ -1605,7 +1594,32 @@ FORMS = {
         },
         text_fields=("full_name", "username", "email"),
     ),
+    "class-checkin": FormWrite(
+        persona=None,
+        path=lambda w: f"/checkin/{w.learning_class.pk}/{_door_code(w)}/",
+        data=lambda w: {
+            "ticket": _door_ticket(w),
+            "name": "Nguyễn Thị Hoa",
+            "birth_year": "1968",
+            "commune": str(w.tree.hoalu.pk),
+            "village": str(w.tree.hoalu_village.pk),
+        },
+        text_fields=("name", "ticket"),
+        number_fields=("birth_year", "commune", "village"),
+    ),
 }
+
+
+def _door_code(w: World) -> str:
+    from hocvuso.learning.services import current_code
+
+    return current_code(w.learning_class).code
+
+
+def _door_ticket(w: World) -> str:
+    from hocvuso.learning.services import issue_ticket
+
+    return issue_ticket(w.learning_class, _door_code(w))
 
 
 def _field_name(world: World, name: str) -> str:

@@ -431,6 +431,21 @@ ROUTES: dict[str, Check] = {
     "learning:class_certificates_pdf": obj(lambda w: {"pk": w.learning_class.pk}),
     "learning:certificate_pdf": obj(lambda w: {"pk": w.certificate.pk}),
     "learning:certificate_revoke": obj(lambda w: {"pk": w.certificate.pk}),
+    "learning:class_qr": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:roll_call": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:roll_marks": obj(
+        lambda w: {"pk": w.learning_class.pk},
+        json=lambda w: {
+            "marks": [
+                {"id": str(w.enrolment.pk), "status": "absent", "learner_id": w.learner.pk},
+                {
+                    "id": str(uuid.uuid4()),
+                    "status": "present",
+                    "person": {"name": "Lạ", "birth_year": 1980, "commune_id": w.unit.pk},
+                },
+            ]
+        },
+    ),
 }
 
 
@@ -457,6 +472,9 @@ NO_SCOPE: dict[str, str] = {
     "events:rsvp": "a delegate answers from their own secret link, no account",
     "fieldwork:service_worker": "the phone form's script, the same for everyone",
     "fieldwork:manifest": "the phone form's web-app manifest, the same for everyone",
+    "learning:roll_service_worker": "the roll call's script, the same for everyone",
+    "learn:checkin": "a learner's own phone at the door, no account: opened by the class's "
+    "rotating code (an HMAC of its secret, 40 bits, valid 30 to 60 s), rate-limited per address",
     "statistics:index": "public statistics, published for everyone by design",
     "learn:finder": "the public class finder: upcoming classes, published for everyone",
     "learn:class": "a public class page and its registration, no account by design",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hocvuso.learning.views import public
+from hocvuso.learning.views import door, public
 
 app_name = "learn"
 urlpatterns: list = [
@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("classes/<int:pk>/registered/", public.registered, name="registered"),
     path("classes/<int:pk>/calendar.ics", public.calendar, name="calendar"),
     # --- Check-in by the rotating code (views/door.py): /checkin/…
+    path("checkin/<int:pk>/<str:code>/", door.checkin, name="checkin"),
     # --- Certificates (views/public.py): /verify/<code>/
     path("verify/", public.verify_form, name="verify_form"),
     path("verify/<str:code>/", public.verify, name="verify"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hocvuso.learning.views import certificates, manage
+from hocvuso.learning.views import certificates, door, manage
 
 app_name = "learning"
 urlpatterns: list = [
@@ -25,6 +25,10 @@ urlpatterns: list = [
     path("campaigns/<int:pk>/", manage.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/edit/", manage.campaign_edit, name="campaign_edit"),
     # --- The door: rotating code, roll call (views/door.py)
+    path("classes/<int:pk>/qr/", door.class_qr, name="class_qr"),
+    path("classes/<int:pk>/roll/", door.roll_call, name="roll_call"),
+    path("classes/<int:pk>/roll/marks/", door.roll_marks, name="roll_marks"),
+    path("classes/roll-sw.js", door.roll_service_worker, name="roll_service_worker"),
     # --- Imports: sheets, meeting reports, the national platform (views/imports.py)
     # --- Who has been trained (views/coverage.py)
     # --- Results and certificates (views/certificates.py)

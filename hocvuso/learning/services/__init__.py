@@ -10,6 +10,13 @@ from hocvuso.learning.services.certificates import (
     record_results,
     revoke_certificate,
 )
+from hocvuso.learning.services.checkin import (
+    AlreadyCheckedIn,
+    CheckinRefused,
+    check_in,
+    current_code,
+    issue_ticket,
+)
 from hocvuso.learning.services.classes import (
     Enrolled,
     add_topic,
@@ -35,8 +42,11 @@ from hocvuso.learning.services.learners import (
     note_trained,
     person_problems,
 )
+from hocvuso.learning.services.marks import parse_marks, roll_answer
 
 __all__ = [
+    "AlreadyCheckedIn",
+    "CheckinRefused",
     "Enrolled",
     "LearnerMatcher",
     "Mark",
@@ -47,20 +57,25 @@ __all__ = [
     "add_topic",
     "can_mark",
     "cancel_class",
+    "check_in",
     "create_campaign",
     "create_class",
     "create_course",
+    "current_code",
     "enrol_learner",
     "find_or_create_learner",
     "issue_certificates",
+    "issue_ticket",
     "merge_learners",
     "name_key",
     "note_trained",
+    "parse_marks",
     "person_problems",
     "record_attendance",
     "record_results",
     "register_for_class",
     "revoke_certificate",
+    "roll_answer",
     "set_class_status",
     "status_problem",
     "update_campaign",

@@ -93,10 +93,15 @@ def record_attendance(
     if reason:
         raise ValidationError(reason)
     session = ClassSession.objects.select_for_update().get(pk=session.pk)
-    existing = {e.pk: e for e in Enrolment.objects.filter(session=session)}
-    by_learner = {e.learner_id: e for e in existing.values()}
+    # Only the lines this batch can touch: those it names by id, by learner, or by a person
+    # matched to a learner (a door's 500th check-in must not read the 499 before it).
+    on_roll = Enrolment.objects.filter(session=session)
+    existing = {e.pk: e for e in on_roll.filter(pk__in=[m.id for m in marks])}
     people = [m.person for m in marks if m.person is not None and m.id not in existing]
     matcher = LearnerMatcher(people)
+    named = {m.learner_id for m in marks if m.learner_id} | {x.pk for x in matcher.found.values()}
+    existing.update({e.pk: e for e in on_roll.filter(learner_id__in=named)})
+    by_learner = {e.learner_id: e for e in existing.values()}
     units = residence_units([p.commune_id for p in people] + [p.village_id for p in people])
     known_learners = set(
         Learner.objects.filter(
