@@ -117,6 +117,8 @@ def record_attendance(
         (new if enrolment._state.adding else touched)[enrolment.pk] = enrolment
     if not new and not touched:
         return roll
+    for enrolment in [*new.values(), *touched.values()]:
+        enrolment.via = via  # how this line was last taken
     for enrolment in new.values():
         if enrolment.learner._state.adding:
             enrolment.learner.save()
