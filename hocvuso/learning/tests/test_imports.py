@@ -332,7 +332,7 @@ def vneid(tree, content: bytes):
 
 
 def test_vneid_counts_are_stored_per_commune_and_month_end(tree):
-    source, preview = vneid(tree, sample("vneid_counts.csv"))
+    source, _preview = vneid(tree, sample("vneid_counts.csv"))
     assert source.rows == 3
     count = VneidCount.objects.get(unit=tree.hoalu, as_of=datetime.date(2025, 10, 31))
     assert count.confirmed == 1512

@@ -6,6 +6,7 @@ deleted once confirmed."""
 from __future__ import annotations
 
 import secrets
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -170,7 +171,7 @@ def class_online_report(request: AuthedRequest, pk: int) -> HttpResponse:
             context["errors"] = _lost()
         else:
             try:
-                preview, roll = importers.import_meeting_report(
+                preview, _roll = importers.import_meeting_report(
                     actor=request.user,
                     session=session,
                     filename=staged[1],
@@ -282,7 +283,8 @@ def platform_completions(request: AuthedRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "Đã nhập %(rows)d lượt hoàn thành; %(matched)d khớp người học, %(added)d người học mới."
+                        "Đã nhập %(rows)d lượt hoàn thành; %(matched)d khớp người học, "
+                        "%(added)d người học mới."
                     )
                     % {
                         "rows": result.rows,
@@ -325,7 +327,7 @@ def platform_vneid(request: AuthedRequest) -> HttpResponse:
             context["errors"] = _lost()
         else:
             try:
-                source, preview = importers.import_vneid(
+                _source, preview = importers.import_vneid(
                     actor=request.user, unit=unit, filename=staged[1], content=_read(staged[0])
                 )
             except ImportRejected as exc:
