@@ -73,7 +73,7 @@ TABLES = ("learning_platformcompletion", "learning_platformimport")
 
 def people(communes: list[tuple[int, str, list[str]]], count: int, seed: int):
     """``count`` distinct people: (commune pk, commune name, village name or "", name, year)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — test data, not secrets
     family, middle, given = FAMILY.split(), MIDDLE.split(), GIVEN.split()
     seen: set[tuple[int, str, int]] = set()
     while len(seen) < count:
@@ -87,7 +87,7 @@ def people(communes: list[tuple[int, str, list[str]]], count: int, seed: int):
 
 
 def write_csv(path: Path, persons: list, rows: int, seed: int) -> None:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — test data, not secrets
     first = datetime.date(2025, 1, 1)
     started = time.perf_counter()
     with path.open("w", encoding="utf-8-sig", newline="") as out:
@@ -96,7 +96,9 @@ def write_csv(path: Path, persons: list, rows: int, seed: int) -> None:
         for n in range(rows):
             _pk, commune, village, name, year = persons[n % len(persons)]
             day = first + datetime.timedelta(days=rng.randrange(330))
-            birth = str(year) if n % 3 else f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{year}"
+            birth = (
+                str(year) if n % 3 else f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{year}"
+            )
             writer.writerow(
                 (
                     n + 1,
@@ -141,7 +143,8 @@ def empty(persons: list, known: int, province: OrgUnit) -> None:
 def timed_import(path: Path, province: OrgUnit, actor: object) -> dict:
     phases: dict[str, float] = {}
     originals = {
-        name: getattr(importers, name) for name in ("_stage_rows", "add_learners", "write_completions")
+        name: getattr(importers, name)
+        for name in ("_stage_rows", "add_learners", "write_completions")
     }
 
     def timed(name, function):

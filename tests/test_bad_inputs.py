@@ -45,6 +45,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test import Client
+from django.utils import timezone
 
 from tests import badinput as B
 
@@ -342,6 +343,23 @@ class World:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[username]}"}
 
     @functools.cached_property
+    def learning_class(self) -> Any:
+        """A class of Phường Hoa Lư under way, for its sign-in sheet."""
+        from hocvuso.learning.models import ClassSession, Course
+
+        course = Course.objects.create(owner=self.tree.province, title="Kỹ năng số cơ bản")
+        now = timezone.now()
+        return ClassSession.objects.create(
+            course=course,
+            organiser=self.tree.hoalu,
+            host=self.tree.hoalu,
+            province=self.tree.province,
+            starts_at=now - datetime.timedelta(minutes=10),
+            ends_at=now + datetime.timedelta(hours=2),
+            status=ClassSession.Status.OPEN,
+        )
+
+    @functools.cached_property
     def plan(self) -> Any:
         from hocvuso.plans.models import Plan
         from hocvuso.plans.services import add_task, create_plan, publish_plan
@@ -565,6 +583,26 @@ TABLES = {
         text_columns=(5, 3),
         number_column=4,
         exports=_visits_csv,
+    ),
+    "class-sign-in-sheet": Upload(
+        persona="hoalu",
+        path=lambda w: f"/learning/classes/{w.learning_class.pk}/sheet/",
+        field="file",
+        header=["STT", "Họ và tên", "Năm sinh", "Giới tính", "Thôn/Tổ", "Ký tên"],
+        row=lambda w: ["1", MARKER, "1970", "Nữ", w.tree.hoalu_village.name, ""],
+        text_columns=(1,),
+        number_column=2,
+        data=lambda w: {"confirm": "1"},
+    ),
+    "platform-completions": Upload(
+        persona="hoalu",
+        path=lambda w: f"/learning/platform/completions/?unit={w.tree.hoalu.pk}",
+        field="file",
+        header=["Họ và tên", "Năm sinh", "Xã/Phường", "Khóa học", "Ngày hoàn thành"],
+        row=lambda w: [MARKER, "1970", "Phường Hoa Lư", "Kỹ năng số cơ bản", "05/10/2025"],
+        text_columns=(0, 3),
+        number_column=1,
+        data=lambda w: {"confirm": "1"},
     ),
     "attendee-names": Upload(
         persona="coordinator",

@@ -1058,7 +1058,8 @@ def _stage_rows(rows: Iterable[tuple[object, ...]]) -> None:
             # row count to choose hash joins.
             cursor.execute(f"ANALYZE {STAGE}")
             return
-        sql = f"INSERT INTO {STAGE} ({columns}) VALUES ({', '.join(['%s'] * len(COMPLETION_COLUMNS))})"  # noqa: S608 — names from the code
+        marks = ", ".join(["%s"] * len(COMPLETION_COLUMNS))
+        sql = f"INSERT INTO {STAGE} ({columns}) VALUES ({marks})"  # noqa: S608 — names from the code
         batch: list[tuple[object, ...]] = []
         for row in rows:
             batch.append(row)

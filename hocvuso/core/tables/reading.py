@@ -78,7 +78,7 @@ LIMITS: dict[str, Limits] = {
     ),
     # The national learning platform's completions of a province (learning.importers).
     "completions": Limits(
-        50 * MB,
+        20 * MB,
         max_rows=200_000,
         max_columns=60,
         max_cells=3_000_000,

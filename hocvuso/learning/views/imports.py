@@ -99,9 +99,13 @@ def class_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     session = get_class_for_user(request.user, pk, roles=RUN_CLASSES)
     form = ImportForm(request.POST or None, request.FILES or None, kind=importers.SHEET_KIND)
     context: dict[str, object] = {"session": session, "form": form, "errors": []}
-    if request.method == "POST" and "token" in request.POST:
+    direct = request.method == "POST" and "confirm" in request.POST and form.is_valid()
+    if direct or (request.method == "POST" and "token" in request.POST):
         token = request.POST.get("token", "")
-        staged = _staged(request, token, f"sheet-{pk}")
+        # "confirm" with the file: import without the preview step (scripts, the corpus).
+        staged = (
+            (None, form.cleaned_data["file"]) if direct else _staged(request, token, f"sheet-{pk}")
+        )
         if staged is None:
             context["errors"] = _lost()
         else:
@@ -109,8 +113,8 @@ def class_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
                 roll = importers.import_sheet(
                     actor=request.user,
                     session=session,
-                    filename=staged[1],
-                    content=_read(staged[0]),
+                    filename=staged[1].name if direct else staged[1],
+                    content=staged[1].read() if direct else _read(staged[0]),
                 )
             except (ImportRejected, ValidationError) as exc:
                 context["errors"] = (
@@ -256,7 +260,18 @@ def platform_completions(request: AuthedRequest) -> HttpResponse:
     unit = _platform_unit(request)
     form = ImportForm(request.POST or None, request.FILES or None, kind=importers.COMPLETIONS_KIND)
     context: dict[str, object] = {"unit": unit, "form": form, "errors": []}
-    if request.method == "POST" and "token" in request.POST:
+    if request.method == "POST" and "confirm" in request.POST and form.is_valid():
+        # "confirm" with the file: import with the guessed columns, no preview step.
+        upload = form.cleaned_data["file"]
+        try:
+            result = importers.import_completions(
+                actor=request.user, unit=unit, filename=upload.name, stream=upload.file
+            )
+        except ImportRejected as exc:
+            context["errors"] = _errors(exc)
+        else:
+            return _completions_done(request, unit, result)
+    elif request.method == "POST" and "token" in request.POST:
         token = request.POST.get("token", "")
         staged = _staged(request, token, f"completions-{unit.pk}")
         if staged is None:
@@ -280,19 +295,7 @@ def platform_completions(request: AuthedRequest) -> HttpResponse:
                 context["errors"] = _errors(exc)
             else:
                 _unstage(request, token)
-                messages.success(
-                    request,
-                    _(
-                        "Đã nhập %(rows)d lượt hoàn thành; %(matched)d khớp người học, "
-                        "%(added)d người học mới."
-                    )
-                    % {
-                        "rows": result.rows,
-                        "matched": result.matched,
-                        "added": result.learners_added,
-                    },
-                )
-                return redirect(f"{reverse('learning:platform_imports')}?unit={unit.pk}")
+                return _completions_done(request, unit, result)
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -311,6 +314,15 @@ def platform_completions(request: AuthedRequest) -> HttpResponse:
             context["token"] = _stage(request, upload, f"completions-{unit.pk}")
     status = 400 if context["errors"] or form.errors else 200
     return render_page(request, "learning/import_completions.html", context, status=status)
+
+
+def _completions_done(request: AuthedRequest, unit, result) -> HttpResponse:
+    messages.success(
+        request,
+        _("Đã nhập %(rows)d lượt hoàn thành; %(matched)d khớp người học, %(added)d người học mới.")
+        % {"rows": result.rows, "matched": result.matched, "added": result.learners_added},
+    )
+    return redirect(f"{reverse('learning:platform_imports')}?unit={unit.pk}")
 
 
 @require_http_methods(["GET", "POST"])
