@@ -390,3 +390,121 @@ def test_likely_duplicates_are_listed_and_merged_only_on_request(
     drop.refresh_from_db()
     assert drop.merged_into_id == keep.pk
     assert len(likely_duplicates(hoalu_focal_point)) == 1
+
+
+def test_merging_moves_the_platform_completions_to_the_record_kept(tree):
+    completions(tree, sample("platform_completions.csv"))
+    drop = Learner.objects.get(name="Trần Văn Minh")
+    keep = Learner.objects.create(
+        name="Trần Văn Mình",
+        name_key="trần văn mình",
+        birth_year=1975,
+        commune=tree.hoalu,
+        province=tree.province,
+    )
+    from hocvuso.learning.services import merge_learners
+
+    merge_learners(actor=None, keep=keep, drop=drop)
+    assert PlatformCompletion.objects.get(name="Trần Văn Minh").learner == keep
+    keep.refresh_from_db()
+    assert keep.first_trained_on == datetime.date(2025, 10, 6)
+
+
+# --- The pages: upload, preview, confirm
+
+
+def upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_a_trainer_previews_the_sheet_then_confirms_it(client, tree, session, hoalu_focal_point):
+    client.force_login(hoalu_focal_point)
+    url = reverse("learning:class_sheet", args=[session.pk])
+    assert client.get(url).status_code == 200
+    page = client.post(url, {"file": upload("ds.csv", sample("sign_in_sheet.csv"))})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Nguyễn Thị Hoa" in text and "Xác nhận" in text
+    assert not Enrolment.objects.exists()  # a preview writes nothing
+    token = page.context["token"]
+    done = client.post(url, {"token": token})
+    assert done.status_code == 302
+    assert Enrolment.objects.filter(session=session, via="sheet").count() == 4
+    again = client.post(url, {"token": token})  # the staged file is gone once used
+    assert again.status_code == 400
+    assert "tải lại tệp" in again.content.decode()
+
+
+def test_a_sheet_with_errors_shows_every_line_and_offers_no_confirm(
+    client, tree, session, hoalu_focal_point
+):
+    client.force_login(hoalu_focal_point)
+    content = sheet([1, "Cụ Già", 1850, "", "", "", ""], [2, "Trần 012345678901", 1970])
+    page = client.post(
+        reverse("learning:class_sheet", args=[session.pk]), {"file": upload("ds.csv", content)}
+    )
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "Dòng 3:" in text and "Dòng 4:" in text
+    assert 'name="token"' not in text
+
+
+def test_a_team_member_cannot_import_a_sheet(client, tree, session, team_member):
+    client.force_login(team_member)
+    response = client.post(
+        reverse("learning:class_sheet", args=[session.pk]),
+        {"file": upload("ds.csv", sample("sign_in_sheet.csv"))},
+    )
+    assert response.status_code in (403, 404)
+    assert not Enrolment.objects.exists()
+
+
+def test_the_online_report_page_lists_the_unmatched(client, tree, session, hoalu_focal_point):
+    enrol(tree, session, ("Nguyễn Thị Hoa", 1968))
+    client.force_login(hoalu_focal_point)
+    url = reverse("learning:class_online_report", args=[session.pk])
+    page = client.post(url, {"file": upload("teams.csv", sample("teams_attendance.csv"))})
+    text = page.content.decode()
+    assert "Microsoft Teams" in text and "Đỗ Văn Hùng" in text
+    assert "hungdv@gmail.com" not in text
+    assert client.post(url, {"token": page.context["token"]}).status_code == 302
+    assert Enrolment.objects.get(learner__name="Nguyễn Thị Hoa").minutes_online == 120
+
+
+def test_completions_are_mapped_on_the_page_then_imported(client, tree, coordinator):
+    client.force_login(coordinator)
+    url = reverse("learning:platform_completions") + f"?unit={tree.province.pk}"
+    page = client.post(url, {"file": upload("hv.csv", sample("platform_completions.csv"))})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Ngày hoàn thành" in text and "Nguyễn Thị Hoa" in text
+    form = page.context["mapping_form"]
+    data = {name: field.initial for name, field in form.fields.items()}
+    data["token"] = page.context["token"]
+    done = client.post(url, data)
+    assert done.status_code == 302
+    assert PlatformCompletion.objects.count() == 5
+    history = client.get(reverse("learning:platform_imports"))
+    assert (
+        "platform_completions.csv" in history.content.decode()
+        or "hv.csv" in history.content.decode()
+    )
+    twice = client.post(url, {"file": upload("hv.csv", sample("platform_completions.csv"))})
+    assert "đã được nhập ngày" in twice.content.decode()
+
+
+def test_a_focal_point_cannot_import_for_the_province(client, tree, hoalu_focal_point):
+    client.force_login(hoalu_focal_point)
+    url = reverse("learning:platform_completions") + f"?unit={tree.province.pk}"
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_the_sign_in_sheet_template_reads_back(client, tree, session, hoalu_focal_point):
+    client.force_login(hoalu_focal_point)
+    response = client.get(reverse("learning:sheet_template"))
+    assert response.status_code == 200
+    preview = importers.read_sheet(session, "mau.xlsx", response.content)
+    assert preview.header[:3] == ["STT", "Họ và tên", "Năm sinh"]
+    assert preview.errors  # the blank template has no one on it
