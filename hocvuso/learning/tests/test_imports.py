@@ -426,7 +426,8 @@ def test_a_trainer_previews_the_sheet_then_confirms_it(client, tree, session, ho
     page = client.post(url, {"file": upload("ds.csv", sample("sign_in_sheet.csv"))})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Nguyễn Thị Hoa" in text and "Xác nhận" in text
+    assert "Nguyễn Thị Hoa" in text
+    assert "Xác nhận" in text
     assert not Enrolment.objects.exists()  # a preview writes nothing
     token = page.context["token"]
     done = client.post(url, {"token": token})
@@ -447,7 +448,8 @@ def test_a_sheet_with_errors_shows_every_line_and_offers_no_confirm(
     )
     text = page.content.decode()
     assert page.status_code == 400
-    assert "Dòng 3:" in text and "Dòng 4:" in text
+    assert "Dòng 3:" in text
+    assert "Dòng 4:" in text
     assert 'name="token"' not in text
 
 
@@ -467,7 +469,8 @@ def test_the_online_report_page_lists_the_unmatched(client, tree, session, hoalu
     url = reverse("learning:class_online_report", args=[session.pk])
     page = client.post(url, {"file": upload("teams.csv", sample("teams_attendance.csv"))})
     text = page.content.decode()
-    assert "Microsoft Teams" in text and "Đỗ Văn Hùng" in text
+    assert "Microsoft Teams" in text
+    assert "Đỗ Văn Hùng" in text
     assert "hungdv@gmail.com" not in text
     assert client.post(url, {"token": page.context["token"]}).status_code == 302
     assert Enrolment.objects.get(learner__name="Nguyễn Thị Hoa").minutes_online == 120
@@ -479,7 +482,8 @@ def test_completions_are_mapped_on_the_page_then_imported(client, tree, coordina
     page = client.post(url, {"file": upload("hv.csv", sample("platform_completions.csv"))})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Ngày hoàn thành" in text and "Nguyễn Thị Hoa" in text
+    assert "Ngày hoàn thành" in text
+    assert "Nguyễn Thị Hoa" in text
     form = page.context["mapping_form"]
     data = {name: field.initial for name, field in form.fields.items()}
     data["token"] = page.context["token"]
