@@ -370,6 +370,10 @@ class SheetRow:
     status: str
     village: str
 
+    @property
+    def status_label(self) -> str:
+        return str(Enrolment.Status(self.status).label)
+
 
 @dataclass
 class SheetPreview:
@@ -521,6 +525,10 @@ class MatchedLearner:
     minutes: int
     status: str
     lines: list[int] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(Enrolment.Status(self.status).label)
 
 
 @dataclass
