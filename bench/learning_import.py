@@ -140,7 +140,9 @@ def empty(persons: list, known: int, province: OrgUnit) -> None:
     seed_learners(persons, known, province)
 
 
-def timed_import(path: Path, province: OrgUnit, actor: object) -> dict:
+def timed_import(
+    path: Path, province: OrgUnit, actor: object, *, create_learners: bool = True
+) -> dict:
     phases: dict[str, float] = {}
     originals = {
         name: getattr(importers, name)
@@ -164,7 +166,11 @@ def timed_import(path: Path, province: OrgUnit, actor: object) -> dict:
         with path.open("rb") as stream:
             started = time.perf_counter()
             result = importers.import_completions(
-                actor=actor, unit=province, filename=path.name, stream=stream
+                actor=actor,
+                unit=province,
+                filename=path.name,
+                stream=stream,
+                create_learners=create_learners,
             )
             elapsed = time.perf_counter() - started
     finally:
@@ -223,7 +229,7 @@ def baseline(rows: int, workdir: Path) -> dict:
     return {"copy_same_table_s": round(same, 2), "copy_same_table_rows_per_s": round(rows / same)}
 
 
-def check(rows: int, distinct: int) -> dict:
+def check(rows: int, distinct: int, known: int, create: bool) -> dict:
     figures = {
         "completions_in_db": PlatformCompletion.objects.count(),
         "unmatched_in_db": PlatformCompletion.objects.filter(learner__isnull=True).count(),
@@ -231,10 +237,11 @@ def check(rows: int, distinct: int) -> dict:
         "distinct_people_sent": distinct,
         "trained_learners": Learner.objects.filter(first_trained_on__isnull=False).count(),
     }
+    learners = distinct if create else known
     figures["ok"] = (
         figures["completions_in_db"] == rows
-        and figures["unmatched_in_db"] == 0
-        and figures["learners_in_db"] == distinct == figures["trained_learners"]
+        and (figures["unmatched_in_db"] == 0) == create
+        and figures["learners_in_db"] == learners == figures["trained_learners"]
     )
     return figures
 
@@ -247,10 +254,16 @@ def main() -> None:
     parser.add_argument("--known", type=float, default=0.2, help="share already learners")
     parser.add_argument("--memory-rows", type=int, default=None, help="default rows/10")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--no-create-learners",
+        action="store_true",
+        help="leave unmatched completions unmatched (no learner added)",
+    )
     args = parser.parse_args()
     memory_rows = args.rows // 10 if args.memory_rows is None else args.memory_rows
     distinct = max(1, int(args.rows / args.per_person))
     known = int(distinct * args.known)
+    create = not args.no_create_learners
     sys.path.insert(0, str(Path(__file__).parent))
 
     with setup.fresh_database(), tempfile.TemporaryDirectory(prefix="learning-") as tmp:
@@ -269,7 +282,7 @@ def main() -> None:
             seed_learners(persons, known, province)
             path = workdir / "small.csv"
             write_csv(path, persons[: max(1, int(memory_rows / args.per_person))], memory_rows, 1)
-            small = timed_import(path, province, actor)
+            small = timed_import(path, province, actor, create_learners=create)
             setup.log(f"small import: {small}")
             path.unlink()
             empty(persons, known, province)
@@ -278,9 +291,9 @@ def main() -> None:
         path = workdir / "hoan-thanh.csv"
         write_csv(path, persons, args.rows, args.seed)
         csv_mib = round(path.stat().st_size / 2**20, 1)
-        full = timed_import(path, province, actor)
+        full = timed_import(path, province, actor, create_learners=create)
         setup.log(f"import: {full}")
-        checked = check(args.rows, distinct)
+        checked = check(args.rows, distinct, known, create)
         setup.log(f"check: {checked}")
         raw = baseline(args.rows, workdir)
         setup.log(f"baseline: {raw}")
@@ -291,6 +304,7 @@ def main() -> None:
         "villages": args.villages,
         "distinct_people": distinct,
         "known_learners": known,
+        "create_learners": create,
         "csv_mib": csv_mib,
         "import": full,
         "baseline": raw,
