@@ -137,6 +137,8 @@ def parse_birth_year(text: str) -> int | None:
     text = text.strip()
     if re.fullmatch(r"\d{4}(?:\.0)?", text):
         return int(text[:4])
+    if _SERIAL.match(text) and int(float(text)) < 2_958_465:  # an Excel date of birth
+        return (_EXCEL_EPOCH + datetime.timedelta(days=int(float(text)))).year
     day = parse_day(text)
     return day.year if day else None
 

@@ -324,6 +324,13 @@ def test_dates_in_the_forms_files_carry(text, day):
     assert importers.parse_day(text) == day
 
 
+@pytest.mark.parametrize(
+    ("text", "year"), [("1968", 1968), ("1968.0", 1968), ("12/03/1968", 1968), ("24909", 1968)]
+)
+def test_a_year_or_a_date_of_birth_gives_the_year_only(text, year):
+    assert importers.parse_birth_year(text) == year
+
+
 # --- VNeID counts
 
 
