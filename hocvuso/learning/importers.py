@@ -826,6 +826,19 @@ def check_mapping(line: int, mapping: dict[int, str]) -> list[RowError]:
     return errors
 
 
+def check_completions(
+    unit: OrgUnit, filename: str, stream: IO[bytes], mapping: dict[int, str]
+) -> tuple[int, list[RowError]]:
+    """The rows a completions file would import and every bad one, nothing written: the
+    preview's counts (the file is read once more at confirm, as it may have waited)."""
+    reader = CompletionReader(unit, source_id=0, today=timezone.localdate())
+    table = iter_table(filename, stream, kind=COMPLETIONS_KIND)
+    find_header(table, _lookup(COMPLETION_HEADERS), needed=("name",))
+    for _row in reader.rows(table, mapping):
+        pass
+    return reader.rows_read, row_errors_note(reader.errors, reader.error_count)
+
+
 # The columns of ``PlatformCompletion`` the import writes, in order.
 COMPLETION_COLUMNS = (
     "source_id",

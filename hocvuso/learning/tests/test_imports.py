@@ -491,6 +491,7 @@ def test_completions_are_mapped_on_the_page_then_imported(client, tree, coordina
     assert page.status_code == 200
     assert "Ngày hoàn thành" in text
     assert "Nguyễn Thị Hoa" in text
+    assert page.context["rows"] == 5
     form = page.context["mapping_form"]
     data = {name: field.initial for name, field in form.fields.items()}
     data["token"] = page.context["token"]
@@ -519,3 +520,20 @@ def test_the_sign_in_sheet_template_reads_back(client, tree, session, hoalu_foca
     preview = importers.read_sheet(session, "mau.xlsx", response.content)
     assert preview.header[:3] == ["STT", "Họ và tên", "Năm sinh"]
     assert preview.errors  # the blank template has no one on it
+
+
+def test_the_completions_preview_names_bad_rows_before_anything_is_written(
+    client, tree, coordinator
+):
+    client.force_login(coordinator)
+    content = csv_of(
+        [
+            ["Họ và tên", "Năm sinh", "Xã/Phường", "Khóa học", "Ngày hoàn thành"],
+            ["Cụ Già", 1850, "Phường Hoa Lư", "Kỹ năng số", "05/10/2025"],
+        ]
+    )
+    url = reverse("learning:platform_completions") + f"?unit={tree.province.pk}"
+    page = client.post(url, {"file": upload("hv.csv", content)})
+    assert page.status_code == 400
+    assert "Dòng 2:" in page.content.decode()
+    assert not PlatformImport.objects.exists()

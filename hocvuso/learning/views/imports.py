@@ -305,6 +305,12 @@ def platform_completions(request: AuthedRequest) -> HttpResponse:
             if refusal is not None:
                 raise refusal
             preview = importers.completion_mapping(upload.name, upload)
+            if not preview.errors:
+                upload.seek(0)
+                context["rows"], row_errors = importers.check_completions(
+                    unit, upload.name, upload, preview.mapping
+                )
+                context["errors"] = _errors(row_errors)
         except ImportRejected as exc:
             context["errors"] = _errors(exc)
         else:
