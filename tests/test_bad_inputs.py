@@ -45,6 +45,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test import Client
+from django.utils import timezone
 
 from tests import badinput as B
 
@@ -441,7 +442,6 @@ class World:
     @functools.cached_property
     def upcoming_class(self) -> Any:
         """A class of Phường Hoa Lư open for registration, tomorrow."""
-        from django.utils import timezone
 
         from hocvuso.learning.models import ClassSession, Course
 
@@ -600,6 +600,26 @@ TABLES = {
         text_columns=(5, 3),
         number_column=4,
         exports=_visits_csv,
+    ),
+    "class-sign-in-sheet": Upload(
+        persona="hoalu",
+        path=lambda w: f"/learning/classes/{w.learning_class.pk}/sheet/",
+        field="file",
+        header=["STT", "Họ và tên", "Năm sinh", "Giới tính", "Thôn/Tổ", "Ký tên"],
+        row=lambda w: ["1", MARKER, "1970", "Nữ", w.tree.hoalu_village.name, ""],
+        text_columns=(1,),
+        number_column=2,
+        data=lambda w: {"confirm": "1"},
+    ),
+    "platform-completions": Upload(
+        persona="hoalu",
+        path=lambda w: f"/learning/platform/completions/?unit={w.tree.hoalu.pk}",
+        field="file",
+        header=["Họ và tên", "Năm sinh", "Xã/Phường", "Khóa học", "Ngày hoàn thành"],
+        row=lambda w: [MARKER, "1970", "Phường Hoa Lư", "Kỹ năng số cơ bản", "05/10/2025"],
+        text_columns=(0, 3),
+        number_column=1,
+        data=lambda w: {"confirm": "1"},
     ),
     "attendee-names": Upload(
         persona="coordinator",

@@ -364,6 +364,17 @@ ROUTES: dict[str, Check] = {
     "fieldwork:coverage": obj(query=lambda w: f"unit={w.unit.pk}"),
     "fieldwork:visits": obj(query=lambda w: f"unit={w.unit.pk}"),
     "fieldwork:visit_import": obj(query=lambda w: f"unit={w.unit.pk}"),
+    # --- learning: imports (views/imports.py)
+    "learning:class_sheet": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:class_online_report": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:sheet_template": own(),
+    "learning:platform_imports": own(),
+    "learning:platform_completions": obj(query=lambda w: f"unit={w.unit.pk}"),
+    "learning:platform_vneid": obj(query=lambda w: f"unit={w.unit.pk}"),
+    "learning:duplicates": own(),
+    "learning:duplicates_merge": own(
+        data=lambda w: {"keep": w.learner.pk, "drop": w.learner.pk, "confirm": "on"}
+    ),
     "fieldwork:teams": own(query=lambda w: f"unit={w.unit.pk}"),
     "fieldwork:team_create": own(data=lambda w: {"unit": w.unit.pk, "name": "x"}),
     "fieldwork:team": obj(lambda w: {"pk": w.team.pk}),

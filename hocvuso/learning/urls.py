@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hocvuso.learning.views import certificates, door, manage
+from hocvuso.learning.views import certificates, door, imports, manage
 
 app_name = "learning"
 urlpatterns: list = [
@@ -30,6 +30,16 @@ urlpatterns: list = [
     path("classes/<int:pk>/roll/marks/", door.roll_marks, name="roll_marks"),
     path("classes/roll-sw.js", door.roll_service_worker, name="roll_service_worker"),
     # --- Imports: sheets, meeting reports, the national platform (views/imports.py)
+    path("classes/<int:pk>/sheet/", imports.class_sheet, name="class_sheet"),
+    path("sheet-template.xlsx", imports.sheet_template, name="sheet_template"),
+    path(
+        "classes/<int:pk>/online-report/", imports.class_online_report, name="class_online_report"
+    ),
+    path("platform/", imports.platform_imports, name="platform_imports"),
+    path("platform/completions/", imports.platform_completions, name="platform_completions"),
+    path("platform/vneid/", imports.platform_vneid, name="platform_vneid"),
+    path("duplicates/", imports.duplicates, name="duplicates"),
+    path("duplicates/merge/", imports.duplicates_merge, name="duplicates_merge"),
     # --- Who has been trained (views/coverage.py)
     # --- Results and certificates (views/certificates.py)
     path("classes/<int:pk>/results/", certificates.results, name="results"),

@@ -76,6 +76,15 @@ LIMITS: dict[str, Limits] = {
         max_unzipped=100 * MB,
         max_sheet_bytes=5 * MB,
     ),
+    # The national learning platform's completions of a province (learning.importers).
+    "completions": Limits(
+        20 * MB,
+        max_rows=200_000,
+        max_columns=60,
+        max_cells=3_000_000,
+        max_unzipped=150 * MB,
+        max_sheet_bytes=15 * MB,
+    ),
 }
 
 

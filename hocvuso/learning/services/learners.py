@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import record_audit
 from hocvuso.core.tables.text import clean_typed
-from hocvuso.learning.models import Certificate, Enrolment, Learner, TargetGroup
+from hocvuso.learning.models import (
+    Certificate,
+    Enrolment,
+    Learner,
+    PlatformCompletion,
+    TargetGroup,
+)
 from hocvuso.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -243,6 +249,8 @@ def merge_learners(*, actor: User | None, keep: Learner, drop: Learner) -> Learn
             enrolment=None if Certificate.objects.filter(enrolment=other).exists() else other
         )
         enrolment.delete()
+    # The national platform's completions follow the person too.
+    PlatformCompletion.objects.filter(learner=drop).update(learner=keep)
     days = [d for d in (keep.first_trained_on, drop.first_trained_on) if d]
     keep.first_trained_on = min(days) if days else None
     for name in ("village_id", "sex", "phone"):
