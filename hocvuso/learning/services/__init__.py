@@ -13,6 +13,10 @@ from hocvuso.learning.services.learners import (
     note_trained,
     person_problems,
 )
+from hocvuso.learning.services.summaries import (
+    refresh_all_learning_summaries,
+    refresh_learning_summaries,
+)
 
 __all__ = [
     "LearnerMatcher",
@@ -26,4 +30,6 @@ __all__ = [
     "note_trained",
     "person_problems",
     "record_attendance",
+    "refresh_all_learning_summaries",
+    "refresh_learning_summaries",
 ]
