@@ -5,8 +5,9 @@ base rows of the units a write touched, in the writer's transaction — as field
 Who counts as trained (Deliver 7):
 
 * a learner of ours (not merged into another) from the first day they attended a class
-  (``Learner.first_trained_on``) or completed a course on the national platform, whichever
-  came first;
+  that was not cancelled, or completed a course on the national platform, whichever came
+  first (read from the enrolments, so it agrees with them whatever ``first_trained_on``
+  says);
 * a person the platform says completed a course and who matched none of our learners
   (``PlatformCompletion.learner`` empty), counted once per (commune, name, year of birth),
   from their first completion — unless a trained learner of ours has that same name, year
@@ -151,14 +152,18 @@ def _refresh_residents(ids: list[int]) -> None:
         f"l.merged_into_id IS NULL AND (l.village_id IN {_in(len(ids))} "
         f"OR (l.village_id IS NULL AND l.commune_id IN {_in(len(ids))}))"
     )
+    attended = ", ".join(f"'{s}'" for s in ATTENDED)
+    cancelled = ClassSession.Status.CANCELLED
+    # From the base rows, not ``first_trained_on``: a class cancelled after its roll was
+    # taken trains nobody.
     first = _least(
-        "l.first_trained_on",
+        f"(SELECT MIN({_local_date('s1.starts_at')}) FROM {enrolment} e1 "
+        f"JOIN {session} s1 ON s1.id = e1.session_id WHERE e1.learner_id = l.id "
+        f"AND e1.status IN ({attended}) AND s1.status <> '{cancelled}')",
         f"(SELECT MIN(pc.completed_on) FROM {completion} pc WHERE pc.learner_id = l.id)",
     )
     residence = "COALESCE(l.village_id, l.commune_id)"
-    attended = ", ".join(f"'{s}'" for s in ATTENDED)
     class_month = _month(_local_date("s.starts_at"))
-    cancelled = ClassSession.Status.CANCELLED
     statements = [
         (f"DELETE FROM {months} WHERE source = 'class' AND unit_id IN {_in(len(ids))}", 1),  # noqa: S608 — tables from the models, values bound
         (
