@@ -306,7 +306,11 @@ class LeftBehind:
 
 
 def left_behind(
-    unit: OrgUnit, *, end: datetime.date, months: int = LEFT_BEHIND_MONTHS
+    unit: OrgUnit,
+    *,
+    end: datetime.date,
+    months: int = LEFT_BEHIND_MONTHS,
+    limit: int | None = LEFT_BEHIND_LIMIT,
 ) -> list[LeftBehind]:
     """The villages of ``unit`` (and its communes without villages) where no class was held
     and none of whose people attended one in the ``months`` months up to ``end``'s month:
@@ -346,7 +350,7 @@ def left_behind(
         if latest.get(path) is None or latest[path] < since
     ]
     rows.sort(key=lambda r: (r.last_month is not None, r.last_month or datetime.date.min, r.unit.path))
-    return rows[:LEFT_BEHIND_LIMIT]
+    return rows[:limit]
 
 
 # --- Figures for the reports app's sources (paths, prefix length)

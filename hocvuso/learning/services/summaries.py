@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from hocvuso.learning.models import (
     ClassMonth,
@@ -39,6 +39,7 @@ CHUNK = 500
 ATTENDED = tuple(str(s) for s in Enrolment.ATTENDED)
 
 
+@transaction.atomic(savepoint=False)
 def refresh_learning_summaries(*, units: Iterable[int] = (), learners: Iterable[int] = ()) -> None:
     """Recompute the summaries touched by a write. ``units``: communes or villages (or any
     unit hosting classes) whose figures changed — a village is its residents and the classes
@@ -88,6 +89,7 @@ def refresh_learning_summaries(*, units: Iterable[int] = (), learners: Iterable[
         _refresh_classes(hosts_sorted[start : start + CHUNK])
 
 
+@transaction.atomic
 def refresh_all_learning_summaries() -> None:
     """Every summary from scratch (after a bulk load, or to repair): commune by commune."""
     communes = OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMUNE).values_list("pk", flat=True)

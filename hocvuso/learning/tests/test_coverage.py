@@ -268,3 +268,17 @@ def test_another_communes_unit_is_not_found(world, client, hoalu_focal_point):
     assert client.get(url, {"unit": world.province.pk}).status_code == 404
     # No unit, or nonsense: one's own.
     assert "Phường Hoa Lư" in client.get(url, {"unit": "abc"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_results_report_has_the_learning_section(world):
+    from hocvuso.reports.results import results_report
+
+    report = results_report(world.hoalu, YEAR, today=datetime.date(2026, 1, 5))
+    headings = [b.text for b in report.blocks if b.kind == "heading"]
+    assert "V. LỚP HỌC VÀ NGƯỜI ĐƯỢC HỌC KỸ NĂNG SỐ" in headings
+    text = report.text()
+    assert "đã tổ chức 2 lớp với 4 lượt người dự; 4 người được học lần đầu" in text
+    assert "Đến hết kỳ, 4 người đã được học kỹ năng số" in text
+    table = next(b for b in report.blocks if b.headers and b.headers[0] == "Đối tượng")
+    assert table.rows[0][:3] == ["Người trưởng thành", 3, "9.740"]
