@@ -85,9 +85,7 @@ def load(province, args) -> dict[str, int]:
     commune_of = dict(
         OrgUnit.objects.filter(pk__in=[v.pk for v in villages]).values_list("pk", "path")
     )
-    communes = {
-        c.path: c.pk for c in OrgUnit.objects.filter(path__startswith=root.path, depth=2)
-    }
+    communes = {c.path: c.pk for c in OrgUnit.objects.filter(path__startswith=root.path, depth=2)}
     commune_of = {v: communes[p[: 2 * OrgUnit.steplen]] for v, p in commune_of.items()}
     course = Course.objects.create(owner=root, title="Kỹ năng số cơ bản", hours=3)
     started = time.perf_counter()
@@ -112,10 +110,24 @@ def load(province, args) -> dict[str, int]:
                 at = datetime.datetime.combine(day, datetime.time(8 + n % 8), zone)
                 copy.write_row(
                     (
-                        next_id, now, now, course.pk, commune_of[village.pk], village.pk,
-                        root.pk, "Nhà văn hóa", "in_person", "", at,
-                        at + datetime.timedelta(hours=2), "", "citizens", False, "held",
-                        uuid.uuid4().hex, False,
+                        next_id,
+                        now,
+                        now,
+                        course.pk,
+                        commune_of[village.pk],
+                        village.pk,
+                        root.pk,
+                        "Nhà văn hóa",
+                        "in_person",
+                        "",
+                        at,
+                        at + datetime.timedelta(hours=2),
+                        "",
+                        "citizens",
+                        False,
+                        "held",
+                        uuid.uuid4().hex,
+                        False,
                     )
                 )
                 sessions.setdefault(village.pk, []).append(next_id)
@@ -135,7 +147,7 @@ def load(province, args) -> dict[str, int]:
         connection.cursor() as cursor,
         cursor.cursor.copy(
             "COPY learning_learner (id, created_at, updated_at, name, name_key, birth_year, "
-            "sex, commune_id, village_id, province_id, \"group\", phone, first_trained_on, "
+            'sex, commune_id, village_id, province_id, "group", phone, first_trained_on, '
             "merged_into_id, is_demo) FROM STDIN"
         ) as copy,
     ):
@@ -149,9 +161,21 @@ def load(province, args) -> dict[str, int]:
             name = f"Người học {n}"
             copy.write_row(
                 (
-                    learner_id, now, now, name, name.lower(), 1950 + n % 55, "",
-                    commune_of[village], None if n % 10 == 0 else village, root.pk,
-                    GROUPS[n % len(GROUPS)], "", first, None, False,
+                    learner_id,
+                    now,
+                    now,
+                    name,
+                    name.lower(),
+                    1950 + n % 55,
+                    "",
+                    commune_of[village],
+                    None if n % 10 == 0 else village,
+                    root.pk,
+                    GROUPS[n % len(GROUPS)],
+                    "",
+                    first,
+                    None,
+                    False,
                 )
             )
             for s in taken:
@@ -173,9 +197,18 @@ def load(province, args) -> dict[str, int]:
             done = status == "present" and learner % 3 == 0
             copy.write_row(
                 (
-                    uuid.uuid4(), session, learner, status, "roll", now,
-                    now if status == "present" else None, done,
-                    days_of[session] if done else None, "", "", now,
+                    uuid.uuid4(),
+                    session,
+                    learner,
+                    status,
+                    "roll",
+                    now,
+                    now if status == "present" else None,
+                    done,
+                    days_of[session] if done else None,
+                    "",
+                    "",
+                    now,
                 )
             )
     source = PlatformImport.objects.create(
@@ -186,7 +219,7 @@ def load(province, args) -> dict[str, int]:
         connection.cursor() as cursor,
         cursor.cursor.copy(
             "COPY learning_platformcompletion (source_id, province_id, commune_id, village_id, "
-            "name, name_key, birth_year, \"group\", course, completed_on, learner_id) FROM STDIN"
+            'name, name_key, birth_year, "group", course, completed_on, learner_id) FROM STDIN'
         ) as copy,
     ):
         n = 0
@@ -196,9 +229,17 @@ def load(province, args) -> dict[str, int]:
             for _ in range(2 if people % 4 == 0 else 1):
                 copy.write_row(
                     (
-                        source.pk, root.pk, commune_of[village], village, name, name.lower(),
-                        1960 + people % 45, GROUPS[people % len(GROUPS)], "Kỹ năng số",
-                        today - datetime.timedelta(days=rng.randrange(365)), None,
+                        source.pk,
+                        root.pk,
+                        commune_of[village],
+                        village,
+                        name,
+                        name.lower(),
+                        1960 + people % 45,
+                        GROUPS[people % len(GROUPS)],
+                        "Kỹ năng số",
+                        today - datetime.timedelta(days=rng.randrange(365)),
+                        None,
                     )
                 )
                 n += 1
@@ -231,8 +272,13 @@ def add_population(province) -> int:
     year = timezone.localdate().year
     rows = [
         UnitPopulation(
-            unit_id=p.pk, year=year, households=400 + i % 300, adults=1200 + i % 900,
-            staff=30 + i % 20, pupils=200 + i % 100, workers=100 + i % 150,
+            unit_id=p.pk,
+            year=year,
+            households=400 + i % 300,
+            adults=1200 + i % 900,
+            staff=30 + i % 20,
+            pupils=200 + i % 100,
+            workers=100 + i % 150,
         )
         for i, p in enumerate(province.villages)
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 — each part adds its routes below
+from django.urls import path
 
 from hocvuso.learning.views import coverage
 

@@ -5,43 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learning', '0002_topics'),
-        ('orgunits', '0002_population_groups'),
+        ("learning", "0002_topics"),
+        ("orgunits", "0002_population_groups"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClassMonth',
+            name="ClassMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('classes_held', models.PositiveIntegerField(default=0)),
-                ('attendances', models.PositiveIntegerField(default=0)),
-                ('last_held_on', models.DateField(null=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgunits.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("classes_held", models.PositiveIntegerField(default=0)),
+                ("attendances", models.PositiveIntegerField(default=0)),
+                ("last_held_on", models.DateField(null=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('unit', 'month'), name='one_class_month')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "month"), name="one_class_month")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LearningMonth',
+            name="LearningMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('group', models.CharField(choices=[('citizens', 'Người dân'), ('staff', 'Cán bộ, công chức, viên chức'), ('pupils', 'Học sinh, sinh viên'), ('workers', 'Người lao động doanh nghiệp, hợp tác xã'), ('team_members', 'Thành viên Tổ công nghệ số cộng đồng')], max_length=20)),
-                ('source', models.CharField(choices=[('class', 'Lớp học'), ('platform', 'Nền tảng')], max_length=10)),
-                ('new_learners', models.PositiveIntegerField(default=0)),
-                ('attendances', models.PositiveIntegerField(default=0)),
-                ('completions', models.PositiveIntegerField(default=0)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgunits.orgunit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgunits.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("citizens", "Người dân"),
+                            ("staff", "Cán bộ, công chức, viên chức"),
+                            ("pupils", "Học sinh, sinh viên"),
+                            ("workers", "Người lao động doanh nghiệp, hợp tác xã"),
+                            ("team_members", "Thành viên Tổ công nghệ số cộng đồng"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("class", "Lớp học"), ("platform", "Nền tảng")], max_length=10
+                    ),
+                ),
+                ("new_learners", models.PositiveIntegerField(default=0)),
+                ("attendances", models.PositiveIntegerField(default=0)),
+                ("completions", models.PositiveIntegerField(default=0)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['commune', 'source'], name='learning_month_commune')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'month', 'group', 'source'), name='one_learning_month')],
+                "indexes": [
+                    models.Index(fields=["commune", "source"], name="learning_month_commune")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("unit", "month", "group", "source"), name="one_learning_month"
+                    )
+                ],
             },
         ),
     ]

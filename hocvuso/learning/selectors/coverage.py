@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.learning.models import ClassMonth, LearningMonth, TargetGroup, VneidCount
@@ -136,7 +137,7 @@ class Share:
 
     @property
     def progress(self) -> int | None:
-        """How far to the target, 0–100, for the bar."""
+        """How far to the target, 0 to 100, for the bar."""
         if self.percent is None or not self.target:
             return None
         return min(100, int(100 * self.percent / self.target))
@@ -175,7 +176,7 @@ def coverage(
     """Who was trained in ``unit`` by the end of the months ``start``…``end``, by group and
     against each group's size, with each child's figures and the month-by-month trend: a
     handful of queries over the summaries, whatever the number of learners."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     first, last = month_start(start), month_start(end)
     last_day = add_months(last, 1) - datetime.timedelta(days=1)
     child_len = (unit.depth + 1) * OrgUnit.steplen
@@ -296,7 +297,9 @@ def _trend(
 @dataclass
 class LeftBehind:
     unit: OrgUnit
-    last_month: datetime.date | None  # the last month a class was held there or its people attended one
+    last_month: (
+        datetime.date | None
+    )  # the last month a class was held there or its people attended one
     trained: int = 0
     adults: int | None = None
 
@@ -349,7 +352,9 @@ def left_behind(
         for path, place in places.items()
         if latest.get(path) is None or latest[path] < since
     ]
-    rows.sort(key=lambda r: (r.last_month is not None, r.last_month or datetime.date.min, r.unit.path))
+    rows.sort(
+        key=lambda r: (r.last_month is not None, r.last_month or datetime.date.min, r.unit.path)
+    )
     return rows[:limit]
 
 
@@ -435,9 +440,7 @@ def vneid_totals(*, paths: Sequence[str], length: int, end: datetime.date) -> di
     )
 
 
-def group_sizes(
-    *, paths: Sequence[str], length: int, year: int, name: str
-) -> dict[str, int]:
+def group_sizes(*, paths: Sequence[str], length: int, year: int, name: str) -> dict[str, int]:
     """A population figure (staff, pupils, workers…) of each unit named by ``paths``."""
     import os
 

@@ -15,6 +15,7 @@ from hocvuso.learning.services.learners import (
 )
 from hocvuso.learning.services.summaries import (
     refresh_all_learning_summaries,
+    refresh_class_summaries,
     refresh_learning_summaries,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "person_problems",
     "record_attendance",
     "refresh_all_learning_summaries",
+    "refresh_class_summaries",
     "refresh_learning_summaries",
 ]

@@ -136,7 +136,7 @@ def record_attendance(
     day = timezone.localdate(session.starts_at)
     note_trained([e.learner_id for e in [*new.values(), *touched.values()] if e.attended], day)
     refresh_learning_summaries(
-        units=[session.host_id], learners=[e.learner_id for e in [*new.values(), *touched.values()]]
+        hosts=[session.host_id], learners=[e.learner_id for e in [*new.values(), *touched.values()]]
     )
     if session.capacity:
         roll.over_capacity = max(0, attending(session) - session.capacity)

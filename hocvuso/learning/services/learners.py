@@ -257,7 +257,7 @@ def merge_learners(*, actor: User | None, keep: Learner, drop: Learner) -> Learn
     drop.merged_into = keep
     drop.save(update_fields=["merged_into", "updated_at"])
     PlatformCompletion.objects.filter(learner=drop).update(learner=keep)
-    refresh_learning_summaries(units=hosts, learners=[keep.pk, drop.pk])
+    refresh_learning_summaries(hosts=hosts, learners=[keep.pk, drop.pk])
     record_audit(
         actor=actor,
         action=AuditLog.Action.LEARNERS_MERGED,

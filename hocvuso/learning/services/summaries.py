@@ -29,8 +29,8 @@ from hocvuso.learning.models import (
     ClassMonth,
     ClassSession,
     Enrolment,
-    LearningMonth,
     Learner,
+    LearningMonth,
     PlatformCompletion,
 )
 from hocvuso.orgunits.models import OrgUnit
@@ -40,19 +40,22 @@ ATTENDED = tuple(str(s) for s in Enrolment.ATTENDED)
 
 
 @transaction.atomic(savepoint=False)
-def refresh_learning_summaries(*, units: Iterable[int] = (), learners: Iterable[int] = ()) -> None:
+def refresh_learning_summaries(
+    *, units: Iterable[int] = (), learners: Iterable[int] = (), hosts: Iterable[int] = ()
+) -> None:
     """Recompute the summaries touched by a write. ``units``: communes or villages (or any
     unit hosting classes) whose figures changed — a village is its residents and the classes
     held there; a commune is everything in it: its residents wherever in it they live, its
     platform completions and the classes held in it or its villages (what an import of the
     platform's file passes). ``learners``: people whose attendance or training changed — their
-    residence unit's rows are recomputed (a check-in passes these and the class's host).
+    residence unit's rows are recomputed. ``hosts``: units whose classes changed — only their
+    class rows are recomputed (a check-in passes its learners and its class's host).
 
     Call it inside the writer's transaction: the units are locked first, so two writers
     never delete and re-insert one unit's rows at once."""
     unit_ids = {int(u) for u in units if u}
     residents: set[int] = set()
-    hosts: set[int] = set()
+    hosts = {int(h) for h in hosts if h}
     platform: set[int] = set()
     if unit_ids:
         for pk, path, kind in OrgUnit.objects.filter(pk__in=unit_ids).values_list(
@@ -87,6 +90,16 @@ def refresh_learning_summaries(*, units: Iterable[int] = (), learners: Iterable[
     hosts_sorted = sorted(hosts)
     for start in range(0, len(hosts_sorted), CHUNK):
         _refresh_classes(hosts_sorted[start : start + CHUNK])
+
+
+def refresh_class_summaries(session: ClassSession) -> None:
+    """After a class itself changed (cancelled, marked held, moved to another day or host):
+    its host's class rows and the rows of everyone on its roll. Call it in the same
+    transaction as the change (and with the old host too when the host changed)."""
+    refresh_learning_summaries(
+        hosts=[session.host_id],
+        learners=Enrolment.objects.filter(session=session).values_list("learner_id", flat=True),
+    )
 
 
 @transaction.atomic
@@ -159,10 +172,10 @@ def _refresh_residents(ids: list[int]) -> None:
     # From the base rows, not ``first_trained_on``: a class cancelled after its roll was
     # taken trains nobody.
     first = _least(
-        f"(SELECT MIN({_local_date('s1.starts_at')}) FROM {enrolment} e1 "
+        f"(SELECT MIN({_local_date('s1.starts_at')}) FROM {enrolment} e1 "  # noqa: S608 — tables from the models
         f"JOIN {session} s1 ON s1.id = e1.session_id WHERE e1.learner_id = l.id "
         f"AND e1.status IN ({attended}) AND s1.status <> '{cancelled}')",
-        f"(SELECT MIN(pc.completed_on) FROM {completion} pc WHERE pc.learner_id = l.id)",
+        f"(SELECT MIN(pc.completed_on) FROM {completion} pc WHERE pc.learner_id = l.id)",  # noqa: S608
     )
     residence = "COALESCE(l.village_id, l.commune_id)"
     class_month = _month(_local_date("s.starts_at"))
@@ -260,4 +273,8 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-__all__ = ["refresh_all_learning_summaries", "refresh_learning_summaries"]
+__all__ = [
+    "refresh_all_learning_summaries",
+    "refresh_class_summaries",
+    "refresh_learning_summaries",
+]

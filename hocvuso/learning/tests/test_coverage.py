@@ -17,6 +17,7 @@ from hocvuso.learning.services import (
     Mark,
     merge_learners,
     record_attendance,
+    refresh_class_summaries,
     refresh_learning_summaries,
 )
 from hocvuso.learning.services.learners import name_key
@@ -97,22 +98,38 @@ def world(tree, course):
     mark(cancelled, person(tree, name="Vũ Thị Hủy", year=1985))
     cancelled.status = ClassSession.Status.CANCELLED
     cancelled.save()
-    refresh_learning_summaries(units=[cancelled.host_id])
+    refresh_class_summaries(cancelled)
     merge_learners(actor=None, keep=the_hoa, drop=Learner.objects.get(name="Nguyen Thi Hoa"))
     source = PlatformImport.objects.create(
         kind="completions", unit=tree.hoalu, filename="mooc.csv", sha256="1" * 64, rows=3
     )
     the_lan = Learner.objects.get(name="Lê Thị Lan")
-    completion(tree, tree.hoalu, "Lê Thị Lan", 1990, datetime.date(2025, 2, 20), "staff",
-               learner=the_lan, source=source)
+    completion(
+        tree,
+        tree.hoalu,
+        "Lê Thị Lan",
+        1990,
+        datetime.date(2025, 2, 20),
+        "staff",
+        learner=the_lan,
+        source=source,
+    )
     # Twice on the platform, one person.
     for day in (datetime.date(2025, 5, 3), datetime.date(2025, 6, 1)):
         completion(tree, tree.hoalu, "Trần Văn Bình", 1975, day, "workers", source=source)
     refresh_learning_summaries(units=[tree.hoalu.pk])
     nam = held(tree, course, at(6, 15), host=tree.namhoalu)
     mark(nam, person(tree, name="Hoàng Văn Nam", year=1970, commune_id=tree.namhoalu.pk))
-    set_population(actor=None, unit=tree.hoalu, year=2025, adults=9740, households=3000,
-                   staff=40, pupils=10, workers=5)
+    set_population(
+        actor=None,
+        unit=tree.hoalu,
+        year=2025,
+        adults=9740,
+        households=3000,
+        staff=40,
+        pupils=10,
+        workers=5,
+    )
     set_population(actor=None, unit=tree.namhoalu, year=2025, adults=5000, households=2000)
     return tree
 
@@ -156,8 +173,9 @@ def test_period_edges_count_each_person_in_the_month_first_trained(world):
     # By the end of March: Lan (the platform, February), Hoa and Minh (March).
     assert c.total.trained == {"citizens": 1, "staff": 1, "pupils": 1}
     assert c.total.new == {"citizens": 1, "pupils": 1}
-    april = cov.coverage(world.hoalu, start=periods.month(2025, 4).start,
-                         end=periods.month(2025, 4).end)
+    april = cov.coverage(
+        world.hoalu, start=periods.month(2025, 4).start, end=periods.month(2025, 4).end
+    )
     assert april.total.new == {}  # Hoa came back: not new
     assert april.total.classes_held == 1
     q2 = periods.quarter(2025, 2)
