@@ -534,3 +534,26 @@ class ClassMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%m/%Y}"
+
+
+class CommuneLearningMonth(models.Model):
+    """``LearningMonth`` summed over a commune (its villages, its people without a village,
+    both sources), kept with it: a province's page reads its hundred communes' rows, not the
+    hundred thousands of its villages'."""
+
+    commune = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    group = models.CharField(max_length=20, choices=TargetGroup.choices)
+    new_learners = models.PositiveIntegerField(default=0)
+    attendances = models.PositiveIntegerField(default=0)
+    completions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "month", "group"], name="one_commune_learning_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.month:%m/%Y} {self.group}"

@@ -14,12 +14,18 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hocvuso.learning.models import ClassMonth, LearningMonth, TargetGroup, VneidCount
+from hocvuso.learning.models import (
+    ClassMonth,
+    CommuneLearningMonth,
+    LearningMonth,
+    TargetGroup,
+    VneidCount,
+)
 from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import figures_by_path
 
@@ -170,6 +176,18 @@ class Coverage:
         return add_months(self.end, 1) - datetime.timedelta(days=1)
 
 
+ABOVE_COMMUNES = (OrgUnit.Kind.PROVINCE, OrgUnit.Kind.DISTRICT)
+
+
+def people_months(unit: OrgUnit) -> tuple[QuerySet, str]:
+    """The people summaries under ``unit`` and the lookup of their unit's path: above the
+    communes, their roll-up (a row per commune), else the residence units' rows."""
+    if unit.kind in ABOVE_COMMUNES:
+        rows = CommuneLearningMonth.objects.filter(commune__path__startswith=unit.path)
+        return rows, "commune__path"
+    return LearningMonth.objects.filter(unit__path__startswith=unit.path), "unit__path"
+
+
 def coverage(
     unit: OrgUnit, *, start: datetime.date, end: datetime.date, today: datetime.date | None = None
 ) -> Coverage:
@@ -180,8 +198,9 @@ def coverage(
     first, last = month_start(start), month_start(end)
     last_day = add_months(last, 1) - datetime.timedelta(days=1)
     child_len = (unit.depth + 1) * OrgUnit.steplen
-    months = LearningMonth.objects.filter(unit__path__startswith=unit.path, month__lte=last)
-    child = Substr("unit__path", 1, child_len)
+    months, path = people_months(unit)
+    months = months.filter(month__lte=last)
+    child = Substr(path, 1, child_len)
     in_period = Q(month__gte=first)
     rows: dict[str, Figures] = {}
     for r in (
@@ -200,6 +219,7 @@ def coverage(
             figures.new[r["group"]] = figures.new.get(r["group"], 0) + r["new"]
         figures.completions += r["comp"] or 0
     classes = ClassMonth.objects.filter(unit__path__startswith=unit.path, month__lte=last)
+    child = Substr("unit__path", 1, child_len)
     for r in (
         classes.values(key=child)
         .annotate(
@@ -254,9 +274,10 @@ def _trend(
     attendances, completions, classes, and people trained by each month's end."""
     current = month_start(today)
     last = min(last, current)
+    months, _path = people_months(unit)
     people = {
         r["month"]: r
-        for r in LearningMonth.objects.filter(unit__path__startswith=unit.path, month__lte=last)
+        for r in months.filter(month__lte=last)
         .values("month")
         .annotate(new=Sum("new_learners"), comp=Sum("completions"))
         .order_by()
@@ -317,7 +338,8 @@ def left_behind(
 ) -> list[LeftBehind]:
     """The villages of ``unit`` (and its communes without villages) where no class was held
     and none of whose people attended one in the ``months`` months up to ``end``'s month:
-    never reached first, then the longest since. Four queries."""
+    never reached first, then the longest since. Four queries; the people's rows read are
+    only those of the places no class was held at lately."""
     last = month_start(end)
     since = add_months(last, 1 - months)
     places = {
@@ -336,9 +358,15 @@ def left_behind(
         .order_by()
     ):
         latest[path] = month
+    # Only the places no class was held at lately can be left behind: their people's rows.
+    candidates = [
+        place.pk
+        for path, place in places.items()
+        if latest.get(path) is None or latest[path] < since
+    ]
     trained: dict[str, int] = {}
     for path, attended, new in (
-        LearningMonth.objects.filter(unit__path__startswith=unit.path, month__lte=last)
+        LearningMonth.objects.filter(unit_id__in=candidates, month__lte=last)
         .values_list("unit__path")
         .annotate(m=Max("month", filter=Q(attendances__gt=0)), n=Sum("new_learners"))
         .order_by()

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from hocvuso.learning.models import (
     ClassMonth,
     ClassSession,
+    CommuneLearningMonth,
     Enrolment,
     Learner,
     LearningMonth,
@@ -87,6 +88,26 @@ def refresh_learning_summaries(
     platform_sorted = sorted(platform)
     for start in range(0, len(platform_sorted), CHUNK):
         _refresh_platform(platform_sorted[start : start + CHUNK])
+    # The communes of the residence units just recomputed, and those of the platform.
+    communes = set(platform) | set(
+        OrgUnit.objects.filter(pk__in=residents, kind=OrgUnit.Kind.COMMUNE).values_list(
+            "pk", flat=True
+        )
+    )
+    villages = residents - communes
+    if villages:
+        parents = {
+            path[: -OrgUnit.steplen]
+            for path in OrgUnit.objects.filter(pk__in=villages).values_list("path", flat=True)
+        }
+        communes |= set(
+            OrgUnit.objects.filter(path__in=parents, kind=OrgUnit.Kind.COMMUNE).values_list(
+                "pk", flat=True
+            )
+        )
+    communes_sorted = sorted(communes)
+    for start in range(0, len(communes_sorted), CHUNK):
+        _refresh_communes(communes_sorted[start : start + CHUNK])
     hosts_sorted = sorted(hosts)
     for start in range(0, len(hosts_sorted), CHUNK):
         _refresh_classes(hosts_sorted[start : start + CHUNK])
@@ -242,6 +263,23 @@ def _refresh_platform(communes: list[int]) -> None:
     with connection.cursor() as cursor:
         for sql, uses in statements:
             cursor.execute(sql, communes * uses)
+
+
+def _refresh_communes(communes: list[int]) -> None:
+    """The communes' roll-up rows, from their residence units' rows."""
+    rollup, months = CommuneLearningMonth._meta.db_table, LearningMonth._meta.db_table
+    group = _q("group")
+    scope = f"commune_id IN {_in(len(communes))}"
+    statements = [
+        f"DELETE FROM {rollup} WHERE {scope}",  # noqa: S608 — tables from the models, values bound
+        f"INSERT INTO {rollup} (commune_id, month, {group}, new_learners, attendances, "  # noqa: S608
+        f"completions) SELECT commune_id, month, {group}, SUM(new_learners), "
+        f"SUM(attendances), SUM(completions) FROM {months} WHERE {scope} "
+        f"GROUP BY commune_id, month, {group}",
+    ]
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, communes)
 
 
 def _refresh_classes(hosts: list[int]) -> None:
