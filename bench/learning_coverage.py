@@ -13,7 +13,8 @@ learners (some twice); and two VNeID counts per commune. Then calls
 and workers, ANALYZEs, and times ``GET /learning/coverage/?unit=<province>&period=<this
 year>`` ``--repeat`` times from a real server process (uvicorn, one worker, DEBUG off,
 signed in by session cookie), one request at a time, and a commune's page the same way;
-then the selectors in-process. Target: the province page's p95 under 200 ms.
+then the selectors in-process. ``--runs N`` repeats the HTTP timing N times over the one
+load, each from a server process of its own. Target: the province page's p95 under 200 ms.
 
 Checks that the page's total of people trained equals the distinct people inserted (learners
 who attended a class, plus the platform-only people), and that the classes held equal the
@@ -299,6 +300,9 @@ def main() -> None:
     parser.add_argument("--completions", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="cProfile ten pages in-process")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="timing runs over the one load, each its own server"
+    )
     args = parser.parse_args()
 
     with setup.fresh_database():
@@ -321,15 +325,24 @@ def main() -> None:
         commune = OrgUnit.objects.filter(path__startswith=unit.path, depth=2).order_by("path")[0]
         commune_url = f"/learning/coverage/?unit={commune.pk}&period={period}"
         cookies = setup.session_cookies(user)
-        with setup.server() as server:
-            import urllib.request
+        runs = []
+        for run in range(args.runs):
+            # Each run from a server process of its own, started afresh.
+            with setup.server() as server:
+                import urllib.request
 
-            header = "; ".join(f"{k}={v}" for k, v in cookies.items())
-            request = urllib.request.Request(server.base + url, headers={"Cookie": header})  # noqa: S310
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                html = response.read().decode()
-            page = timed_http(server.base + url, cookies, args.repeat)
-            commune_page = timed_http(server.base + commune_url, cookies, args.repeat)
+                header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+                request = urllib.request.Request(server.base + url, headers={"Cookie": header})  # noqa: S310
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                    html = response.read().decode()
+                runs.append(
+                    {
+                        "page": timed_http(server.base + url, cookies, args.repeat),
+                        "commune_page": timed_http(server.base + commune_url, cookies, args.repeat),
+                    }
+                )
+            setup.log(f"run {run + 1}: {runs[-1]}")
+        page, commune_page = runs[0]["page"], runs[0]["commune_page"]
         gc.collect()
         gc.freeze()
         start, end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
@@ -379,8 +392,9 @@ def main() -> None:
         "through": "uvicorn, one worker, HTTP over loopback",
         "page": page,
         "commune_page": commune_page,
+        "runs": runs,
         "target_ms": TARGET_MS,
-        "target_met": page["p95_ms"] < TARGET_MS,
+        "target_met": all(r["page"]["p95_ms"] < TARGET_MS for r in runs),
         **parts,
         "page_queries": len(queries),
         "page_sql_ms": round(sum(ms for ms, _ in queries), 1),
