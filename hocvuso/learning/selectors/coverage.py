@@ -170,6 +170,8 @@ class Coverage:
     groups: list[tuple[str, object, int, int]]  # (group, label, trained, new in period)
     rows: list[Figures]  # one per child unit, to drill down
     trend: list[TrendPoint]
+    # Population figures of every unit of the subtree by path (SIZE_FIELDS, adults first).
+    sizes: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
 
     @property
     def end_day(self) -> datetime.date:
@@ -264,7 +266,7 @@ def coverage(
     ]
     groups = [(g, label, total.trained.get(g, 0), total.new.get(g, 0)) for g, label in G.choices]
     trend = _trend(unit, first, last, today)
-    return Coverage(unit, first, last, total, shares, groups, result, trend)
+    return Coverage(unit, first, last, total, shares, groups, result, trend, sizes)
 
 
 def _trend(
@@ -335,20 +337,24 @@ def left_behind(
     end: datetime.date,
     months: int = LEFT_BEHIND_MONTHS,
     limit: int | None = LEFT_BEHIND_LIMIT,
+    sizes: dict[str, tuple[int | None, ...]] | None = None,
 ) -> list[LeftBehind]:
     """The villages of ``unit`` (and its communes without villages) where no class was held
     and none of whose people attended one in the ``months`` months up to ``end``'s month:
-    never reached first, then the longest since. Four queries; the people's rows read are
+    never reached first, then the longest since. ``sizes``: ``Coverage.sizes`` of the same
+    unit and year, if already read (adults first). Four queries; the people's rows read are
     only those of the places no class was held at lately."""
     last = month_start(end)
     since = add_months(last, 1 - months)
+    # (pk, name, kind) by path: a province has thousands, and only the few listed become
+    # units.
     places = {
-        u.path: u
-        for u in OrgUnit.objects.filter(
+        path: (pk, name, kind)
+        for pk, path, name, kind in OrgUnit.objects.filter(
             path__startswith=unit.path, kind__in=(OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNE)
-        ).only("id", "path", "depth", "numchild", "name", "kind")
+        ).values_list("pk", "path", "name", "kind")
     }
-    for path in [p for p, u in places.items() if u.kind == OrgUnit.Kind.VILLAGE]:
+    for path in [p for p, u in places.items() if u[2] == OrgUnit.Kind.VILLAGE]:
         places.pop(path[: -OrgUnit.steplen], None)  # a commune with villages: through them
     latest: dict[str, datetime.date] = {}
     for path, month in (
@@ -360,7 +366,7 @@ def left_behind(
         latest[path] = month
     # Only the places no class was held at lately can be left behind: their people's rows.
     candidates = [
-        place.pk
+        place[0]
         for path, place in places.items()
         if latest.get(path) is None or latest[path] < since
     ]
@@ -374,10 +380,16 @@ def left_behind(
         trained[path] = new or 0
         if attended and (path not in latest or attended > latest[path]):
             latest[path] = attended
-    sizes = figures_by_path(unit, ("adults",), year=last.year)
+    if sizes is None:
+        sizes = figures_by_path(unit, ("adults",), year=last.year)
     rows = [
-        LeftBehind(place, latest.get(path), trained.get(path, 0), sizes.get(path, (None,))[0])
-        for path, place in places.items()
+        LeftBehind(
+            OrgUnit(pk=pk, path=path, name=name, kind=kind, depth=len(path) // OrgUnit.steplen),
+            latest.get(path),
+            trained.get(path, 0),
+            sizes.get(path, (None,))[0],
+        )
+        for path, (pk, name, kind) in places.items()
         if latest.get(path) is None or latest[path] < since
     ]
     rows.sort(

@@ -83,7 +83,9 @@ def coverage(request: AuthedRequest) -> HttpResponse:
         "coverage": figures,
         "chart": chart,
         "partial": any(p.partial for p in trend),
-        "left_behind": selectors.left_behind(unit, end=period.end, months=months),
+        "left_behind": selectors.left_behind(
+            unit, end=period.end, months=months, sizes=figures.sizes
+        ),
         "choices": choices,
         "period_listed": any(p.key == period.key for p in choices),
     }
