@@ -300,3 +300,16 @@ def test_the_results_report_has_the_learning_section(world):
     assert "Đến hết kỳ, 4 người đã được học kỹ năng số" in text
     table = next(b for b in report.blocks if b.headers and b.headers[0] == "Đối tượng")
     assert table.rows[0][:3] == ["Người trưởng thành", 3, "9.740"]
+
+
+@pytest.mark.django_db
+def test_changing_the_period_with_htmx_swaps_only_the_figures(world, client, hoalu_focal_point):
+    client.force_login(hoalu_focal_point)
+    response = client.get(
+        reverse("learning:coverage"),
+        {"unit": world.hoalu.pk, "period": "2025-03"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="figures">')
+    assert "<html" not in body
