@@ -15,6 +15,28 @@ def point_at_sources(apps, schema_editor):
         Indicator.objects.filter(code=code, is_builtin=True, source="").update(source=source)
 
 
+# The built-in monthly form's rules before issue 15: every one compares two figures that
+# are now computed, which a commune cannot correct by typing, so they would only block.
+OLD_RULES = [
+    ("plan01-adults-skilled", "le", "plan01-adults"),
+    ("plan01-vneid-confirmed", "le", "plan01-adults-skilled"),
+    ("class-attendees", "ge", "classes-held"),
+]
+
+
+def drop_rules_between_computed(apps, schema_editor):
+    ValidationRule = apps.get_model("reports", "ValidationRule")
+    for left, operator, right in OLD_RULES:
+        ValidationRule.objects.filter(
+            left__code=left,
+            operator=operator,
+            right__code=right,
+            message="",
+            left__source__gt="",
+            right__source__gt="",
+        ).delete()
+
+
 def typed_again(apps, schema_editor):
     from hocvuso.reports.builtin import LEARNING_SOURCES
 
@@ -26,4 +48,7 @@ def typed_again(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("reports", "0003_indicator_over_time")]
 
-    operations = [migrations.RunPython(point_at_sources, typed_again)]
+    operations = [
+        migrations.RunPython(point_at_sources, typed_again),
+        migrations.RunPython(drop_rules_between_computed, migrations.RunPython.noop),
+    ]
