@@ -220,20 +220,22 @@ def coverage(
         if r["new"]:
             figures.new[r["group"]] = figures.new.get(r["group"], 0) + r["new"]
         figures.completions += r["comp"] or 0
-    classes = ClassMonth.objects.filter(unit__path__startswith=unit.path, month__lte=last)
-    child = Substr("unit__path", 1, child_len)
-    for r in (
-        classes.values(key=child)
-        .annotate(
-            n=Sum("classes_held", filter=in_period),
-            att=Sum("attendances", filter=in_period),
-            last=Max("last_held_on"),
-        )
+    # One pass over the class rows, by child and month: the children's figures and the trend.
+    by_month: dict[datetime.date, tuple[int, int]] = {}
+    for key, month, n, att, last_on in (
+        ClassMonth.objects.filter(unit__path__startswith=unit.path, month__lte=last)
+        .values_list(Substr("unit__path", 1, child_len), "month")
+        .annotate(n=Sum("classes_held"), att=Sum("attendances"), last=Max("last_held_on"))
         .order_by()
     ):
-        figures = rows.setdefault(r["key"], Figures())
-        figures.classes_held, figures.last_class_on = r["n"] or 0, r["last"]
-        figures.attendances = r["att"] or 0
+        figures = rows.setdefault(key, Figures())
+        if last_on and (figures.last_class_on is None or last_on > figures.last_class_on):
+            figures.last_class_on = last_on
+        if month >= first:
+            figures.classes_held += n or 0
+            figures.attendances += att or 0
+            held, came = by_month.get(month, (0, 0))
+            by_month[month] = (held + (n or 0), came + (att or 0))
     for key, n in vneid_totals(paths=[unit.path], length=child_len, end=last_day).items():
         rows.setdefault(key, Figures()).vneid = n
     sizes = figures_by_path(unit, SIZE_FIELDS, year=last.year)
@@ -265,15 +267,20 @@ def coverage(
         for key, label, groups, size, code in SHARES
     ]
     groups = [(g, label, total.trained.get(g, 0), total.new.get(g, 0)) for g, label in G.choices]
-    trend = _trend(unit, first, last, today)
+    trend = _trend(unit, first, last, today, by_month)
     return Coverage(unit, first, last, total, shares, groups, result, trend, sizes)
 
 
 def _trend(
-    unit: OrgUnit, first: datetime.date, last: datetime.date, today: datetime.date
+    unit: OrgUnit,
+    first: datetime.date,
+    last: datetime.date,
+    today: datetime.date,
+    classes: dict[datetime.date, tuple[int, int]],
 ) -> list[TrendPoint]:
     """Month by month from ``first`` to ``last`` (no later than this month): new people,
-    attendances, completions, classes, and people trained by each month's end."""
+    attendances, completions, classes (``classes``: held and attendances by month), and
+    people trained by each month's end."""
     current = month_start(today)
     last = min(last, current)
     months, _path = people_months(unit)
@@ -284,28 +291,19 @@ def _trend(
         .annotate(new=Sum("new_learners"), comp=Sum("completions"))
         .order_by()
     }
-    classes = {
-        r["month"]: r
-        for r in ClassMonth.objects.filter(
-            unit__path__startswith=unit.path, month__gte=first, month__lte=last
-        )
-        .values("month")
-        .annotate(n=Sum("classes_held"), att=Sum("attendances"))
-        .order_by()
-    }
     trained = sum(r["new"] for m, r in people.items() if m < first)
     points = []
     month = first
     while month <= last:
-        r, c = people.get(month, {}), classes.get(month, {})
+        r, (held, came) = people.get(month, {}), classes.get(month, (0, 0))
         trained += r.get("new") or 0
         points.append(
             TrendPoint(
                 month,
                 r.get("new") or 0,
-                c.get("att") or 0,
+                came,
                 r.get("comp") or 0,
-                c.get("n") or 0,
+                held,
                 trained,
                 partial=month == current,
             )
