@@ -159,6 +159,8 @@ def _api_allowances(settings: object) -> None:
     run, where users of different tests share ids. Throttling tests set their own."""
     settings.API_RATE_LIMIT = "100000/m"
     settings.API_ANON_RATE_LIMIT = "100000/m"
+    settings.LEARN_REGISTER_RATE_LIMIT = "100000/m"
+    settings.LEARN_VERIFY_RATE_LIMIT = "100000/m"
 
 
 @pytest.fixture(scope="session", autouse=True)

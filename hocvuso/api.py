@@ -35,6 +35,7 @@ from hocvuso.core.api import (
 )
 from hocvuso.events.api import router as events_router
 from hocvuso.fieldwork.api import router as fieldwork_router
+from hocvuso.learning.api import router as learning_router
 from hocvuso.orgunits.api import router as orgunits_router
 from hocvuso.plans.api import router as plans_router
 from hocvuso.reports.api import router as reports_router
@@ -104,6 +105,7 @@ api.add_router("/plans/", plans_router)
 api.add_router("/events/", events_router)
 api.add_router("/fieldwork/", fieldwork_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/learning/", learning_router)
 
 
 @api.exception_handler(AuthenticationError)

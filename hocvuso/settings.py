@@ -266,6 +266,9 @@ SECURE_CSP = {
 # and per address without credentials; over them the API answers 429.
 API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/m")
 API_ANON_RATE_LIMIT = env_rate("API_ANON_RATE_LIMIT", "60/m")
+# The public class finder's registrations and certificate look-ups, per address.
+LEARN_REGISTER_RATE_LIMIT = env_rate("LEARN_REGISTER_RATE_LIMIT", "30/h")
+LEARN_VERIFY_RATE_LIMIT = env_rate("LEARN_VERIFY_RATE_LIMIT", "30/m")
 # An address is REMOTE_ADDR, or behind the HTTPS proxy the address it forwards: a client's
 # own X-Forwarded-For must not choose which allowance it draws on.
 NINJA_NUM_PROXIES = 1 if SECURE_PROXY_SSL_HEADER else 0

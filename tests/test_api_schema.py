@@ -38,6 +38,10 @@ LISTS = {
     "GET /api/events/",
     "GET /api/fieldwork/teams",
     "GET /api/fieldwork/visits",
+    "GET /api/learning/courses",
+    "GET /api/learning/classes",
+    "GET /api/learning/completions/classes",
+    "GET /api/learning/completions/platform",
 }
 
 
@@ -85,6 +89,45 @@ def world(tree, coordinator) -> None:
                 services=["vneid"],
             )
         ],
+    )
+    _learning(tree, coordinator)
+
+
+def _learning(tree, coordinator) -> None:
+    """A course, a class of Phường Hoa Lư with one completed learner, a platform completion."""
+    from django.utils import timezone
+
+    from hocvuso.learning import models as lm
+    from hocvuso.learning.services import Mark, PersonInput, record_attendance
+
+    course = lm.Course.objects.create(owner=tree.province, title="Kỹ năng số cơ bản", hours=3)
+    now = timezone.now()
+    session = lm.ClassSession.objects.create(
+        course=course,
+        organiser=tree.hoalu,
+        host=tree.hoalu,
+        province=tree.province,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=1),
+        capacity=30,
+    )
+    person = PersonInput(name="Nguyễn Thị Hoa", birth_year=1968, commune_id=tree.hoalu.pk)
+    mark = Mark(id="7d1f0a52-3c4b-4e8f-9a0b-1c2d3e4f5a6b", status="present", person=person)
+    record_attendance(actor=coordinator, session=session, marks=[mark], via="roll")
+    lm.Enrolment.objects.update(completed=True, completed_on=DAY, result="Đạt")
+    source = lm.PlatformImport.objects.create(
+        kind="completions", unit=tree.province, filename="mooc.csv", sha256="2" * 64, rows=1
+    )
+    lm.PlatformCompletion.objects.create(
+        source=source,
+        province=tree.province,
+        commune=tree.hoalu,
+        name="Lê Văn Tám",
+        name_key="lê văn tám",
+        birth_year=1980,
+        group="staff",
+        course="Kỹ năng số cho cán bộ",
+        completed_on=DAY,
     )
 
 

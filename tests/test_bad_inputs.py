@@ -402,6 +402,14 @@ class World:
         )
 
     @functools.cached_property
+    def course(self) -> Any:
+        from hocvuso.learning.services import create_course
+
+        return create_course(
+            actor=None, owner=self.tree.province, title="Kỹ năng số cơ bản", hours=3
+        )
+
+    @functools.cached_property
     def number(self) -> Any:
         """A numeric indicator of the dataset."""
         from hocvuso.reports.services import create_indicator
@@ -423,6 +431,25 @@ class World:
         )
 
     @functools.cached_property
+    def upcoming_class(self) -> Any:
+        """A class of Phường Hoa Lư open for registration, tomorrow."""
+        from django.utils import timezone
+
+        from hocvuso.learning.models import ClassSession, Course
+
+        course = Course.objects.create(owner=self.tree.province, title="Kỹ năng số cơ bản")
+        starts_at = timezone.now() + datetime.timedelta(days=1)
+        return ClassSession.objects.create(
+            course=course,
+            organiser=self.tree.hoalu,
+            host=self.tree.hoalu,
+            province=self.tree.province,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=2),
+            status=ClassSession.Status.OPEN,
+        )
+
+    @functools.cached_property
     def dataset(self) -> Any:
         from hocvuso.reports import periods
         from hocvuso.reports.services import create_dataset
@@ -436,6 +463,25 @@ class World:
             assigned_kinds=["commune", "village"],
             period_type=periods.PeriodType.MONTHLY,
             deadline_days=5,
+        )
+
+    @functools.cached_property
+    def learning_class(self) -> Any:
+        """A class of Phường Hoa Lư under way, its roll open."""
+        from django.utils import timezone
+
+        from hocvuso.learning.models import ClassSession, Course
+
+        course = Course.objects.create(owner=self.tree.province, title="Kỹ năng số cơ bản")
+        now = timezone.now()
+        return ClassSession.objects.create(
+            course=course,
+            organiser=self.tree.hoalu,
+            host=self.tree.hoalu,
+            province=self.tree.province,
+            starts_at=now - datetime.timedelta(minutes=10),
+            ends_at=now + datetime.timedelta(hours=2),
+            status=ClassSession.Status.OPEN,
         )
 
 
@@ -1155,7 +1201,80 @@ def _values_cases(w: World | None = None) -> list[tuple[str, Callable, bool]]:
     return cases
 
 
+def _marks_body(w: World) -> dict[str, Any]:
+    return {
+        "marks": [
+            {
+                "id": str(uuid.uuid4()),
+                "status": "present",
+                "person": {
+                    "name": MARKER,
+                    "birth_year": 1970,
+                    "commune_id": w.tree.hoalu.pk,
+                    "village_id": w.tree.hoalu_village.pk,
+                    "sex": "female",
+                    "group": "citizens",
+                    "phone": "0912345678",
+                },
+                "minutes_online": 45,
+            }
+        ]
+    }
+
+
+def _marks_invariants(w: World) -> list[str]:
+    from hocvuso.learning.models import Learner
+
+    problems = []
+    for learner in Learner.objects.all():
+        if not 1900 <= learner.birth_year <= datetime.date.today().year:  # noqa: DTZ011
+            problems.append(f"born {learner.birth_year}")
+        if learner.phone and not re.fullmatch(r"0\d{9}", learner.phone):
+            problems.append(f"phone {learner.phone[:30]!r}")
+        if re.search(r"\d{9,}", learner.name):
+            problems.append("an ID number in a name")
+    return problems
+
+
+def _marks_cases() -> list[tuple[str, Callable, bool]]:
+    m = ("marks", 0)
+    p = (*m, "person")
+    cases: list[tuple[str, Callable, bool]] = list(BODY_CASES)
+    for name, value in [("superscript", "²"), *TEXT_ITEMS, ("big", BIG)]:
+        cases.append((f"mark-id-{name}", _set((*m, "id"), value), False))
+    for name, value in [*TEXT_ITEMS, ("big", BIG), ("null", None)]:
+        cases.append((f"mark-status-{name}", _set((*m, "status"), value), False))
+    for name, value in ID_VALUES:
+        cases.append((f"mark-learner_id-{name}", _set((*m, "learner_id"), value), False))
+    for name, value in [*COUNT_VALUES, ("2**70", 2**70), ("a-year", 100_000)]:
+        cases.append((f"mark-minutes_online-{name}", _set((*m, "minutes_online"), value), False))
+    for name, value in TEXT_ITEMS:
+        cases.append((f"person-name-{name}", _set((*p, "name"), value), True))
+    for name, value in [("id-number", "Nguyễn Văn 012345678901"), ("empty", "  ")]:
+        cases.append((f"person-name-{name}", _set((*p, "name"), value), False))
+    for name, value in [*COUNT_VALUES, ("1850", 1850), ("next-year", 2100), ("float", 1970.5)]:
+        cases.append((f"person-birth_year-{name}", _set((*p, "birth_year"), value), False))
+    for key in ("commune_id", "village_id"):
+        for name, value in ID_VALUES:
+            cases.append((f"person-{key}-{name}", _set((*p, key), value), False))
+    for key in ("sex", "group", "phone"):
+        for name, value in TEXT_ITEMS:
+            cases.append((f"person-{key}-{name}", _set((*p, key), value), False))
+    cases.append(("person-phone-short", _set((*p, "phone"), "0912"), False))
+    cases.append(("person-not-an-object", _set(p, "Nguyễn Văn A"), False))
+    cases.append(("marks-empty", _set(("marks",), []), False))
+    cases.append(("marks-501", lambda b: {"marks": b["marks"] * 501}, False))
+    return cases
+
+
 API_WRITES = {
+    "learning-attendance": ApiWrite(
+        persona="hoalu",
+        path=lambda w: f"/api/learning/classes/{w.learning_class.pk}/attendance",
+        body=_marks_body,
+        cases=_marks_cases(),
+        invariants=_marks_invariants,
+    ),
     "visits-batch": ApiWrite(
         persona="hoalu",
         path=lambda w: "/api/fieldwork/visits/batch",
@@ -1236,6 +1355,17 @@ def test_bad_api_path(world, name, value):
     api = API_WRITES["attendance"]
     world.bearer(api.persona)
     answer, before = _post_json(world, api, PATH_CASES[name](world, value), api.body(world))
+    check(world, answer, before, api.rows(world), may_accept=False)
+
+
+@pytest.mark.parametrize(
+    "value", [pytest.param(v, id=f"api-path-learning-class-{v}") for v in (BIG, "²", -1, "%00")]
+)
+def test_bad_learning_class_in_the_path(world, value):
+    api = API_WRITES["learning-attendance"]
+    world.bearer(api.persona)
+    path = f"/api/learning/classes/{value}/attendance"
+    answer, before = _post_json(world, api, path, api.body(world))
     check(world, answer, before, api.rows(world), may_accept=False)
 
 
@@ -1376,10 +1506,92 @@ FORMS = {
         number_fields=("number-indicator",),
         exports=_values_template,
     ),
+    "class-register": FormWrite(
+        persona=None,
+        path=lambda w: f"/classes/{w.upcoming_class.pk}/",
+        data=lambda w: {
+            "name": "Phạm Văn Đức",
+            "birth_year": "1972",
+            "commune": w.tree.hoalu.pk,
+            "phone": "0912345678",
+        },
+        text_fields=("name", "phone", "village"),
+        number_fields=("birth_year",),
+    ),
     "api-token-create": FormWrite(
         persona="hoalu",
         path=lambda w: "/api-tokens/",
         data=lambda w: {"name": "Bảng số liệu", "lifetime": "90"},
+        text_fields=("name",),
+    ),
+    "learning-course-create": FormWrite(
+        persona="coordinator",
+        path=lambda w: "/learning/courses/new/",
+        data=lambda w: {
+            "owner": w.tree.province.pk,
+            "title": "Kỹ năng số cho cán bộ",
+            "level": "basic",
+            "hours": "4",
+            "target_groups": ["staff"],
+        },
+        text_fields=("title", "description"),
+        number_fields=("hours",),
+    ),
+    "learning-class-create": FormWrite(
+        persona="hoalu",
+        path=lambda w: "/learning/classes/new/",
+        data=lambda w: {
+            "course": w.course.pk,
+            "organiser": w.tree.hoalu.pk,
+            "host": w.tree.hoalu.pk,
+            "venue": "Nhà văn hóa",
+            "mode": "in_person",
+            "starts_at": "2099-11-09T08:00",
+            "ends_at": "2099-11-09T10:00",
+            "target_group": "citizens",
+        },
+        text_fields=("venue", "trainers", "meeting_url"),
+        number_fields=("capacity",),
+    ),
+    "learning-class-edit": FormWrite(
+        persona="hoalu",
+        path=lambda w: f"/learning/classes/{w.learning_class.pk}/edit/",
+        data=lambda w: {
+            "course": w.course.pk,
+            "organiser": w.tree.hoalu.pk,
+            "host": w.tree.hoalu.pk,
+            "venue": "Hội trường mới",
+            "mode": "in_person",
+            "starts_at": "2099-11-09T08:00",
+            "ends_at": "2099-11-09T10:00",
+            "target_group": "citizens",
+        },
+        text_fields=("venue", "trainers"),
+        number_fields=("capacity",),
+        rows=lambda w: [w.learning_class],
+    ),
+    "learning-class-enrol": FormWrite(
+        persona="hoalu",
+        path=lambda w: f"/learning/classes/{w.learning_class.pk}/enrol/",
+        data=lambda w: {"name": "Lê Thị Mai", "birth_year": "1980", "group": "citizens"},
+        text_fields=("name", "phone"),
+        number_fields=("birth_year",),
+    ),
+    "learning-campaign-create": FormWrite(
+        persona="coordinator",
+        path=lambda w: "/learning/campaigns/new/",
+        data=lambda w: {
+            "title": "Ngày hội toàn dân học tập số",
+            "lead": w.tree.province.pk,
+            "starts_on": "2099-10-06",
+            "ends_on": "2099-10-10",
+        },
+        text_fields=("title", "description"),
+    ),
+    "learning-topic-add": FormWrite(
+        persona="coordinator",
+        path=lambda w: "/learning/topics/",
+        data=lambda w: {"name": "Nông nghiệp số"},
         text_fields=("name",),
     ),
     "person-add": FormWrite(
@@ -1443,6 +1655,20 @@ def test_bad_form_value(world, memory, name, field_name, value, may_accept):
     before = snapshot(rows)
     answer = send(world.client(form.persona), "post", path, data=data)
     check(world, answer, before, rows, may_accept=may_accept, exports=form.exports)
+
+
+@pytest.mark.parametrize(
+    ("path", "param"), [("/classes/", "xa"), ("/classes/", "chu_de"), ("/verify/", "ma")]
+)
+@pytest.mark.parametrize("value", [*B.TEXT_VALUES.values(), B.SUPERSCRIPT, B.DIGITS_23])
+def test_bad_public_lookup(world, path, param, value):
+    """The public class finder's filters and the certificate box: a page, never an error."""
+    answer = send(world.client(None), "get", path, data={param: value})
+    assert answer.status in (200, 400)
+    assert answer.seconds < TIME_LIMIT
+    assert not [phrase for phrase in ENGLISH if phrase in answer.body]
+    if answer.status == 400:
+        assert answer.messages
 
 
 @pytest.mark.parametrize(

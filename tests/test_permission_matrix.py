@@ -387,7 +387,61 @@ ROUTES: dict[str, Check] = {
     "reports:results": obj(query=_q),
     "reports:results_docx": obj(query=_q),
     "reports:results_pdf": obj(query=_q),
+    "learning:classes": own(query=lambda w: f"unit={w.unit.pk}&campaign={w.campaign.pk}"),
+    "learning:class_create": own(
+        query=lambda w: f"event={w.event.pk}&activity={w.activity.pk}&campaign={w.campaign.pk}",
+        data=lambda w: {
+            "course": w.course.pk,
+            "campaign": w.campaign.pk,
+            "organiser": w.unit.pk,
+            "host": w.unit.pk,
+            "starts_at": "2099-01-01T08:00",
+            "ends_at": "2099-01-01T10:00",
+            "mode": "in_person",
+            "target_group": "citizens",
+        },
+    ),
+    "learning:class": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:class_edit": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:class_status": obj(
+        lambda w: {"pk": w.learning_class.pk}, data=lambda w: {"status": "held"}
+    ),
+    "learning:class_enrol": obj(
+        lambda w: {"pk": w.learning_class.pk},
+        data=lambda w: {"name": "Người Mới", "birth_year": "1980", "group": "citizens"},
+    ),
+    "learning:courses": own(),
+    "learning:course_create": own(data=lambda w: {"owner": w.unit.pk, "title": "x", "hours": "2"}),
+    "learning:course": obj(lambda w: {"pk": w.course.pk}),
+    "learning:topics": own(),
+    "learning:topic_edit": obj(lambda w: {"pk": _a_topic()}, data=lambda w: {}),
+    "learning:campaigns": own(),
+    "learning:campaign_create": own(
+        query=lambda w: f"activity={w.activity.pk}",
+        data=lambda w: {
+            "lead": w.unit.pk,
+            "title": "x",
+            "starts_on": "2099-01-01",
+            "ends_on": "2099-01-02",
+            "activity": w.activity.pk,
+        },
+    ),
+    "learning:campaign": obj(lambda w: {"pk": w.campaign.pk}),
+    "learning:campaign_edit": obj(lambda w: {"pk": w.campaign.pk}),
+    "learning:results": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:class_certificates_pdf": obj(lambda w: {"pk": w.learning_class.pk}),
+    "learning:certificate_pdf": obj(lambda w: {"pk": w.certificate.pk}),
+    "learning:certificate_revoke": obj(lambda w: {"pk": w.certificate.pk}),
 }
+
+
+def _a_topic() -> int:
+    """A topic of the province's list (installed by the learning app's data migration):
+    only the province's editors change it."""
+    from hocvuso.learning.models import Topic
+
+    return Topic.objects.order_by("pk").values_list("pk", flat=True).first()
+
 
 # Routes that need no unit scope, each with the reason.
 NO_SCOPE: dict[str, str] = {
@@ -405,6 +459,12 @@ NO_SCOPE: dict[str, str] = {
     "fieldwork:service_worker": "the phone form's script, the same for everyone",
     "fieldwork:manifest": "the phone form's web-app manifest, the same for everyone",
     "statistics:index": "public statistics, published for everyone by design",
+    "learn:finder": "the public class finder: upcoming classes, published for everyone",
+    "learn:class": "a public class page and its registration, no account by design",
+    "learn:registered": "shows only the code kept in this browser's own session",
+    "learn:calendar": "a public class's calendar file, the same for everyone",
+    "learn:verify_form": "a box to type a certificate's code, the same for everyone",
+    "learn:verify": "certificate verification: initials, course, date, organiser by design",
     "set_language": "the interface language of one's own session",
     "api:openapi-json": "the API's description, the same for everyone",
     "api:openapi-view": "the API's documentation page, the same for everyone",
@@ -450,6 +510,24 @@ OPERATIONS: dict[str, Check] = {
     ),
     "GET /api/reports/figures": obj(query=lambda w: f"unit={w.unit.pk}&period={MONTH}"),
     "GET /api/reports/reports": own(query=lambda w: f"dataset={w.dataset.pk}"),
+    "GET /api/learning/courses": own(),
+    "GET /api/learning/courses/{course_id}": obj(lambda w: {"course_id": w.course.pk}),
+    "GET /api/learning/classes": own(query=lambda w: f"unit={w.unit.pk}"),
+    "GET /api/learning/classes/{class_id}": obj(lambda w: {"class_id": w.learning_class.pk}),
+    "GET /api/learning/classes/{class_id}/enrolments": obj(
+        lambda w: {"class_id": w.learning_class.pk}
+    ),
+    "POST /api/learning/classes/{class_id}/attendance": obj(
+        lambda w: {"class_id": w.learning_class.pk},
+        json=lambda w: {
+            "marks": [
+                {"id": str(w.enrolment.pk), "status": "absent", "learner_id": w.learner.pk},
+                {"id": str(uuid.uuid4()), "status": "present", "learner_id": w.learner.pk},
+            ]
+        },
+    ),
+    "GET /api/learning/completions/classes": own(query=lambda w: f"unit={w.unit.pk}"),
+    "GET /api/learning/completions/platform": own(query=lambda w: f"unit={w.unit.pk}"),
 }
 
 

@@ -9,6 +9,7 @@ from hocvuso.accounts.services import assign_role, create_user
 from hocvuso.demo import data
 from hocvuso.demo.events import load_demo_event
 from hocvuso.demo.fieldwork import load_demo_fieldwork
+from hocvuso.demo.learning import load_demo_learning
 from hocvuso.demo.plans import DRAFT_TITLE, load_demo_draft, load_demo_plan
 from hocvuso.demo.reports import load_demo_reports
 from hocvuso.orgunits.models import OrgUnit
@@ -68,7 +69,9 @@ def load_demo() -> list[tuple[str, str, str]]:
         else:
             assign_role(actor=None, user=user, unit=unit, role=role)
         logins.append((username, str(role.label), unit.name))
-    load_demo_fieldwork(list(wards.values()), User.objects.filter(username="tocongnghe").first())
+    team_member = User.objects.filter(username="tocongnghe").first()
+    load_demo_fieldwork(list(wards.values()), team_member)
+    load_demo_learning(province, list(wards.values()), team_member)
     load_demo_reports(province)
     return logins
 

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from hocvuso.core import roles as R
 from hocvuso.learning.models import Campaign, ClassSession, Course, Enrolment, Learner
+from hocvuso.orgunits.models import OrgUnit
 from hocvuso.orgunits.selectors import scope_for_user, user_can
 
 if TYPE_CHECKING:
@@ -64,11 +65,17 @@ def can_run(user: User, session: ClassSession, *, roles: Iterable[str] = RUN_CLA
 
 
 def courses_visible_to(user: User) -> QuerySet[Course]:
-    """Curricula are shared material: every signed-in person sees them all; editing needs a
-    role on the owner (``get_course_for_user(…, roles=…)``)."""
+    """The curricula ``user`` sees: the province's and its agencies' (shared material), a
+    commune's own where the user sees that commune, and any taught in a class they see. A
+    course a commune wrote for itself is not shown to another commune. Editing needs a role
+    on the owner (``get_course_for_user(…, roles=…)``)."""
     if not user.is_authenticated:
         return Course.objects.none()
-    return Course.objects.all()
+    base = Course.objects.all()
+    local = Q(owner__kind__in=(OrgUnit.Kind.COMMUNE, OrgUnit.Kind.VILLAGE))
+    mine = Q(pk__in=scope_for_user(base, user, via="owner").values("pk"))
+    taught = Q(pk__in=classes_visible_to(user).values("course"))
+    return base.filter(~local | mine | taught)
 
 
 def get_course_for_user(user: User, pk: int, *, roles: Iterable[str] | None = None) -> Course:

@@ -4,6 +4,28 @@ here."""
 from __future__ import annotations
 
 from hocvuso.learning.services.attendance import Mark, Roll, can_mark, record_attendance
+from hocvuso.learning.services.certificates import (
+    ResultInput,
+    issue_certificates,
+    record_results,
+    revoke_certificate,
+)
+from hocvuso.learning.services.classes import (
+    Enrolled,
+    add_topic,
+    cancel_class,
+    create_campaign,
+    create_class,
+    create_course,
+    enrol_learner,
+    set_class_status,
+    status_problem,
+    update_campaign,
+    update_class,
+    update_course,
+    update_topic,
+)
+from hocvuso.learning.services.finder import Registration, register_for_class
 from hocvuso.learning.services.learners import (
     LearnerMatcher,
     PersonInput,
@@ -20,18 +42,37 @@ from hocvuso.learning.services.summaries import (
 )
 
 __all__ = [
+    "Enrolled",
     "LearnerMatcher",
     "Mark",
     "PersonInput",
+    "Registration",
+    "ResultInput",
     "Roll",
+    "add_topic",
     "can_mark",
+    "cancel_class",
+    "create_campaign",
+    "create_class",
+    "create_course",
+    "enrol_learner",
     "find_or_create_learner",
+    "issue_certificates",
     "merge_learners",
     "name_key",
     "note_trained",
     "person_problems",
     "record_attendance",
+    "record_results",
     "refresh_all_learning_summaries",
     "refresh_class_summaries",
     "refresh_learning_summaries",
+    "register_for_class",
+    "revoke_certificate",
+    "set_class_status",
+    "status_problem",
+    "update_campaign",
+    "update_class",
+    "update_course",
+    "update_topic",
 ]

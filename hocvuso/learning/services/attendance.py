@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 MAX_MARKS = 2000
 MAX_MINUTES = 24 * 60
+EARLY = datetime.timedelta(hours=1)
 
 
 @dataclass
@@ -64,11 +65,12 @@ class Roll:
         return len(self.saved)
 
 
-def can_mark(session: ClassSession) -> str | None:
-    """Why the roll of ``session`` cannot be taken now, or None."""
+def can_mark(session: ClassSession, *, status: str = Enrolment.Status.PRESENT) -> str | None:
+    """Why a mark of ``status`` cannot be written to ``session``'s roll now, or None. People
+    register any time before a class; attendance is taken from an hour before it starts."""
     if session.status == ClassSession.Status.CANCELLED:
         return _("Lớp đã hủy, không điểm danh được.")
-    if session.starts_at > timezone.now() + datetime.timedelta(hours=1):
+    if status != Enrolment.Status.REGISTERED and session.starts_at > timezone.now() + EARLY:
         return _("Lớp chưa bắt đầu: điểm danh từ một giờ trước giờ học.")
     return None
 
@@ -88,7 +90,7 @@ def record_attendance(
     roll = Roll()
     if len(marks) > MAX_MARKS:
         raise ValidationError(_("Một lần gửi tối đa %(n)d dòng điểm danh.") % {"n": MAX_MARKS})
-    reason = can_mark(session)
+    reason = can_mark(session, status=Enrolment.Status.REGISTERED)
     if reason:
         raise ValidationError(reason)
     session = ClassSession.objects.select_for_update().get(pk=session.pk)
@@ -107,7 +109,7 @@ def record_attendance(
     for mark in marks:
         try:
             enrolment = _apply(
-                mark, session, existing, by_learner, matcher, units, known_learners, roll
+                mark, session, existing, by_learner, matcher, units, known_learners, via
             )
         except ValidationError as exc:
             roll.rejected[mark.id] = "; ".join(exc.messages)
@@ -150,10 +152,13 @@ def record_attendance(
     return roll
 
 
-def _apply(mark, session, existing, by_learner, matcher, units, known_learners, roll):
+def _apply(mark, session, existing, by_learner, matcher, units, known_learners, via):
     """The enrolment ``mark`` writes (new or changed), None when the roll already says so."""
     if mark.status not in Enrolment.Status.values:
         raise ValidationError(_("trạng thái điểm danh không hợp lệ"))
+    too_early = can_mark(session, status=mark.status)
+    if too_early:
+        raise ValidationError(too_early)
     if mark.minutes_online is not None and not 0 <= mark.minutes_online <= MAX_MINUTES:
         raise ValidationError(_("số phút trực tuyến không hợp lệ"))
     enrolment = existing.get(mark.id)
@@ -168,7 +173,7 @@ def _apply(mark, session, existing, by_learner, matcher, units, known_learners, 
         if mark.person is None:
             raise ValidationError(_("không rõ người học"))
         enrolment = _enrol_person(mark, session, by_learner, matcher, units)
-    return _set_status(enrolment, mark, existing, by_learner)
+    return _set_status(enrolment, mark, existing, by_learner, via)
 
 
 def _enrol_person(mark, session, by_learner, matcher, units):
@@ -189,7 +194,7 @@ def _enrol_person(mark, session, by_learner, matcher, units):
     return enrolment
 
 
-def _set_status(enrolment, mark, existing, by_learner):
+def _set_status(enrolment, mark, existing, by_learner, via):
     changed = enrolment._state.adding or enrolment.status != mark.status
     if mark.minutes_online is not None and enrolment.minutes_online != mark.minutes_online:
         enrolment.minutes_online = mark.minutes_online
@@ -197,6 +202,8 @@ def _set_status(enrolment, mark, existing, by_learner):
     if not changed:
         return None
     enrolment.status = mark.status
+    # How the latest mark came: the roll shows it beside the status.
+    enrolment.via = via
     if mark.status in Enrolment.ATTENDED and enrolment.checked_in_at is None:
         enrolment.checked_in_at = mark.at or timezone.now()
     elif mark.status not in Enrolment.ATTENDED:

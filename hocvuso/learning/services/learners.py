@@ -158,32 +158,35 @@ def build_learner(person: PersonInput, *, communes: dict[int, OrgUnit]) -> Learn
         sex=person.sex,
         commune_id=commune.pk,
         village_id=village_id,
-        province_id=province_of(commune),
+        province_id=province_of(commune, communes),
         group=person.group,
         phone=normalise_phone(person.phone),
     )
 
 
-_PROVINCES: dict[str, int] = {}
-
-
-def province_of(unit: OrgUnit) -> int:
-    """The pk of ``unit``'s province (its root), memoised: a province never moves."""
+def province_of(unit: OrgUnit, known: dict[int, OrgUnit] | None = None) -> int:
+    """The pk of ``unit``'s province (its root): found among ``known`` units when there,
+    else one query."""
     root = unit.path[: OrgUnit.steplen]
-    if root not in _PROVINCES:
-        _PROVINCES[root] = OrgUnit.objects.filter(path=root).values_list("pk", flat=True).get()
-    return _PROVINCES[root]
+    for other in (known or {}).values():
+        if other.path == root:
+            return other.pk
+    return OrgUnit.objects.filter(path=root).values_list("pk", flat=True).get()
 
 
 def residence_units(ids: Iterable[int | None]) -> dict[int, OrgUnit]:
-    """The communes and villages named by ``ids`` that people can live in."""
+    """The communes and villages named by ``ids`` that people can live in, and their
+    provinces (which nobody lives in directly: callers check the kind)."""
     wanted = {i for i in ids if i}
-    return {
+    units = {
         u.pk: u
         for u in OrgUnit.objects.filter(
             pk__in=wanted, kind__in=(OrgUnit.Kind.COMMUNE, OrgUnit.Kind.VILLAGE)
         )
     }
+    roots = {u.path[: OrgUnit.steplen] for u in units.values()}
+    units.update({u.pk: u for u in OrgUnit.objects.filter(path__in=roots)})
+    return units
 
 
 @transaction.atomic

@@ -103,3 +103,24 @@ def test_merging_keeps_the_better_mark_and_the_earlier_training_day(tree, sessio
     with pytest.raises(ValidationError):
         merge_learners(actor=None, keep=keep, drop=drop)
     assert make_class  # the helper is importable for other tests
+
+
+def test_the_roll_says_how_each_mark_came(tree, session):
+    first = walk_in(tree)
+    record_attendance(actor=None, session=session, marks=[first], via="qr")
+    assert Enrolment.objects.get().via == "qr"
+    late = Mark(id=first.id, status="late", person=first.person)
+    record_attendance(actor=None, session=session, marks=[late], via="roll")
+    assert Enrolment.objects.get().via == "roll"
+
+
+def test_people_register_before_a_class_but_are_marked_present_only_near_its_start(tree, course):
+    import datetime
+
+    from hocvuso.learning.tests.conftest import make_class
+
+    later = make_class(tree, course, starts_in=datetime.timedelta(days=3))
+    marks = [walk_in(tree, status="registered"), walk_in(tree, name="Đinh Văn Tú")]
+    roll = record_attendance(actor=None, session=later, marks=marks, via="registration")
+    assert Enrolment.objects.get(session=later).status == "registered"
+    assert "chưa bắt đầu" in roll.rejected[marks[1].id]
