@@ -1718,3 +1718,22 @@ def test_bad_search_text(world, query):
     assert answer.status == 200
     assert answer.seconds < TIME_LIMIT
     assert not [phrase for phrase in ENGLISH if phrase in answer.body]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param(field, v, id=f"learning-coverage-{field}-{k}")
+        for field in ("unit", "period", "months")
+        for k, v in {**B.TEXT_VALUES, **B.NUMBER_VALUES}.items()
+    ],
+)
+def test_bad_learning_coverage_query(world, field, value):
+    """The trained-coverage page (issue 15) read with a bad unit, period or number of months:
+    the page with a Vietnamese reason (a unit one cannot see: not found), never an error."""
+    answer = send(world.client("hoalu"), "get", "/learning/coverage/", data={field: value})
+    assert answer.status in (200, 404)
+    assert answer.seconds < TIME_LIMIT
+    assert not [phrase for phrase in ENGLISH if phrase in answer.body]
+    if answer.status == 200 and field != "unit":
+        assert "không hợp lệ" in answer.body or "từ 1 đến" in answer.body

@@ -362,6 +362,7 @@ ROUTES: dict[str, Check] = {
     "events:report_docx": obj(event),
     "events:results_docx": obj(event),
     "fieldwork:coverage": obj(query=lambda w: f"unit={w.unit.pk}"),
+    "learning:coverage": obj(query=lambda w: f"unit={w.unit.pk}&period=2025"),
     "fieldwork:visits": obj(query=lambda w: f"unit={w.unit.pk}"),
     "fieldwork:visit_import": obj(query=lambda w: f"unit={w.unit.pk}"),
     # --- learning: imports (views/imports.py)

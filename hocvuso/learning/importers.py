@@ -61,6 +61,7 @@ from hocvuso.learning.services.learners import (
     name_key,
     person_problems,
 )
+from hocvuso.learning.services.summaries import refresh_learning_summaries
 from hocvuso.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -1035,6 +1036,10 @@ def import_completions(
             _drop_stage()
         source.rows = reader.rows_read
         source.save(update_fields=["rows"])
+        communes = PlatformCompletion.objects.filter(source=source).values_list(
+            "commune_id", flat=True
+        )
+        refresh_learning_summaries(units=list(communes.distinct()))
         record_audit(
             actor=actor,
             action=AuditLog.Action.IMPORT,

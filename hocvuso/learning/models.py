@@ -478,3 +478,82 @@ class VneidCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.as_of}: {self.confirmed}"
+
+
+# --- Summaries (services/summaries.py keeps them; coverage, trends and reports read them)
+
+
+class LearningMonth(models.Model):
+    """What happened to the people of one residence unit (their village, else their commune)
+    in one month, by target group, recomputed from the base rows whenever they change:
+    coverage reads these few hundred thousand rows, never the million learners.
+
+    ``source`` tells the two halves apart, kept by different writers: ``class`` from our
+    learners and their enrolments, ``platform`` from the national platform's completions of
+    people matched to none of our learners."""
+
+    class Source(models.TextChoices):
+        CLASS = "class", _("Lớp học")
+        PLATFORM = "platform", _("Nền tảng")
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    group = models.CharField(max_length=20, choices=TargetGroup.choices)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    # People trained for the first time this month: the distinct count, summed over months.
+    new_learners = models.PositiveIntegerField(default=0)
+    attendances = models.PositiveIntegerField(default=0)
+    completions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "group", "source"], name="one_learning_month"
+            )
+        ]
+        indexes = [models.Index(fields=["commune", "source"], name="learning_month_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y} {self.group} {self.source}"
+
+
+class ClassMonth(models.Model):
+    """The classes held at one host unit in one month (not cancelled, and marked held or with
+    someone present), with their attendances: the left-behind list and the classes held
+    read these."""
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    classes_held = models.PositiveIntegerField(default=0)
+    attendances = models.PositiveIntegerField(default=0)
+    last_held_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="one_class_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y}"
+
+
+class CommuneLearningMonth(models.Model):
+    """``LearningMonth`` summed over a commune (its villages, its people without a village,
+    both sources), kept with it: a province's page reads its hundred communes' rows, not the
+    hundred thousands of its villages'."""
+
+    commune = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    group = models.CharField(max_length=20, choices=TargetGroup.choices)
+    new_learners = models.PositiveIntegerField(default=0)
+    attendances = models.PositiveIntegerField(default=0)
+    completions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "month", "group"], name="one_commune_learning_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.month:%m/%Y} {self.group}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hocvuso.learning.views import certificates, door, imports, manage
+from hocvuso.learning.views import certificates, coverage, door, imports, manage
 
 app_name = "learning"
 urlpatterns: list = [
@@ -41,6 +41,7 @@ urlpatterns: list = [
     path("duplicates/", imports.duplicates, name="duplicates"),
     path("duplicates/merge/", imports.duplicates_merge, name="duplicates_merge"),
     # --- Who has been trained (views/coverage.py)
+    path("coverage/", coverage.coverage, name="coverage"),
     # --- Results and certificates (views/certificates.py)
     path("classes/<int:pk>/results/", certificates.results, name="results"),
     path(

@@ -63,10 +63,20 @@ class UnitForm(Form):
         return form
 
 
+POPULATION_FIGURES = ("adults", "households", "staff", "pupils", "workers")
+
+
 class PopulationForm(Form):
     year = forms.IntegerField(label=_("Năm"), min_value=1900, max_value=2200)
     adults = forms.IntegerField(label=_("Số người trưởng thành"), min_value=0, required=False)
     households = forms.IntegerField(label=_("Số hộ gia đình"), min_value=0, required=False)
+    staff = forms.IntegerField(
+        label=_("Số cán bộ, công chức, viên chức"), min_value=0, required=False
+    )
+    pupils = forms.IntegerField(label=_("Số học sinh, sinh viên"), min_value=0, required=False)
+    workers = forms.IntegerField(
+        label=_("Số người lao động doanh nghiệp, hợp tác xã"), min_value=0, required=False
+    )
     source = forms.CharField(label=_("Nguồn số liệu"), max_length=200, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -75,7 +85,7 @@ class PopulationForm(Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("adults") is None and data.get("households") is None:
+        if all(data.get(name) is None for name in POPULATION_FIGURES):
             raise forms.ValidationError(
                 _("Nhập ít nhất một số liệu: người trưởng thành hoặc số hộ.")
             )

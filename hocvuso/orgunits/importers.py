@@ -59,6 +59,20 @@ HEADERS = {
     "so ho": "households",
     "so ho gia dinh": "households",
     "households": "households",
+    "so can bo cong chuc vien chuc": "staff",
+    "can bo cong chuc vien chuc": "staff",
+    "so cbccvc": "staff",
+    "cbccvc": "staff",
+    "staff": "staff",
+    "so hoc sinh sinh vien": "pupils",
+    "hoc sinh sinh vien": "pupils",
+    "so hssv": "pupils",
+    "hssv": "pupils",
+    "pupils": "pupils",
+    "so nguoi lao dong": "workers",
+    "nguoi lao dong": "workers",
+    "so nguoi lao dong doanh nghiep hop tac xa": "workers",
+    "workers": "workers",
 }
 REQUIRED = ("name", "kind")
 TEMPLATE_HEADERS = [
@@ -72,6 +86,9 @@ TEMPLATE_HEADERS = [
     "Năm",
     "Số người trưởng thành",
     "Số hộ",
+    "Số CBCCVC",
+    "Số HSSV",
+    "Số người lao động",
 ]
 
 # Folded words people write in the "Loại" column → kind.
@@ -122,6 +139,9 @@ class UnitRow:
     year: int | None = None
     adults: int | None = None
     households: int | None = None
+    staff: int | None = None
+    pupils: int | None = None
+    workers: int | None = None
 
 
 def read_units(filename: str, content: bytes) -> list[tuple[int, list[str]]]:
@@ -177,6 +197,9 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[UnitRow | None, list[
         ("year", _("năm")),
         ("adults", _("số người trưởng thành")),
         ("households", _("số hộ")),
+        ("staff", _("số cán bộ, công chức, viên chức")),
+        ("pupils", _("số học sinh, sinh viên")),
+        ("workers", _("số người lao động")),
     ):
         raw = values.get(key, "")
         try:
@@ -192,7 +215,7 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[UnitRow | None, list[
     year = numbers["year"]
     if year is not None and not 1900 <= year <= 2200:
         errors.append(RowError(line, _("năm “%(year)s” không hợp lệ.") % {"year": year}))
-    if year is None and (numbers["adults"] is not None or numbers["households"] is not None):
+    if year is None and any(numbers[k] is not None for k in numbers if k != "year"):
         errors.append(RowError(line, _("có số liệu dân số nhưng thiếu năm.")))
     if errors:
         return None, errors
@@ -210,6 +233,9 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[UnitRow | None, list[
             year=year,
             adults=numbers["adults"],
             households=numbers["households"],
+            staff=numbers["staff"],
+            pupils=numbers["pupils"],
+            workers=numbers["workers"],
         ),
         [],
     )

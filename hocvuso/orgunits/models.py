@@ -129,6 +129,12 @@ class UnitPopulation(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("năm"))
     adults = models.PositiveIntegerField(_("số người trưởng thành"), null=True, blank=True)
     households = models.PositiveIntegerField(_("số hộ gia đình"), null=True, blank=True)
+    # The sizes of Plan 01's other groups (its shares' denominators), where the unit has them.
+    staff = models.PositiveIntegerField(_("số cán bộ, công chức, viên chức"), null=True, blank=True)
+    pupils = models.PositiveIntegerField(_("số học sinh, sinh viên"), null=True, blank=True)
+    workers = models.PositiveIntegerField(
+        _("số người lao động doanh nghiệp, hợp tác xã"), null=True, blank=True
+    )
     source = models.CharField(_("nguồn số liệu"), max_length=200, blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ answers 404; a read-only role asking to write answers 403 (:func:`get_unit_for_u
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -238,14 +238,25 @@ def population_by_path(
     """Households and adults of ``unit`` and each unit under it: its own latest figures (up to
     ``year`` when given), else the sum of its children's, so a commune with figures only for
     its villages still has a denominator. One query."""
-    latest: dict[str, tuple[int | None, int | None]] = {}
+    return {
+        path: (values[0], values[1])
+        for path, values in figures_by_path(unit, ("households", "adults"), year=year).items()
+    }
+
+
+def figures_by_path(
+    unit: OrgUnit, names: Sequence[str], *, year: int | None = None
+) -> dict[str, tuple[int | None, ...]]:
+    """The population figures ``names`` (``adults``, ``households``, ``staff``, ``pupils``,
+    ``workers``) of ``unit`` and each unit under it, as ``population_by_path``: a unit's own
+    latest figure, else the sum of its children's. One query."""
+    width = len(names)
+    latest: dict[str, tuple[int | None, ...]] = {}
     figures = UnitPopulation.objects.filter(unit__path__startswith=unit.path)
     if year is not None:
         figures = figures.filter(year__lte=year)
-    for path, households, adults in figures.order_by("unit__path", "year").values_list(
-        "unit__path", "households", "adults"
-    ):
-        latest[path] = (households, adults)  # the latest year wins
+    for path, *values in figures.order_by("unit__path", "year").values_list("unit__path", *names):
+        latest[path] = tuple(values)  # the latest year wins
     step = OrgUnit.steplen
     paths = set(latest)
     for path in latest:
@@ -253,19 +264,17 @@ def population_by_path(
             path = path[:-step]
             paths.add(path)
     from_children: dict[str, list[int | None]] = {}
-    result: dict[str, tuple[int | None, int | None]] = {}
+    result: dict[str, tuple[int | None, ...]] = {}
+    empty = (None,) * width
     # Deepest first: a unit's children are final before it is summed into its parent.
     for path in sorted(paths, key=len, reverse=True):
-        own = latest.get(path, (None, None))
-        summed = from_children.get(path, [None, None])
-        value = (
-            own[0] if own[0] is not None else summed[0],
-            own[1] if own[1] is not None else summed[1],
-        )
+        own = latest.get(path, empty)
+        summed = from_children.get(path, [None] * width)
+        value = tuple(own[i] if own[i] is not None else summed[i] for i in range(width))
         result[path] = value
         if len(path) > len(unit.path):
-            parent = from_children.setdefault(path[:-step], [None, None])
-            for i in (0, 1):
+            parent = from_children.setdefault(path[:-step], [None] * width)
+            for i in range(width):
                 if value[i] is not None:
                     parent[i] = (parent[i] or 0) + value[i]
     return result

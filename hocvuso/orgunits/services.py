@@ -342,12 +342,20 @@ def set_population(
     adults: int | None,
     households: int | None,
     source: str = "",
+    **groups: int | None,
 ) -> UnitPopulation:
-    """Record or correct a unit's population figures for a year. Audits the change."""
+    """Record or correct a unit's population figures for a year. Audits the change. The
+    sizes of Plan 01's other groups (``staff``, ``pupils``, ``workers``) are set when given,
+    kept otherwise."""
+    unknown = set(groups) - {"staff", "pupils", "workers"}
+    if unknown:
+        raise TypeError(f"unknown population figures: {sorted(unknown)}")
     figure, created = UnitPopulation.objects.get_or_create(unit=unit, year=year)
-    fields = ("adults", "households", "source")
+    fields = ("adults", "households", "staff", "pupils", "workers", "source")
     before = {} if created else snapshot(figure, fields)
     figure.adults, figure.households, figure.source = adults, households, source.strip()
+    for name, value in groups.items():
+        setattr(figure, name, value)
     figure.full_clean()
     figure.save()
     changes = diff(before, snapshot(figure, fields))
@@ -690,6 +698,12 @@ class _UnitImport:
                     year=row.year,
                     adults=row.adults,
                     households=row.households,
+                    # A blank group figure keeps the one already recorded.
+                    **{
+                        name: getattr(row, name)
+                        for name in ("staff", "pupils", "workers")
+                        if getattr(row, name) is not None
+                    },
                 )
         return {"created": len(created), "updated": updated, "rows": len(self.rows)}
 

@@ -16,18 +16,21 @@ INDICATORS: list[dict[str, object]] = [
         "name": "Cán bộ, công chức, viên chức",
         "short_name": "CBCCVC",
         "unit_of_measure": "người",
+        "source": "orgunits.staff",
     },
     {
         "code": "plan01-staff-skilled",
         "name": "Cán bộ, công chức, viên chức hiểu biết về chuyển đổi số, có kỹ năng số",
         "short_name": "CBCCVC có kỹ năng số",
         "unit_of_measure": "người",
+        "source": "learning.trained_staff",
     },
     {
         "code": "plan01-pupils",
         "name": "Học sinh, sinh viên",
         "short_name": "HSSV",
         "unit_of_measure": "người",
+        "source": "orgunits.pupils",
     },
     {
         "code": "plan01-pupils-equipped",
@@ -36,6 +39,7 @@ INDICATORS: list[dict[str, object]] = [
         ),
         "short_name": "HSSV được trang bị",
         "unit_of_measure": "người",
+        "source": "learning.trained_pupils",
     },
     {
         "code": "plan01-adults",
@@ -49,18 +53,21 @@ INDICATORS: list[dict[str, object]] = [
         "name": "Người trưởng thành có kiến thức, kỹ năng số cơ bản",
         "short_name": "Người có kỹ năng số",
         "unit_of_measure": "người",
+        "source": "learning.trained_adults",
     },
     {
         "code": "plan01-workers",
         "name": "Người lao động trong doanh nghiệp, hợp tác xã",
         "short_name": "Người lao động",
         "unit_of_measure": "người",
+        "source": "orgunits.workers",
     },
     {
         "code": "plan01-workers-skilled",
         "name": "Người lao động trong doanh nghiệp, hợp tác xã có kỹ năng số cơ bản",
         "short_name": "Người lao động có kỹ năng số",
         "unit_of_measure": "người",
+        "source": "learning.trained_workers",
     },
     # Plan 01's five targets
     {
@@ -102,6 +109,7 @@ INDICATORS: list[dict[str, object]] = [
         "short_name": "Xác nhận trên VNeID",
         "unit_of_measure": "người",
         "is_public": True,
+        "source": "learning.vneid_confirmed",
     },
     {
         "code": "plan01-workers-share",
@@ -121,6 +129,7 @@ INDICATORS: list[dict[str, object]] = [
         "short_name": "Lớp tập huấn",
         "unit_of_measure": "lớp",
         "is_public": True,
+        "source": "learning.classes_held",
     },
     {
         "code": "class-attendees",
@@ -128,6 +137,7 @@ INDICATORS: list[dict[str, object]] = [
         "short_name": "Người dự lớp",
         "unit_of_measure": "lượt người",
         "is_public": True,
+        "source": "learning.attendances",
     },
     {
         "code": "people-guided",
@@ -264,13 +274,29 @@ MONTHLY_FORM = [
     "accounts-ecommerce",
     "difficulties",
 ]
-MONTHLY_FORM_REQUIRED = ["plan01-adults-skilled", "classes-held", "class-attendees"]
-# (left, operator, right): "people with skills ≤ adults", "attendees ≥ classes"
-MONTHLY_FORM_RULES = [
-    ("plan01-adults-skilled", "le", "plan01-adults"),
-    ("plan01-vneid-confirmed", "le", "plan01-adults-skilled"),
-    ("class-attendees", "ge", "classes-held"),
-]
+# The three figures once required (people with skills, classes, attendees) are computed
+# from the learning app since issue 15: nothing typed there to require.
+MONTHLY_FORM_REQUIRED: list[str] = []
+# (left, operator, right). The rules it had ("people with skills ≤ adults", "VNeID ≤ people
+# with skills", "attendees ≥ classes") compared computed figures only: a commune could not
+# correct them by typing, and VNeID's count is no subset of our classes' learners, so they
+# would only have blocked reports. A rule belongs between typed figures.
+MONTHLY_FORM_RULES: list[tuple[str, str, str]] = []
+
+# The built-in indicators the learning app computes (issue 15), for the data migration
+# that points an existing install's indicators at them.
+LEARNING_SOURCES = {
+    "plan01-staff": "orgunits.staff",
+    "plan01-staff-skilled": "learning.trained_staff",
+    "plan01-pupils": "orgunits.pupils",
+    "plan01-pupils-equipped": "learning.trained_pupils",
+    "plan01-adults-skilled": "learning.trained_adults",
+    "plan01-workers": "orgunits.workers",
+    "plan01-workers-skilled": "learning.trained_workers",
+    "plan01-vneid-confirmed": "learning.vneid_confirmed",
+    "classes-held": "learning.classes_held",
+    "class-attendees": "learning.attendances",
+}
 
 
 def install(indicator_model: type) -> None:

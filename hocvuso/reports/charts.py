@@ -99,12 +99,18 @@ def _floats(values: Sequence[Decimal | str | None]) -> list[float | None]:
 
 
 def line_chart(
-    label: str, x_labels: Sequence[str], values: Sequence[Decimal | str | None]
+    label: str,
+    x_labels: Sequence[str],
+    values: Sequence[Decimal | str | None],
+    *,
+    from_zero: bool = False,
 ) -> SafeString:
     """A line over time: ``values`` (None for a period without data) against ``x_labels``;
-    every third label is printed, so twelve months fit a phone."""
+    every third label is printed, so twelve months fit a phone. ``from_zero``: the vertical
+    axis starts at 0 (for counts, so a small rise does not look like a leap)."""
+    extra = {"include_x_axis": True} if from_zero else {}
     chart = pygal.Line(
-        **_config(x_labels_major_every=3, show_minor_x_labels=False, truncate_label=-1)
+        **_config(x_labels_major_every=3, show_minor_x_labels=False, truncate_label=-1, **extra)
     )
     chart.x_labels = list(x_labels)
     chart.add(label, _floats(values))

@@ -106,6 +106,7 @@ def results_report(unit: OrgUnit, period: P.Period, *, today: datetime.date) -> 
         ("LỄ PHÁT ĐỘNG VÀ CÁC ĐIỂM CẦU", _ceremonies(unit, period)),
         ("HƯỚNG DẪN “ĐI TỪNG NGÕ, GÕ TỪNG NHÀ”", _door_to_door(unit, period)),
         ("KẾT QUẢ CÁC CHỈ TIÊU", _indicators(unit, period, datasets)),
+        ("LỚP HỌC VÀ NGƯỜI ĐƯỢC HỌC KỸ NĂNG SỐ", _learning(unit, period, today)),
     ]
     notes = _notes(unit, period, datasets)
     if notes:
@@ -337,6 +338,91 @@ def _door_to_door(unit: OrgUnit, period: P.Period) -> list[Block]:
             names += f" và {_n(len(behind) - LISTED)} đơn vị khác"
         blocks.append(
             Block("para", f"Chưa có lượt hướng dẫn nào ở {_n(len(behind))} đơn vị: {names}.")
+        )
+    return blocks
+
+
+def _learning(unit: OrgUnit, period: P.Period, today: datetime.date) -> list[Block]:
+    """Classes, attendances, the people trained by group against Plan 01's shares,
+    completions and VNeID's confirmations, read from the learning app's summaries."""
+    from hocvuso.learning.selectors import coverage as learning
+
+    figures = learning.coverage(unit, start=period.start, end=period.end, today=today)
+    total = figures.total
+    if not (total.trained_total or total.classes_held or total.vneid):
+        return [Block("para", "Chưa ghi nhận lớp học hay người được học kỹ năng số nào.")]
+    text = (
+        f"Trong kỳ, {unit.name} và các đơn vị trực thuộc đã tổ chức {_n(total.classes_held)} "
+        f"lớp với {_n(total.attendances)} lượt người dự; {_n(total.new_total)} người được học "
+        f"lần đầu; {_n(total.completions)} lượt hoàn thành khóa học (tại lớp và trên nền tảng "
+        f"{MOVEMENT}). Đến hết kỳ, {_n(total.trained_total)} người đã được học kỹ năng số "
+        "(mỗi người tính một lần)"
+    )
+    if total.vneid is not None:
+        text += f"; {_n(total.vneid)} người được xác nhận kỹ năng số cơ bản trên VNeID"
+    rows: list[list[object]] = [
+        [
+            str(s.label),
+            s.trained,
+            _n(s.size),
+            _percent(s.trained, s.size),
+            f"{s.target}" if s.target else "",
+        ]
+        for s in figures.shares
+    ]
+    blocks = [
+        Block("para", text + "."),
+        Block(
+            "table",
+            headers=[
+                "Đối tượng",
+                "Đã được học",
+                "Tổng số",
+                "Tỷ lệ (%)",
+                f"Mục tiêu năm {figures.end.year} (%)",
+            ],
+            rows=rows,
+            widths=[61, 26, 26, 24, 28],
+            align=["L", "R", "R", "R", "R"],
+        ),
+    ]
+    if figures.rows:
+        by_unit = [
+            [
+                f.unit.name,
+                f.classes_held,
+                f.attendances,
+                f.trained_total,
+                _percent(f.adults_trained, f.sizes.get("adults")),
+            ]
+            for f in figures.rows
+        ]
+        blocks.append(
+            Block(
+                "table",
+                headers=[
+                    "Đơn vị",
+                    "Lớp đã tổ chức",
+                    "Lượt người dự",
+                    "Người đã được học",
+                    "Tỷ lệ người trưởng thành (%)",
+                ],
+                rows=by_unit,
+                widths=[57, 25, 25, 28, 30],
+                align=["L", "R", "R", "R", "R"],
+            )
+        )
+    behind = learning.left_behind(unit, end=period.end, limit=None)
+    if behind:
+        names = ", ".join(r.unit.name for r in behind[:LISTED])
+        if len(behind) > LISTED:
+            names += f" và {_n(len(behind) - LISTED)} nơi khác"
+        blocks.append(
+            Block(
+                "para",
+                f"Chưa có lớp học trong {learning.LEFT_BEHIND_MONTHS} tháng gần nhất của kỳ ở "
+                f"{_n(len(behind))} thôn, tổ dân phố: {names}.",
+            )
         )
     return blocks
 

@@ -136,6 +136,51 @@ def _population(index: int) -> Callable[..., dict[str, int]]:
     return totals
 
 
+def _learning_people(field: str, groups: tuple[str, ...] | None = None):
+    def rows(paths: Sequence[str], length: int, start: datetime.date, end: datetime.date):
+        from hocvuso.learning.selectors.coverage import monthly_sums
+
+        return monthly_sums(
+            paths=paths, length=length, start=start, end=end, field=field, groups=groups
+        )
+
+    return rows
+
+
+def _learning_classes(field: str):
+    def rows(paths: Sequence[str], length: int, start: datetime.date, end: datetime.date):
+        from hocvuso.learning.selectors.coverage import class_sums
+
+        return class_sums(paths=paths, length=length, start=start, end=end, field=field)
+
+    return rows
+
+
+def _trained(share: str | None = None, groups: tuple[str, ...] | None = None):
+    def totals(paths: Sequence[str], length: int, period: Period) -> dict[str, int]:
+        from hocvuso.learning.selectors.coverage import SHARES, trained_totals
+
+        wanted = groups if share is None else next(s[2] for s in SHARES if s[0] == share)
+        return trained_totals(paths=paths, length=length, end=period.end, groups=wanted)
+
+    return totals
+
+
+def _vneid(paths: Sequence[str], length: int, period: Period) -> dict[str, int]:
+    from hocvuso.learning.selectors.coverage import vneid_totals
+
+    return vneid_totals(paths=paths, length=length, end=period.end)
+
+
+def _group_size(name: str) -> Callable[..., dict[str, int]]:
+    def totals(paths: Sequence[str], length: int, period: Period) -> dict[str, int]:
+        from hocvuso.learning.selectors.coverage import group_sizes
+
+        return group_sizes(paths=paths, length=length, year=period.end.year, name=name)
+
+    return totals
+
+
 SOURCES: dict[str, Source] = {
     s.code: s
     for s in (
@@ -162,6 +207,72 @@ SOURCES: dict[str, Source] = {
         Source("orgunits.households", _("Số hộ gia đình (số liệu dân số)"), totals=_population(0)),
         Source(
             "orgunits.adults", _("Số người trưởng thành (số liệu dân số)"), totals=_population(1)
+        ),
+        Source(
+            "orgunits.staff",
+            _("Số cán bộ, công chức, viên chức (số liệu của đơn vị)"),
+            totals=_group_size("staff"),
+        ),
+        Source(
+            "orgunits.pupils",
+            _("Số học sinh, sinh viên (số liệu của đơn vị)"),
+            totals=_group_size("pupils"),
+        ),
+        Source(
+            "orgunits.workers",
+            _("Số người lao động doanh nghiệp, hợp tác xã (số liệu của đơn vị)"),
+            totals=_group_size("workers"),
+        ),
+        # Learning (issue 15): classes by where they were held, people by where they live.
+        Source(
+            "learning.classes_held",
+            _("Lớp học đã tổ chức (từ phần Học tập)"),
+            rows=_learning_classes("classes_held"),
+        ),
+        Source(
+            "learning.attendances",
+            _("Lượt người dự lớp (từ điểm danh)"),
+            rows=_learning_classes("attendances"),
+        ),
+        Source(
+            "learning.learners",
+            _("Người được học lần đầu trong kỳ (không trùng)"),
+            rows=_learning_people("new_learners"),
+        ),
+        Source(
+            "learning.completions",
+            _("Lượt hoàn thành khóa học (lớp và nền tảng)"),
+            rows=_learning_people("completions"),
+        ),
+        Source(
+            "learning.trained_adults",
+            _("Người trưởng thành đã được học kỹ năng số (cộng dồn, không trùng)"),
+            totals=_trained("adults"),
+        ),
+        Source(
+            "learning.trained_citizens",
+            _("Người dân đã được học kỹ năng số (cộng dồn, không trùng)"),
+            totals=_trained(groups=("citizens",)),
+        ),
+        Source(
+            "learning.trained_staff",
+            _("Cán bộ, công chức, viên chức đã được học (cộng dồn, không trùng)"),
+            totals=_trained("staff"),
+        ),
+        Source(
+            "learning.trained_pupils",
+            _("Học sinh, sinh viên đã được học (cộng dồn, không trùng)"),
+            totals=_trained("pupils"),
+        ),
+        Source(
+            "learning.trained_workers",
+            _("Người lao động doanh nghiệp, hợp tác xã đã được học (cộng dồn, không trùng)"),
+            totals=_trained("workers"),
+        ),
+        Source(
+            "learning.vneid_confirmed",
+            _("Người được xác nhận kỹ năng số cơ bản trên VNeID (số mới nhất)"),
+            totals=_vneid,
         ),
     )
 }

@@ -43,6 +43,11 @@ from hocvuso.learning.services.learners import (
     person_problems,
 )
 from hocvuso.learning.services.marks import parse_marks, roll_answer
+from hocvuso.learning.services.summaries import (
+    refresh_all_learning_summaries,
+    refresh_class_summaries,
+    refresh_learning_summaries,
+)
 
 __all__ = [
     "AlreadyCheckedIn",
@@ -73,6 +78,9 @@ __all__ = [
     "person_problems",
     "record_attendance",
     "record_results",
+    "refresh_all_learning_summaries",
+    "refresh_class_summaries",
+    "refresh_learning_summaries",
     "register_for_class",
     "revoke_certificate",
     "roll_answer",

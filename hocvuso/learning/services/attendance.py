@@ -25,6 +25,7 @@ from hocvuso.learning.services.learners import (
     person_problems,
     residence_units,
 )
+from hocvuso.learning.services.summaries import refresh_learning_summaries
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -141,6 +142,9 @@ def record_attendance(
     roll.saved = [*new, *touched]
     day = timezone.localdate(session.starts_at)
     note_trained([e.learner_id for e in [*new.values(), *touched.values()] if e.attended], day)
+    refresh_learning_summaries(
+        hosts=[session.host_id], learners=[e.learner_id for e in [*new.values(), *touched.values()]]
+    )
     if session.capacity:
         roll.over_capacity = max(0, attending(session) - session.capacity)
     record_audit(

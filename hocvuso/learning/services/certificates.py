@@ -21,6 +21,7 @@ from hocvuso.core.tables.text import clean_typed
 from hocvuso.learning.models import Certificate, ClassSession, Enrolment
 from hocvuso.learning.selectors import can_run
 from hocvuso.learning.services.learners import note_trained
+from hocvuso.learning.services.summaries import refresh_learning_summaries
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -126,6 +127,7 @@ def record_results(
             changed, ["completed", "completed_on", "result", "updated_at"]
         )
         note_trained([e.learner_id for e in changed if e.completed], completed_on)
+        refresh_learning_summaries(learners=[e.learner_id for e in changed])
     record_audit(
         actor=actor,
         action=AuditLog.Action.UPDATE,

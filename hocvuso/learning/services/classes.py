@@ -30,6 +30,10 @@ from hocvuso.learning.models import (
     Topic,
 )
 from hocvuso.learning.services.learners import PersonInput, find_or_create_learner, province_of
+from hocvuso.learning.services.summaries import (
+    refresh_class_summaries,
+    refresh_learning_summaries,
+)
 from hocvuso.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -273,6 +277,7 @@ def update_class(*, actor: User | None, session: ClassSession, **fields: Any) ->
     fields = _strip(fields)
     trainer_users = _split_m2m(fields, "trainer_users")
     before = snapshot(session, CLASS_FIELDS)
+    old_host = session.host_id
     for name, value in fields.items():
         setattr(session, name, value)
     if "host" in fields:
@@ -282,6 +287,9 @@ def update_class(*, actor: User | None, session: ClassSession, **fields: Any) ->
     session.save(update_fields=[*fields, "province", "updated_at"])
     if trainer_users is not None:
         session.trainer_users.set(trainer_users)
+    if {"host", "starts_at"} & set(fields):  # the summaries count it where and when it is
+        refresh_class_summaries(session)
+        refresh_learning_summaries(hosts=[old_host])
     changes = diff(before, snapshot(session, CLASS_FIELDS))
     if changes:
         record_audit(
@@ -344,6 +352,7 @@ def set_class_status(*, actor: User | None, session: ClassSession, status: str) 
     old = session.status
     session.status = status
     session.save(update_fields=["status", "updated_at"])
+    refresh_class_summaries(session)  # held or cancelled changes who was trained
     record_audit(
         actor=actor,
         action=AuditLog.Action.UPDATE,

@@ -26,6 +26,7 @@ from hocvuso.learning.models import (
     PlatformCompletion,
     TargetGroup,
 )
+from hocvuso.learning.services.summaries import refresh_learning_summaries
 from hocvuso.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -227,6 +228,7 @@ def merge_learners(*, actor: User | None, keep: Learner, drop: Learner) -> Learn
     if drop.merged_into_id is not None or keep.merged_into_id is not None:
         raise ValidationError(_("Người này đã được gộp trước đó."))
     kept = {e.session_id: e for e in Enrolment.objects.filter(learner=keep)}
+    hosts = set(Enrolment.objects.filter(learner=drop).values_list("session__host_id", flat=True))
     moved = 0
     for enrolment in Enrolment.objects.filter(learner=drop).select_for_update():
         other = kept.get(enrolment.session_id)
@@ -259,6 +261,7 @@ def merge_learners(*, actor: User | None, keep: Learner, drop: Learner) -> Learn
     keep.save(update_fields=["first_trained_on", "village", "sex", "phone", "updated_at"])
     drop.merged_into = keep
     drop.save(update_fields=["merged_into", "updated_at"])
+    refresh_learning_summaries(hosts=hosts, learners=[keep.pk, drop.pk])
     record_audit(
         actor=actor,
         action=AuditLog.Action.LEARNERS_MERGED,

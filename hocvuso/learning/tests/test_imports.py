@@ -537,3 +537,18 @@ def test_the_completions_preview_names_bad_rows_before_anything_is_written(
     assert page.status_code == 400
     assert "Dòng 2:" in page.content.decode()
     assert not PlatformImport.objects.exists()
+
+
+def test_an_imported_platform_file_shows_at_once_in_who_has_been_trained(tree):
+    from hocvuso.learning.selectors import coverage as cov
+
+    before = cov.coverage(
+        tree.province, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31)
+    )
+    result = completions(tree, sample("platform_completions.csv"))
+    after = cov.coverage(
+        tree.province, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31)
+    )
+    people = {(c.commune_id, c.name_key, c.birth_year) for c in result.source.completions.all()}
+    assert after.total.trained_total - before.total.trained_total == len(people)
+    assert after.total.completions - before.total.completions == result.rows
