@@ -317,7 +317,7 @@ def quick_name_problems(name: str) -> list[str]:
     if _DIGIT.search(name):
         if ID_NUMBER.search(_ID_SEPARATORS.sub("", name)):
             return [_("không ghi số CCCD, CMND hay số điện thoại vào ô họ tên")]
-        return [_("họ và tên không có chữ số")]
+        return [_("họ và tên không được có chữ số")]
     return []
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hocvuso.core.models import TimeStampedModel
 
@@ -63,7 +64,9 @@ class Course(TimeStampedModel):
     )
     hours = models.DecimalField(_("số giờ"), max_digits=5, decimal_places=1, default=2)
     # TargetGroup values.
-    target_groups = models.JSONField(_("đối tượng"), default=list, blank=True)
+    target_groups = models.JSONField(
+        pgettext_lazy("learners", "đối tượng"), default=list, blank=True
+    )
     active = models.BooleanField(_("đang dùng"), default=True)
     is_demo = models.BooleanField(default=False, editable=False)
 
@@ -133,13 +136,16 @@ class ClassSession(TimeStampedModel):
         HYBRID = "hybrid", _("Trực tiếp kết hợp trực tuyến")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Dự kiến")
+        PLANNED = "planned", pgettext_lazy("class status", "Dự kiến")
         OPEN = "open", _("Đang nhận đăng ký")
         HELD = "held", _("Đã tổ chức")
         CANCELLED = "cancelled", _("Đã hủy")
 
     course = models.ForeignKey(
-        Course, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="sessions"
+        Course,
+        verbose_name=pgettext_lazy("learning", "chương trình"),
+        on_delete=models.PROTECT,
+        related_name="sessions",
     )
     campaign = models.ForeignKey(
         Campaign,
@@ -184,7 +190,10 @@ class ClassSession(TimeStampedModel):
         related_name="classes_taught",
     )
     target_group = models.CharField(
-        _("đối tượng"), max_length=20, choices=TargetGroup.choices, default=TargetGroup.CITIZENS
+        pgettext_lazy("learners", "đối tượng"),
+        max_length=20,
+        choices=TargetGroup.choices,
+        default=TargetGroup.CITIZENS,
     )
     activity = models.ForeignKey(
         "plans.Activity",
@@ -239,8 +248,8 @@ class Learner(TimeStampedModel):
     national ID number. Matched by name, year of birth and commune."""
 
     class Sex(models.TextChoices):
-        FEMALE = "female", _("Nữ")
-        MALE = "male", _("Nam")
+        FEMALE = "female", pgettext_lazy("sex", "Nữ")
+        MALE = "male", pgettext_lazy("sex", "Nam")
 
     name = models.CharField(_("họ và tên"), max_length=200)
     # The name lower-cased with single spaces, diacritics kept ("Ân" is not "An").
@@ -263,7 +272,10 @@ class Learner(TimeStampedModel):
         "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", editable=False
     )
     group = models.CharField(
-        _("đối tượng"), max_length=20, choices=TargetGroup.choices, default=TargetGroup.CITIZENS
+        pgettext_lazy("learners", "đối tượng"),
+        max_length=20,
+        choices=TargetGroup.choices,
+        default=TargetGroup.CITIZENS,
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     # The first day this person attended a class or completed a course: coverage counts it.
@@ -368,7 +380,7 @@ class Certificate(models.Model):
     # Short, unambiguous when read aloud or typed from paper (no 0/O, 1/I).
     code = models.CharField(_("mã xác minh"), max_length=16, unique=True)
     holder_name = models.CharField(_("họ và tên"), max_length=200)
-    course_title = models.CharField(_("chương trình"), max_length=300)
+    course_title = models.CharField(pgettext_lazy("learning", "chương trình"), max_length=300)
     organiser_name = models.CharField(_("đơn vị tổ chức"), max_length=300)
     completed_on = models.DateField(_("ngày hoàn thành"))
     issued_on = models.DateField(_("ngày cấp"))
@@ -436,7 +448,9 @@ class PlatformCompletion(models.Model):
     name = models.CharField(_("họ và tên"), max_length=200)
     name_key = models.CharField(max_length=200)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True)
-    group = models.CharField(_("đối tượng"), max_length=20, choices=TargetGroup.choices)
+    group = models.CharField(
+        pgettext_lazy("learners", "đối tượng"), max_length=20, choices=TargetGroup.choices
+    )
     course = models.CharField(_("khóa học"), max_length=300)
     completed_on = models.DateField(_("ngày hoàn thành"))
     learner = models.ForeignKey(

@@ -82,7 +82,7 @@ def person_problems(person: PersonInput, *, today: datetime.date | None = None) 
     elif ID_NUMBER.search(re.sub(r"[\s.\-]", "", name)):
         problems.append(_("không ghi số CCCD, CMND hay số điện thoại vào ô họ tên"))
     elif any(ch.isdigit() for ch in name):
-        problems.append(_("họ và tên không có chữ số"))
+        problems.append(_("họ và tên không được có chữ số"))
     year = person.birth_year
     if year is None:
         problems.append(_("thiếu năm sinh"))

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.core.http import AuthedRequest, attachment, render_page
@@ -45,13 +46,29 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "issue":
                 issued = issue_certificates(actor=request.user, session=session)
-                messages.success(request, _("Đã cấp %(n)d giấy chứng nhận.") % {"n": len(issued)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Đã cấp %(n)d giấy chứng nhận.",
+                        "Đã cấp %(n)d giấy chứng nhận.",
+                        len(issued),
+                    )
+                    % {"n": len(issued)},
+                )
             else:
                 lines, completed_on = _parse_results(request, session)
                 changed = record_results(
                     actor=request.user, session=session, results=lines, completed_on=completed_on
                 )
-                messages.success(request, _("Đã lưu kết quả của %(n)d người.") % {"n": changed})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Đã lưu kết quả của %(n)d người.",
+                        "Đã lưu kết quả của %(n)d người.",
+                        changed,
+                    )
+                    % {"n": changed},
+                )
         except ValidationError as exc:
             errors = exc.messages
         else:
