@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import record_audit
@@ -189,7 +189,7 @@ FIELD_TITLES = {
     "phone": gettext_lazy("Số điện thoại"),
     "status": gettext_lazy("Điểm danh"),
     "commune": gettext_lazy("Xã/Phường"),
-    "group": gettext_lazy("Đối tượng"),
+    "group": pgettext_lazy("learners", "Đối tượng"),
     "course": gettext_lazy("Khóa học"),
     "completed_on": gettext_lazy("Ngày hoàn thành"),
     "as_of": gettext_lazy("Ngày"),
