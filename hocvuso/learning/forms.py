@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hocvuso.core.forms import Form, ModelForm
 from hocvuso.learning.models import Campaign, ClassSession, Course, Learner, TargetGroup, Topic
@@ -31,7 +32,7 @@ class ServiceModelForm(ModelForm):
 
 class CourseForm(ServiceModelForm):
     target_groups = forms.MultipleChoiceField(
-        label=_("Đối tượng"),
+        label=pgettext_lazy("learners", "Đối tượng"),
         choices=TargetGroup.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -199,7 +200,9 @@ class EnrolForm(Form):
     )
     commune = forms.ModelChoiceField(label=_("Xã, phường nơi ở"), queryset=None)
     village = forms.ModelChoiceField(label=_("Thôn, tổ dân phố"), queryset=None, required=False)
-    group = forms.ChoiceField(label=_("Đối tượng"), choices=TargetGroup.choices)
+    group = forms.ChoiceField(
+        label=pgettext_lazy("learners", "Đối tượng"), choices=TargetGroup.choices
+    )
     phone = forms.CharField(
         label=_("Số điện thoại"),
         max_length=20,
