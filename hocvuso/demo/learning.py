@@ -132,8 +132,7 @@ def load_demo_learning(
     demo.upcoming = _upcoming_classes(province, wards_by_name, demo, trainer)
     _complete(demo.held)
     Learner.objects.filter(enrolments__session__in=demo.held).update(is_demo=True)
-    # Later, once its part lands (it builds on ``demo.held``):
-    #   _platform_completions(province, wards)  — a MOOC file through the importer
+    _platform_files(province, wards)
     return demo
 
 
@@ -540,3 +539,56 @@ def _complete(held: list[ClassSession]) -> None:
         ]
         record_results(actor=None, session=session, results=results)
         issue_certificates(actor=None, session=session)
+
+
+# Officials and pupils of the wards who finished a course on the national platform
+# (binhdanhocvuso.gov.vn), as its export names them; a few also came to a class.
+PLATFORM_PEOPLE = [
+    ("Đặng Thị Thu Hà", 1984, "Cán bộ, công chức, viên chức", "Kỹ năng số cho cán bộ, công chức"),
+    ("Bùi Văn Khánh", 1979, "Cán bộ, công chức, viên chức", "An toàn thông tin cơ bản"),
+    ("Ngô Thị Hồng", 1990, "Cán bộ, công chức, viên chức", "Kỹ năng số cho cán bộ, công chức"),
+    ("Phan Minh Đức", 2009, "Học sinh, sinh viên", "An toàn trên không gian mạng"),
+    ("Trịnh Thu Trang", 2010, "Học sinh, sinh viên", "An toàn trên không gian mạng"),
+    ("Lưu Văn Hải", 1972, "Người dân", "Sử dụng VNeID và dịch vụ công trực tuyến"),
+    ("Hà Thị Ngọc", 1995, "Người lao động", "Bán hàng trên sàn thương mại điện tử"),
+]
+
+
+def _platform_files(province: OrgUnit, wards: list[OrgUnit]) -> None:
+    """A completions file and a VNeID count file from the national platform, through the
+    importers a coordinator uses (each file once: the importer refuses it twice)."""
+    import csv
+    import io
+
+    from hocvuso.learning import importers
+
+    today = timezone.localdate()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["STT", "Họ và tên", "Năm sinh", "Xã/Phường", "Đối tượng", "Khóa học", "Ngày hoàn thành"]
+    )
+    for n, (name, year, group, course) in enumerate(PLATFORM_PEOPLE):
+        ward = wards[n % len(wards)]
+        day = today - datetime.timedelta(days=3 + 4 * n)
+        writer.writerow([n + 1, name, year, ward.name, group, course, f"{day:%d/%m/%Y}"])
+    importers.import_completions(
+        actor=None,
+        unit=province,
+        filename="binhdanhocvuso-hoan-thanh-demo.csv",
+        stream=io.BytesIO(out.getvalue().encode()),
+    )
+    Learner.objects.filter(platform_completions__source__filename__endswith="-demo.csv").update(
+        is_demo=True
+    )
+    counts = ["Xã/Phường;Tháng;Số người được xác nhận"]
+    for months_ago, share in ((1, 0.9), (0, 1.0)):
+        first = (today.replace(day=1) - datetime.timedelta(days=28 * months_ago)).replace(day=1)
+        for n, ward in enumerate(wards):
+            counts.append(f"{ward.name};{first:%m/%Y};{int((1200 + 150 * n) * share)}")
+    importers.import_vneid(
+        actor=None,
+        unit=province,
+        filename="vneid-ky-nang-so-demo.csv",
+        content="\n".join(counts).encode(),
+    )

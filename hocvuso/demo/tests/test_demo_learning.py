@@ -99,3 +99,16 @@ def test_the_learning_day_and_the_week_are_campaigns_of_the_demo_plan() -> None:
     for session in week.sessions.all():
         assert week.starts_on <= timezone.localdate(session.starts_at) <= week.ends_on
         assert session.target_group == "pupils"
+
+
+@pytest.mark.django_db
+def test_the_demo_imported_a_platform_file_and_vneid_counts() -> None:
+    from hocvuso.demo.services import load_demo
+    from hocvuso.learning.models import PlatformCompletion, PlatformImport, VneidCount
+
+    load_demo()
+    assert PlatformImport.objects.filter(kind="completions").count() == 1
+    completions = PlatformCompletion.objects.all()
+    assert completions.count() == 7
+    assert not completions.filter(learner__isnull=True).exists()
+    assert VneidCount.objects.values("unit").distinct().count() == 4
