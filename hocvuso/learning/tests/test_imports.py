@@ -552,3 +552,15 @@ def test_an_imported_platform_file_shows_at_once_in_who_has_been_trained(tree):
     people = {(c.commune_id, c.name_key, c.birth_year) for c in result.source.completions.all()}
     assert after.total.trained_total - before.total.trained_total == len(people)
     assert after.total.completions - before.total.completions == result.rows
+
+
+def test_the_history_shows_a_file_the_system_imported_and_a_viewer_gets_no_import_links(
+    client, tree, viewer
+):
+    completions(tree, sample("platform_completions.csv"), name="he-thong.csv")
+    client.force_login(viewer)
+    page = client.get(reverse("learning:platform_imports"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "he-thong.csv" in text
+    assert reverse("learning:platform_completions") not in text
