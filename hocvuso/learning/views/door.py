@@ -21,6 +21,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.core.api import AddressRateThrottle
+from hocvuso.core.forms import Form
 from hocvuso.core.http import AuthedRequest, id_param, render_page
 from hocvuso.learning import selectors
 from hocvuso.learning.models import ClassSession, Enrolment
@@ -111,7 +112,7 @@ def _screen(request: HttpRequest, session: ClassSession) -> dict[str, object]:
 # --- A learner's phone
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(Form):
     ticket = forms.CharField(max_length=200, widget=forms.HiddenInput)
     name = forms.CharField(label=gettext_lazy("Họ và tên"), max_length=100)
     birth_year = forms.IntegerField(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.core import roles as R
+from hocvuso.core.forms import Form
 from hocvuso.core.http import AuthedRequest, attachment, id_param, render_page
 from hocvuso.core.tables import ImportRejected, RowError
 from hocvuso.core.tables.forms import ImportForm
@@ -76,11 +77,11 @@ def _errors(exc: ImportRejected | list[RowError]) -> list[str]:
     return [str(e) for e in (exc.errors if isinstance(exc, ImportRejected) else exc)]
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     token = forms.CharField(max_length=40)
 
 
-class ThresholdForm(forms.Form):
+class ThresholdForm(Form):
     threshold = forms.IntegerField(
         label=gettext_lazy("Có mặt khi dự ít nhất (phút)"),
         min_value=1,
@@ -226,7 +227,7 @@ def _platform_unit(request: AuthedRequest):
     return unit
 
 
-class MappingForm(forms.Form):
+class MappingForm(Form):
     """One choice per column of the file: which field it holds, or none."""
 
     def __init__(self, *args, header: list[str], mapping: dict[int, str], **kwargs) -> None:
@@ -397,7 +398,7 @@ def platform_imports(request: AuthedRequest) -> HttpResponse:
 # --- Likely duplicates
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     keep = forms.IntegerField(min_value=1)
     drop = forms.IntegerField(min_value=1)
     confirm = forms.BooleanField(required=False)
