@@ -146,7 +146,12 @@ def timed_import(
     phases: dict[str, float] = {}
     originals = {
         name: getattr(importers, name)
-        for name in ("_stage_rows", "add_learners", "write_completions")
+        for name in (
+            "_stage_rows",
+            "add_learners",
+            "write_completions",
+            "refresh_learning_summaries",
+        )
     }
 
     def timed(name, function):
@@ -186,6 +191,7 @@ def timed_import(
         "read_check_copy_s": round(phases.get("stage_rows_s", 0), 2),
         "add_learners_s": round(phases.get("add_learners_s", 0), 2),
         "write_match_s": round(phases.get("write_completions_s", 0), 2),
+        "summaries_s": round(phases.get("refresh_learning_summaries_s", 0), 2),
         "hash_audit_commit_s": round(elapsed - sum(phases.values()), 2),
         **memory,
     }

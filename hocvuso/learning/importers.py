@@ -1036,10 +1036,8 @@ def import_completions(
             _drop_stage()
         source.rows = reader.rows_read
         source.save(update_fields=["rows"])
-        communes = PlatformCompletion.objects.filter(source=source).values_list(
-            "commune_id", flat=True
-        )
-        refresh_learning_summaries(units=list(communes.distinct()))
+        # The communes the reader saw in the good rows: the import's completions are there.
+        refresh_learning_summaries(platform=sorted(reader.communes))
         record_audit(
             actor=actor,
             action=AuditLog.Action.IMPORT,
@@ -1062,6 +1060,19 @@ _STAGE_COLUMNS = (
     "course varchar(300), completed_on date"
 )
 
+_STAGE_TYPES = [
+    "int8",
+    "int8",
+    "int8",
+    "int8",
+    "varchar",
+    "varchar",
+    "int2",
+    "varchar",
+    "varchar",
+    "date",
+]
+
 
 def _create_stage() -> None:
     """A temporary table without index or constraint: rows land there at the speed of the
@@ -1081,7 +1092,7 @@ def _stage_rows(rows: Iterable[tuple[object, ...]]) -> None:
     columns = ", ".join(quote(c) for c in COMPLETION_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy(cursor, f"COPY {STAGE} ({columns}) FROM STDIN", rows)
+            _copy(cursor, f"COPY {STAGE} ({columns}) FROM STDIN", rows, _STAGE_TYPES)
             # Temporary tables are never analysed by autovacuum: the joins below need the
             # row count to choose hash joins.
             cursor.execute(f"ANALYZE {STAGE}")
@@ -1098,8 +1109,12 @@ def _stage_rows(rows: Iterable[tuple[object, ...]]) -> None:
             cursor.executemany(sql, batch)
 
 
-def _copy(cursor, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
+def _copy(
+    cursor, sql: str, rows: Iterable[tuple[object, ...]], types: list[str] | None = None
+) -> None:
     with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        if types:
+            copy.set_types(types)  # one dumper per column, not a look-up per value
         for row in rows:
             copy.write_row(row)
 
@@ -1157,6 +1172,19 @@ def write_completions(source_id: int) -> int:
         f"OR {learners}.first_trained_on > m.day)"
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: the rows written come back to bring the first training days
+            # forward and to be counted, instead of reading the table twice more.
+            cursor.execute(
+                f"WITH written AS ({write} RETURNING learner_id, completed_on), "  # noqa: S608 — tables from the models
+                "first AS (SELECT learner_id, MIN(completed_on) AS day FROM written "
+                "WHERE learner_id IS NOT NULL GROUP BY learner_id), "
+                f"moved AS (UPDATE {learners} SET first_trained_on = first.day FROM first "
+                f"WHERE {learners}.id = first.learner_id AND ({learners}.first_trained_on "
+                f"IS NULL OR {learners}.first_trained_on > first.day) RETURNING 1) "
+                "SELECT COUNT(*) FROM written WHERE learner_id IS NOT NULL"
+            )
+            return cursor.fetchone()[0]
         cursor.execute(write)
         cursor.execute(trained, [source_id])
         cursor.execute(

@@ -19,7 +19,7 @@ A person lives in their village, else in their commune; that is where they are c
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -42,7 +42,11 @@ ATTENDED = tuple(str(s) for s in Enrolment.ATTENDED)
 
 @transaction.atomic(savepoint=False)
 def refresh_learning_summaries(
-    *, units: Iterable[int] = (), learners: Iterable[int] = (), hosts: Iterable[int] = ()
+    *,
+    units: Iterable[int] = (),
+    learners: Iterable[int] = (),
+    hosts: Iterable[int] = (),
+    platform: Iterable[int] = (),
 ) -> None:
     """Recompute the summaries touched by a write. ``units``: communes or villages (or any
     unit hosting classes) whose figures changed — a village is its residents and the classes
@@ -51,18 +55,23 @@ def refresh_learning_summaries(
     platform's file passes). ``learners``: people whose attendance or training changed — their
     residence unit's rows are recomputed. ``hosts``: units whose classes changed — only their
     class rows are recomputed (a check-in passes its learners and its class's host).
+    ``platform``: communes whose platform completions changed (an import of the platform's
+    file) — as ``units`` but for the classes' rows, which no completion changes.
 
     Call it inside the writer's transaction: the units are locked first, so two writers
     never delete and re-insert one unit's rows at once."""
     unit_ids = {int(u) for u in units if u}
     residents: set[int] = set()
     hosts = {int(h) for h in hosts if h}
+    platform_ids = {int(u) for u in platform if u}
     platform: set[int] = set()
-    if unit_ids:
-        for pk, path, kind in OrgUnit.objects.filter(pk__in=unit_ids).values_list(
+    if unit_ids or platform_ids:
+        for pk, path, kind in OrgUnit.objects.filter(pk__in=unit_ids | platform_ids).values_list(
             "pk", "path", "kind"
         ):
-            hosts.add(pk)
+            classes = pk in unit_ids
+            if classes:
+                hosts.add(pk)
             if kind == OrgUnit.Kind.VILLAGE:
                 residents.add(pk)
             elif kind == OrgUnit.Kind.COMMUNE:
@@ -70,7 +79,8 @@ def refresh_learning_summaries(
                 platform.add(pk)
                 below = OrgUnit.objects.filter(path__startswith=path).exclude(pk=pk)
                 for child, child_kind in below.values_list("pk", "kind"):
-                    hosts.add(child)
+                    if classes:
+                        hosts.add(child)
                     if child_kind == OrgUnit.Kind.VILLAGE:
                         residents.add(child)
     learner_ids = sorted({int(pk) for pk in learners if pk})
@@ -82,12 +92,10 @@ def refresh_learning_summaries(
     if not (residents or hosts or platform):
         return
     _lock(residents | hosts | platform)
-    residents_sorted = sorted(residents)
-    for start in range(0, len(residents_sorted), CHUNK):
-        _refresh_residents(residents_sorted[start : start + CHUNK])
-    platform_sorted = sorted(platform)
-    for start in range(0, len(platform_sorted), CHUNK):
-        _refresh_platform(platform_sorted[start : start + CHUNK])
+    for chunk in _chunks(residents):
+        _refresh_residents(chunk)
+    for chunk in _chunks(platform):
+        _refresh_platform(chunk)
     # The communes of the residence units just recomputed, and those of the platform.
     communes = set(platform) | set(
         OrgUnit.objects.filter(pk__in=residents, kind=OrgUnit.Kind.COMMUNE).values_list(
@@ -105,12 +113,10 @@ def refresh_learning_summaries(
                 "pk", flat=True
             )
         )
-    communes_sorted = sorted(communes)
-    for start in range(0, len(communes_sorted), CHUNK):
-        _refresh_communes(communes_sorted[start : start + CHUNK])
-    hosts_sorted = sorted(hosts)
-    for start in range(0, len(hosts_sorted), CHUNK):
-        _refresh_classes(hosts_sorted[start : start + CHUNK])
+    for chunk in _chunks(communes):
+        _refresh_communes(chunk)
+    for chunk in _chunks(hosts):
+        _refresh_classes(chunk)
 
 
 def refresh_class_summaries(session: ClassSession) -> None:
@@ -134,8 +140,8 @@ def refresh_all_learning_summaries() -> None:
     hosts = sorted(set(others))
     if hosts:
         _lock(hosts)
-        for start in range(0, len(hosts), CHUNK):
-            _refresh_classes(hosts[start : start + CHUNK])
+        for chunk in _chunks(hosts):
+            _refresh_classes(chunk)
 
 
 def _lock(ids: set[int]) -> None:
@@ -174,7 +180,25 @@ def _least(a: str, b: str) -> str:
 
 
 def _in(n: int) -> str:
-    return "(" + ", ".join(["%s"] * n) + ")"
+    """`` IN (…)`` for ``n`` bound values: one array on PostgreSQL (any number of units in
+    one statement), a list of placeholders on SQLite."""
+    if connection.vendor == "postgresql":
+        return " = ANY(%s)"
+    return " IN (" + ", ".join(["%s"] * n) + ")"
+
+
+def _bind(ids: list[int]) -> list[object]:
+    """The parameters of one ``_in``."""
+    return [ids] if connection.vendor == "postgresql" else list(ids)
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids sorted, all at once on PostgreSQL (bound as one array), by ``CHUNK`` on
+    SQLite (its limit on bound values)."""
+    ordered = sorted(ids)
+    size = max(len(ordered), 1) if connection.vendor == "postgresql" else CHUNK
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
 
 
 def _refresh_residents(ids: list[int]) -> None:
@@ -185,23 +209,31 @@ def _refresh_residents(ids: list[int]) -> None:
     learner, enrolment = Learner._meta.db_table, Enrolment._meta.db_table
     session, completion = ClassSession._meta.db_table, PlatformCompletion._meta.db_table
     scope = (
-        f"l.merged_into_id IS NULL AND (l.village_id IN {_in(len(ids))} "
-        f"OR (l.village_id IS NULL AND l.commune_id IN {_in(len(ids))}))"
+        f"l.merged_into_id IS NULL AND (l.village_id{_in(len(ids))} "
+        f"OR (l.village_id IS NULL AND l.commune_id{_in(len(ids))}))"
     )
     attended = ", ".join(f"'{s}'" for s in ATTENDED)
     cancelled = ClassSession.Status.CANCELLED
     # From the base rows, not ``first_trained_on``: a class cancelled after its roll was
-    # taken trains nobody.
-    first = _least(
-        f"(SELECT MIN({_local_date('s1.starts_at')}) FROM {enrolment} e1 "  # noqa: S608 — tables from the models
-        f"JOIN {session} s1 ON s1.id = e1.session_id WHERE e1.learner_id = l.id "
-        f"AND e1.status IN ({attended}) AND s1.status <> '{cancelled}')",
-        f"(SELECT MIN(pc.completed_on) FROM {completion} pc WHERE pc.learner_id = l.id)",  # noqa: S608
+    # taken trains nobody. Each learner's first class and first completion come from one
+    # aggregate over the scope's learners (hash joins for a province, index lookups for a
+    # village), not from two subqueries per learner.
+    scoped = f"SELECT l2.id FROM {learner} l2 WHERE {scope.replace('l.', 'l2.')}"  # noqa: S608 — tables from the models
+    first_class = (
+        f"SELECT e1.learner_id AS learner_id, MIN({_local_date('s1.starts_at')}) AS day "  # noqa: S608 — tables from the models
+        f"FROM {enrolment} e1 JOIN {session} s1 ON s1.id = e1.session_id "
+        f"WHERE e1.status IN ({attended}) AND s1.status <> '{cancelled}' "
+        f"AND e1.learner_id IN ({scoped}) GROUP BY e1.learner_id"
     )
+    first_completion = (
+        f"SELECT pc.learner_id AS learner_id, MIN(pc.completed_on) AS day FROM {completion} pc "  # noqa: S608 — tables from the models
+        f"WHERE pc.learner_id IN ({scoped}) GROUP BY pc.learner_id"
+    )
+    first = _least("fe.day", "fp.day")
     residence = "COALESCE(l.village_id, l.commune_id)"
     class_month = _month(_local_date("s.starts_at"))
     statements = [
-        (f"DELETE FROM {months} WHERE source = 'class' AND unit_id IN {_in(len(ids))}", 1),  # noqa: S608 — tables from the models, values bound
+        (f"DELETE FROM {months} WHERE source = 'class' AND unit_id{_in(len(ids))}", 1),  # noqa: S608 — tables from the models, values bound
         (
             f"INSERT INTO {months} (unit_id, commune_id, month, {_q('group')}, source, "  # noqa: S608
             "new_learners, attendances, completions) "
@@ -209,7 +241,9 @@ def _refresh_residents(ids: list[int]) -> None:
             f"SELECT t.unit AS unit, t.commune AS commune, {_month('t.first')} AS month, "
             "t.grp AS grp, 1 AS a, 0 AS b, 0 AS c FROM ("
             f"SELECT {residence} AS unit, l.commune_id AS commune, {first} AS first, "
-            f"l.{_q('group')} AS grp FROM {learner} l WHERE {scope}) t "
+            f"l.{_q('group')} AS grp FROM {learner} l "
+            f"LEFT JOIN ({first_class}) fe ON fe.learner_id = l.id "
+            f"LEFT JOIN ({first_completion}) fp ON fp.learner_id = l.id WHERE {scope}) t "
             "WHERE t.first IS NOT NULL "
             "UNION ALL "
             f"SELECT {residence}, l.commune_id, {class_month}, l.{_q('group')}, 0, 1, 0 "
@@ -221,12 +255,12 @@ def _refresh_residents(ids: list[int]) -> None:
             f"0, 0, 1 FROM {enrolment} e JOIN {learner} l ON l.id = e.learner_id "
             f"WHERE {scope} AND e.completed AND e.completed_on IS NOT NULL"
             ") x GROUP BY unit, commune, month, grp",
-            6,
+            10,
         ),
     ]
     with connection.cursor() as cursor:
         for sql, uses in statements:
-            cursor.execute(sql, ids * uses)
+            cursor.execute(sql, _bind(ids) * uses)
 
 
 def _refresh_platform(communes: list[int]) -> None:
@@ -235,7 +269,7 @@ def _refresh_platform(communes: list[int]) -> None:
     months = LearningMonth._meta.db_table
     learner, completion = Learner._meta.db_table, PlatformCompletion._meta.db_table
     group = _q("group")
-    scope = f"commune_id IN {_in(len(communes))}"
+    scope = f"commune_id{_in(len(communes))}"
     known = (
         f"SELECT 1 FROM {learner} l WHERE l.commune_id = pc.commune_id "  # noqa: S608
         "AND l.name_key = pc.name_key AND l.birth_year = pc.birth_year "
@@ -262,14 +296,14 @@ def _refresh_platform(communes: list[int]) -> None:
     ]
     with connection.cursor() as cursor:
         for sql, uses in statements:
-            cursor.execute(sql, communes * uses)
+            cursor.execute(sql, _bind(communes) * uses)
 
 
 def _refresh_communes(communes: list[int]) -> None:
     """The communes' roll-up rows, from their residence units' rows."""
     rollup, months = CommuneLearningMonth._meta.db_table, LearningMonth._meta.db_table
     group = _q("group")
-    scope = f"commune_id IN {_in(len(communes))}"
+    scope = f"commune_id{_in(len(communes))}"
     statements = [
         f"DELETE FROM {rollup} WHERE {scope}",  # noqa: S608 — tables from the models, values bound
         f"INSERT INTO {rollup} (commune_id, month, {group}, new_learners, attendances, "  # noqa: S608
@@ -279,7 +313,7 @@ def _refresh_communes(communes: list[int]) -> None:
     ]
     with connection.cursor() as cursor:
         for sql in statements:
-            cursor.execute(sql, communes)
+            cursor.execute(sql, _bind(communes))
 
 
 def _refresh_classes(hosts: list[int]) -> None:
@@ -290,21 +324,21 @@ def _refresh_classes(hosts: list[int]) -> None:
     day = _local_date("s.starts_at")
     held, cancelled = ClassSession.Status.HELD, ClassSession.Status.CANCELLED
     statements = [
-        (f"DELETE FROM {months} WHERE unit_id IN {_in(len(hosts))}", 1),  # noqa: S608 — tables from the models, values bound
+        (f"DELETE FROM {months} WHERE unit_id{_in(len(hosts))}", 1),  # noqa: S608 — tables from the models, values bound
         (
             f"INSERT INTO {months} (unit_id, month, classes_held, attendances, last_held_on) "  # noqa: S608
             f"SELECT host, {_month('day')}, COUNT(*), SUM(n), MAX(day) FROM ("
             f"SELECT s.host_id AS host, {day} AS day, s.status AS status, "
             f"(SELECT COUNT(*) FROM {enrolment} e WHERE e.session_id = s.id "
             f"AND e.status IN ({attended})) AS n FROM {session} s "
-            f"WHERE s.host_id IN {_in(len(hosts))} AND s.status <> '{cancelled}'"
+            f"WHERE s.host_id{_in(len(hosts))} AND s.status <> '{cancelled}'"
             f") x WHERE status = '{held}' OR n > 0 GROUP BY host, {_month('day')}",
             1,
         ),
     ]
     with connection.cursor() as cursor:
         for sql, uses in statements:
-            cursor.execute(sql, hosts * uses)
+            cursor.execute(sql, _bind(hosts) * uses)
 
 
 def _q(name: str) -> str:
