@@ -335,8 +335,8 @@ class MarksOut(Schema):
 
 
 def marks_from(rows: list[MarkIn]) -> list[Mark]:
-    """The service's marks from the API's lines (the lead may share this with the phone's
-    offline roll)."""
+    """The service's marks from the API's lines, already checked by their schema (the roll
+    page's JSON, which has none, goes through ``services.marks.parse_marks``)."""
     return [
         Mark(
             id=row.id,
@@ -373,21 +373,13 @@ def take_attendance(request: HttpRequest, class_id: PathId, payload: MarksIn) ->
     when the class is cancelled or has not begun."""
     session = selectors.get_class_for_user(request.user, class_id, roles=selectors.RUN_CLASSES)
     marks = marks_from(payload.marks)
-    # An id already used by a line of another class is refused, not taken over.
-    elsewhere = set(
-        Enrolment.objects.filter(pk__in=[m.id for m in marks])
-        .exclude(session=session)
-        .values_list("pk", flat=True)
-    )
     roll = record_attendance(
         actor=request.user,
         session=session,
-        marks=[m for m in marks if m.id not in elsewhere],
+        marks=marks,
         via=Enrolment.Via.API,
     )
     rejected = {str(k): v for k, v in roll.rejected.items()}
-    for line in elsewhere:
-        rejected[str(line)] = _("mã dòng này đã dùng cho một lớp khác")
     warning = ""
     if roll.over_capacity:
         warning = _("Lớp vượt %(n)d người so với số chỗ (%(capacity)d).") % {

@@ -97,7 +97,10 @@ def record_attendance(
     # Only the lines this batch can touch: those it names by id, by learner, or by a person
     # matched to a learner (a door's 500th check-in must not read the 499 before it).
     on_roll = Enrolment.objects.filter(session=session)
-    existing = {e.pk: e for e in on_roll.filter(pk__in=[m.id for m in marks])}
+    named_lines = list(Enrolment.objects.filter(pk__in=[m.id for m in marks]))
+    existing = {e.pk: e for e in named_lines if e.session_id == session.pk}
+    # A line id already used by another class is refused, never taken over.
+    elsewhere = {e.pk for e in named_lines if e.session_id != session.pk}
     people = [m.person for m in marks if m.person is not None and m.id not in existing]
     matcher = LearnerMatcher(people)
     named = {m.learner_id for m in marks if m.learner_id} | {x.pk for x in matcher.found.values()}
@@ -112,6 +115,9 @@ def record_attendance(
     touched: dict[uuid.UUID, Enrolment] = {}
     new: dict[uuid.UUID, Enrolment] = {}
     for mark in marks:
+        if mark.id in elsewhere:
+            roll.rejected[mark.id] = _("mã dòng này đã dùng cho một lớp khác")
+            continue
         try:
             enrolment = _apply(
                 mark, session, existing, by_learner, matcher, units, known_learners, via

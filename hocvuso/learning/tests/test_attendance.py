@@ -124,3 +124,15 @@ def test_people_register_before_a_class_but_are_marked_present_only_near_its_sta
     roll = record_attendance(actor=None, session=later, marks=marks, via="registration")
     assert Enrolment.objects.get(session=later).status == "registered"
     assert "chưa bắt đầu" in roll.rejected[marks[1].id]
+
+
+def test_a_line_id_of_another_class_is_refused_not_taken_over(tree, session, course):
+    from hocvuso.learning.tests.conftest import make_class
+
+    first = walk_in(tree)
+    record_attendance(actor=None, session=session, marks=[first], via="roll")
+    other = make_class(tree, course)
+    reused = Mark(id=first.id, status="present", person=person(tree, name="Đào Văn Sơn"))
+    roll = record_attendance(actor=None, session=other, marks=[reused], via="roll")
+    assert "lớp khác" in roll.rejected[first.id]
+    assert Enrolment.objects.get(pk=first.id).session == session
