@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -259,8 +259,15 @@ VNEID_HEADERS: dict[str, str | None] = {
     **dict.fromkeys(("stt", "tt"), None),
 }
 
+
+def _vietnamese_labels(choices: type[TargetGroup]) -> dict[str, str]:
+    # Files are in Vietnamese whatever language the process happens to import this module in.
+    with translation.override("vi"):
+        return {fold(str(label)): value for value, label in choices.choices}
+
+
 GROUPS = {
-    **{fold(str(label)): value for value, label in TargetGroup.choices},
+    **_vietnamese_labels(TargetGroup),
     **{value: value for value in TargetGroup.values},
     "": TargetGroup.CITIZENS,
     "nguoi dan": TargetGroup.CITIZENS,
