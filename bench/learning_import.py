@@ -149,6 +149,7 @@ def timed_import(
         for name in (
             "_stage_rows",
             "add_learners",
+            "analyse",
             "write_completions",
             "refresh_learning_summaries",
         )
@@ -191,6 +192,7 @@ def timed_import(
         "read_check_copy_s": round(phases.get("stage_rows_s", 0), 2),
         "add_learners_s": round(phases.get("add_learners_s", 0), 2),
         "write_match_s": round(phases.get("write_completions_s", 0), 2),
+        "analyse_s": round(phases.get("analyse_s", 0), 2),
         "summaries_s": round(phases.get("refresh_learning_summaries_s", 0), 2),
         "hash_audit_commit_s": round(elapsed - sum(phases.values()), 2),
         **memory,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from hocvuso.core.bulk import analyse, tune_for_bulk
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import record_audit
 from hocvuso.core.tables import (
@@ -358,7 +360,10 @@ class Places:
 
     def commune(self, text: str) -> tuple[int, str] | None:
         if text not in self._cells:
-            self._cells[text] = self.communes.get(fold(text))
+            found = self.communes.get(fold(text))
+            if len(self._cells) >= 10_000:  # a file of made-up places stays small in memory
+                return found
+            self._cells[text] = found
         return self._cells[text]
 
     def village(self, commune_path: str, text: str) -> int | None:
@@ -862,10 +867,22 @@ COMPLETION_COLUMNS = (
 )
 
 
+# Distinct cells remembered per column: a platform's file repeats its communes, courses,
+# days and years endlessly, so a row costs a few dictionary look-ups; names repeat less and
+# a file made to defeat the cache is only slower, never larger in memory.
+CELL_CACHE = 200_000
+
+# The mapped columns ``CompletionReader`` reads, in the order its checks report problems.
+_READ_ORDER = ("name", "birth", "commune", "village", "group", "course", "completed_on")
+
+
 class CompletionReader:
     """Checks completion rows against the communes and villages of ``unit``'s subtree,
     loaded once; ``rows`` yields each good row as a tuple of ``COMPLETION_COLUMNS``, the bad
-    ones are gathered in ``errors`` (the first ``MAX_ERRORS``, all counted)."""
+    ones are gathered in ``errors`` (the first ``MAX_ERRORS``, all counted).
+
+    Each cell's verdict — its value and its problems — is remembered by the cell's text, so
+    the checks below run once per distinct cell, not once per row."""
 
     def __init__(self, unit: OrgUnit, *, source_id: int, today: datetime.date) -> None:
         self.places = Places(unit)
@@ -875,116 +892,130 @@ class CompletionReader:
         self.error_count = 0
         self.rows_read = 0
         self.communes: set[int] = set()
-        self._days: dict[str, datetime.date | None] = {}
-        self._years: dict[str, int | None] = {}
-        self._groups: dict[str, str | None] = {}
-        self._villages: dict[tuple[str, str], int | None] = {}
-        self._names: dict[str, tuple[str, str, list[str]]] = {}
+        self._caches: dict[str, dict] = {key: {} for key in _READ_ORDER}
 
     def rows(
         self, table: Iterable[tuple[int, list[str]]], mapping: dict[int, str]
     ) -> Iterator[tuple[object, ...]]:
-        pairs = sorted(mapping.items())
-        indexes = [i for i, _k in pairs]
-        keys = [k for _i, k in pairs]
-        width = max(indexes) + 1
+        width = max(mapping) + 1
+        index = {key: i for i, key in mapping.items()}
+        # A column the mapping leaves out reads the empty cell padded at ``width``.
+        columns = [index.get(key, width) for key in _READ_ORDER]
+        pick = operator.itemgetter(*columns)
+        needed = max(columns) + 1
+        padding = [""] * needed
+        caches = self._caches
+        names, years, places, groups = (caches[k] for k in ("name", "birth", "commune", "group"))
+        courses, days = caches["course"], caches["completed_on"]
+        source = self.source_id
         for line, cells in table:
-            if len(cells) < width:
-                cells = [*cells, *[""] * (width - len(cells))]
-            values = dict(zip(keys, [cells[i].strip() for i in indexes], strict=True))
-            if not any(values.values()):
+            if len(cells) < needed:
+                cells = [*cells, *padding[len(cells) :]]
+            name, birth, commune, village, group, course, day = picked = pick(cells)
+            if not name.strip() and not "".join(picked).strip():
                 continue
-            problems: list[str] = []
-            row = self._row(values, problems)
-            if problems:
+            person = names.get(name) or self._remember(names, name, self._name)
+            year = years.get(birth) or self._remember(years, birth, self._year)
+            place = places.get((commune, village)) or self._remember(
+                places, (commune, village), self._place
+            )
+            kind = groups.get(group) or self._remember(groups, group, self._group)
+            title = courses.get(course) or self._remember(courses, course, self._course)
+            done = days.get(day) or self._remember(days, day, self._day)
+            if person[2] or year[1] or place[3] or kind[1] or title[1] or done[1]:
                 self.error_count += 1
                 if len(self.errors) < MAX_ERRORS:
+                    problems = [*person[2], *year[1], *place[3], *kind[1], *title[1], *done[1]]
                     self.errors.append(RowError(line, "; ".join(problems)))
                 continue
             self.rows_read += 1
-            yield row
-
-    def _row(self, values: dict[str, str], problems: list[str]) -> tuple[object, ...]:
-        name, key, name_issues = self._name(values.get("name", ""))
-        problems += name_issues
-        year = self._year(values.get("birth", ""), problems)
-        place = self.places.commune(values.get("commune", ""))
-        village_id = None
-        if place is None:
-            problems.append(
-                _(
-                    "không tìm thấy xã, phường “%(name)s” trong địa bàn "
-                    "(hoặc có nhiều nơi trùng tên)"
-                )
-                % {"name": values.get("commune", "")[:60]}
+            yield (
+                source,
+                place[0],
+                place[1],
+                place[2],
+                person[0],
+                person[1],
+                year[0],
+                kind[0],
+                title[0],
+                done[0],
             )
-        elif values.get("village"):
-            cell = (place[1], values["village"])
-            if cell not in self._villages:
-                self._villages[cell] = self.places.village(*cell)
-            village_id = self._villages[cell]
-            if village_id is None:
-                problems.append(
-                    _("không có thôn, tổ “%(name)s” ở xã, phường này")
-                    % {"name": values["village"][:60]}
-                )
-        group = self._group(values.get("group", ""))
-        if group is None:
-            problems.append(_("đối tượng “%(text)s” không rõ") % {"text": values["group"][:40]})
-        course = " ".join(values.get("course", "").split())
-        if not course:
-            problems.append(_("thiếu tên khóa học"))
-        elif len(course) > MAX_COURSE or is_formula_like(course):
-            problems.append(_("tên khóa học không hợp lệ (tối đa 300 ký tự, không là công thức)"))
-        day = self._day(values.get("completed_on", ""))
-        if day is None:
-            problems.append(
-                _("ngày hoàn thành “%(text)s” không đúng dạng ngày/tháng/năm")
-                % {"text": values.get("completed_on", "")[:20]}
-            )
-        elif not OLDEST_COMPLETION <= day <= self.today:
-            problems.append(_("ngày hoàn thành phải từ năm 2020 đến hôm nay"))
-        if problems:
-            return ()
-        self.communes.add(place[0])
-        province = self.places.provinces[place[1][: OrgUnit.steplen]]
-        return (self.source_id, province, place[0], village_id, name, key, year, group, course, day)
 
-    def _name(self, text: str) -> tuple[str, str, list[str]]:
-        if text not in self._names:
-            name = " ".join(clean_typed(text).split())
-            issues = quick_name_problems(name)
-            if len(self._names) < 200_000:  # names repeat less than places: bounded
-                self._names[text] = (name, name_key(name), issues)
-            return name, name_key(name), issues
-        return self._names[text]
+    @staticmethod
+    def _remember(cache: dict, text, check: Callable) -> tuple:
+        verdict = check(text)
+        if len(cache) < CELL_CACHE:
+            cache[text] = verdict
+        return verdict
 
-    def _year(self, text: str, problems: list[str]) -> int | None:
-        if text not in self._years:
-            self._years[text] = parse_birth_year(text)
-        year = self._years[text]
+    def _name(self, text: str) -> tuple[str, str, tuple[str, ...]]:
+        name = " ".join(clean_typed(text).split())
+        # A tuple: the verdicts of 200,000 good names share the one empty tuple.
+        return name, name_key(name), tuple(quick_name_problems(name))
+
+    def _year(self, text: str) -> tuple[int | None, Sequence[str]]:
+        text = text.strip()
+        year = parse_birth_year(text)
         if year is None:
-            problems.append(
+            return year, [
                 _("năm sinh “%(text)s” không hợp lệ") % {"text": text[:20]}
                 if text
                 else _("thiếu năm sinh")
-            )
-        elif not 1900 <= year <= self.today.year - 5:
-            problems.append(
+            ]
+        if not 1900 <= year <= self.today.year - 5:
+            return year, [
                 _("năm sinh phải từ %(first)d đến %(last)d")
                 % {"first": 1900, "last": self.today.year - 5}
-            )
-        return year
+            ]
+        return year, ()
 
-    def _day(self, text: str) -> datetime.date | None:
-        if text not in self._days:
-            self._days[text] = parse_day(text)
-        return self._days[text]
+    def _place(self, cells: tuple[str, str]) -> tuple[int | None, int | None, int | None, Sequence]:
+        commune, village = cells[0].strip(), cells[1].strip()
+        place = self.places.commune(commune)
+        if place is None:
+            problem = _(
+                "không tìm thấy xã, phường “%(name)s” trong địa bàn (hoặc có nhiều nơi trùng tên)"
+            ) % {"name": commune[:60]}
+            return None, None, None, [problem]
+        province = self.places.provinces[place[1][: OrgUnit.steplen]]
+        village_id = None
+        if village:
+            village_id = self.places.village(place[1], village)
+            if village_id is None:
+                problem = _("không có thôn, tổ “%(name)s” ở xã, phường này") % {
+                    "name": village[:60]
+                }
+                return None, None, None, [problem]
+        # Only a file without a bad row is written, so a commune seen here is one it writes.
+        self.communes.add(place[0])
+        return province, place[0], village_id, ()
 
-    def _group(self, text: str) -> str | None:
-        if text not in self._groups:
-            self._groups[text] = GROUPS.get(fold(text))
-        return self._groups[text]
+    def _group(self, text: str) -> tuple[str | None, Sequence[str]]:
+        text = text.strip()
+        group = GROUPS.get(fold(text))
+        if group is None:
+            return None, [_("đối tượng “%(text)s” không rõ") % {"text": text[:40]}]
+        return group, ()
+
+    def _course(self, text: str) -> tuple[str, Sequence[str]]:
+        course = " ".join(text.split())
+        if not course:
+            return course, [_("thiếu tên khóa học")]
+        if len(course) > MAX_COURSE or is_formula_like(course):
+            return course, [_("tên khóa học không hợp lệ (tối đa 300 ký tự, không là công thức)")]
+        return course, ()
+
+    def _day(self, text: str) -> tuple[datetime.date | None, Sequence[str]]:
+        text = text.strip()
+        day = parse_day(text)
+        if day is None:
+            return day, [
+                _("ngày hoàn thành “%(text)s” không đúng dạng ngày/tháng/năm") % {"text": text[:20]}
+            ]
+        if not OLDEST_COMPLETION <= day <= self.today:
+            return day, [_("ngày hoàn thành phải từ năm 2020 đến hôm nay")]
+        return day, ()
 
 
 @dataclass
@@ -1030,6 +1061,7 @@ def import_completions(
         mapping = guessed if mapping is None else mapping
         if errors := check_mapping(line, mapping):
             raise ImportRejected(errors)
+        tune_for_bulk()
         _create_stage()
         try:
             _stage_rows(reader.rows(table, mapping))
@@ -1037,12 +1069,12 @@ def import_completions(
                 raise ImportRejected(row_errors_note(reader.errors, reader.error_count))
             if not reader.rows_read:
                 raise rejected(_("Tệp không có dòng nào để nhập."))
-            added = add_learners() if create_learners else 0
-            matched = write_completions(source.pk)
+            matched, added = write_completions(source.pk, create_learners=create_learners)
         finally:
             _drop_stage()
         source.rows = reader.rows_read
         source.save(update_fields=["rows"])
+        analyse(Learner, PlatformCompletion)
         # The communes the reader saw in the good rows: the import's completions are there.
         refresh_learning_summaries(platform=sorted(reader.communes))
         record_audit(
@@ -1135,7 +1167,7 @@ def add_learners() -> int:
     """One learner for each staged person nobody in their commune matches (same name,
     diacritics kept, and year of birth): one INSERT … SELECT … GROUP BY. The name is the
     file's, the village and group the first the file gives, the first training day the
-    earliest completion."""
+    earliest completion. (PostgreSQL does this in ``_write_with_people``.)"""
     _completions, learners = _tables()
     now = timezone.now()
     sql = (
@@ -1153,23 +1185,33 @@ def add_learners() -> int:
         return cursor.rowcount
 
 
-def write_completions(source_id: int) -> int:
+def write_completions(source_id: int, *, create_learners: bool = True) -> tuple[int, int]:
     """Write the staged rows to the completions table, each with the learner of its commune
     of the same name and year of birth (a merged record answers as the one kept; of two
-    records with one key, the first), then bring the first training day of the matched
-    learners forward to their earliest completion. Returns the completions matched."""
+    records with one key, the first), adding a learner for each person nobody matches when
+    ``create_learners``; then bring the first training day of the matched learners forward
+    to their earliest completion. Returns the completions matched and the learners added."""
     completions, learners = _tables()
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in COMPLETION_COLUMNS)
     staged = ", ".join(f"s.{quote(c)}" for c in COMPLETION_COLUMNS)
+    known = (
+        f"SELECT commune_id, name_key, birth_year, MIN(COALESCE(merged_into_id, id)) AS id "  # noqa: S608 — tables from the models
+        f"FROM {learners} WHERE commune_id IN (SELECT DISTINCT commune_id FROM {STAGE}) "
+        f"GROUP BY commune_id, name_key, birth_year"
+    )
+    on = (
+        "ON {0}.commune_id = s.commune_id AND {0}.name_key = s.name_key "
+        "AND {0}.birth_year = s.birth_year"
+    )
+    if connection.vendor == "postgresql":
+        return _write_completions_at_once(
+            completions, learners, columns, staged, known, on, create_learners
+        )
+    added = add_learners() if create_learners else 0
     write = (
         f"INSERT INTO {completions} ({columns}, learner_id) SELECT {staged}, l.id "  # noqa: S608 — tables from the models
-        f"FROM {STAGE} s LEFT JOIN (SELECT commune_id, name_key, birth_year, "
-        f"MIN(COALESCE(merged_into_id, id)) AS id FROM {learners} "
-        f"WHERE commune_id IN (SELECT DISTINCT commune_id FROM {STAGE}) "
-        f"GROUP BY commune_id, name_key, birth_year) l "
-        f"ON l.commune_id = s.commune_id AND l.name_key = s.name_key "
-        f"AND l.birth_year = s.birth_year"
+        f"FROM {STAGE} s LEFT JOIN ({known}) l {on.format('l')}"
     )
     trained = (
         f"UPDATE {learners} SET first_trained_on = m.day FROM ("  # noqa: S608 — tables from the models, values bound
@@ -1179,26 +1221,88 @@ def write_completions(source_id: int) -> int:
         f"OR {learners}.first_trained_on > m.day)"
     )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement: the rows written come back to bring the first training days
-            # forward and to be counted, instead of reading the table twice more.
-            cursor.execute(
-                f"WITH written AS ({write} RETURNING learner_id, completed_on), "  # noqa: S608 — tables from the models
-                "first AS (SELECT learner_id, MIN(completed_on) AS day FROM written "
-                "WHERE learner_id IS NOT NULL GROUP BY learner_id), "
-                f"moved AS (UPDATE {learners} SET first_trained_on = first.day FROM first "
-                f"WHERE {learners}.id = first.learner_id AND ({learners}.first_trained_on "
-                f"IS NULL OR {learners}.first_trained_on > first.day) RETURNING 1) "
-                "SELECT COUNT(*) FROM written WHERE learner_id IS NOT NULL"
-            )
-            return cursor.fetchone()[0]
         cursor.execute(write)
         cursor.execute(trained, [source_id])
         cursor.execute(
             f"SELECT COUNT(*) FROM {completions} WHERE source_id = %s AND learner_id IS NOT NULL",  # noqa: S608
             [source_id],
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone()[0], added
+
+
+PEOPLE = "learning_completion_people"
+
+
+def _write_completions_at_once(
+    completions: str,
+    learners: str,
+    columns: str,
+    staged: str,
+    known: str,
+    on: str,
+    create_learners: bool,
+) -> tuple[int, int]:
+    """``write_completions`` on PostgreSQL. The people nobody matches are gathered first in
+    a temporary table, each given its learner id from the learners' sequence; then one
+    statement adds them as learners, writes every completion with its learner — matched
+    among the learners before this file (``known``) or among these people, one hash of
+    narrow keys — and moves the first training day of the known ones (a learner added here
+    already has its earliest completion). Its parts see the learners as they were when it
+    began, so neither the learners nor the completions are read back."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {PEOPLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {PEOPLE} ("
+            "id bigint, commune_id bigint, name_key varchar(200), birth_year smallint, "
+            "name varchar(200), village_id bigint, province_id bigint, grp varchar(20), "
+            "first_day date)"
+        )
+        try:
+            return _write_with_people(
+                cursor, completions, learners, columns, staged, known, on, create_learners
+            )
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {PEOPLE}")
+
+
+def _write_with_people(cursor, completions, learners, columns, staged, known, on, create):
+    if create:
+        cursor.execute(
+            f"INSERT INTO {PEOPLE} SELECT "  # noqa: S608 — tables from the models
+            f"nextval(pg_get_serial_sequence('{learners}', 'id')), c.commune_id, c.name_key, "
+            "c.birth_year, MIN(c.name), MIN(c.village_id), MIN(c.province_id), "
+            f'MIN(c."group"), MIN(c.completed_on) FROM {STAGE} c WHERE NOT EXISTS ('
+            f"SELECT 1 FROM {learners} l WHERE l.commune_id = c.commune_id "
+            "AND l.name_key = c.name_key AND l.birth_year = c.birth_year) "
+            "GROUP BY c.commune_id, c.name_key, c.birth_year"
+        )
+        cursor.execute(f"ANALYZE {PEOPLE}")
+    now = timezone.now()
+    sql = (
+        f"WITH added AS (INSERT INTO {learners} (id, name, name_key, birth_year, sex, "  # noqa: S608 — tables from the models, values bound
+        'commune_id, village_id, province_id, "group", phone, first_trained_on, is_demo, '
+        "created_at, updated_at) SELECT id, name, name_key, birth_year, %s, commune_id, "
+        f"village_id, province_id, grp, %s, first_day, %s, %s, %s FROM {PEOPLE}), "
+        f"known AS ({known}), "
+        # A person another writer added since the people were gathered is known: theirs.
+        "keys AS (SELECT commune_id, name_key, birth_year, id FROM known UNION ALL "
+        f"SELECT p.commune_id, p.name_key, p.birth_year, p.id FROM {PEOPLE} p "
+        "WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.commune_id = p.commune_id "
+        "AND k.name_key = p.name_key AND k.birth_year = p.birth_year)), "
+        f"written AS (INSERT INTO {completions} ({columns}, learner_id) "
+        f"SELECT {staged}, k.id FROM {STAGE} s LEFT JOIN keys k {on.format('k')} "
+        "RETURNING learner_id, completed_on), "
+        "first AS (SELECT learner_id, MIN(completed_on) AS day FROM written "
+        "WHERE learner_id IN (SELECT id FROM known) GROUP BY learner_id), "
+        f"moved AS (UPDATE {learners} SET first_trained_on = first.day FROM first "
+        f"WHERE {learners}.id = first.learner_id AND ({learners}.first_trained_on IS NULL "
+        f"OR {learners}.first_trained_on > first.day) RETURNING 1) "
+        "SELECT (SELECT COUNT(*) FROM written WHERE learner_id IS NOT NULL), "
+        f"(SELECT COUNT(*) FROM {PEOPLE})"
+    )
+    cursor.execute(sql, ["", "", False, now, now])
+    matched, added = cursor.fetchone()
+    return matched, added
 
 
 def link_completions(source_id: int) -> int:

@@ -256,9 +256,15 @@ class Learner(TimeStampedModel):
     name_key = models.CharField(max_length=200, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices, blank=True)
-    # Where the person lives: the commune always, the village when known.
+    # Where the person lives: the commune always, the village when known. Neither has an
+    # index of its own: ``learner_match`` and ``learner_trained`` begin with them, and every
+    # index is paid again by each of the half million learners a platform file may add.
     commune = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="+"
+        "orgunits.OrgUnit",
+        verbose_name=_("xã, phường"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     village = models.ForeignKey(
         "orgunits.OrgUnit",
@@ -267,9 +273,15 @@ class Learner(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
+    # No index: a province's learners are nearly all of them, read by scanning.
     province = models.ForeignKey(
-        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", editable=False
+        "orgunits.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     group = models.CharField(
         pgettext_lazy("learners", "đối tượng"),
@@ -282,7 +294,13 @@ class Learner(TimeStampedModel):
     first_trained_on = models.DateField(null=True, blank=True, editable=False)
     # Set when a person merged this record into another (the other is kept).
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,  # ``learner_merged``: only the few merged records are indexed
     )
     is_demo = models.BooleanField(default=False, editable=False)
 
@@ -293,6 +311,11 @@ class Learner(TimeStampedModel):
         indexes = [
             models.Index(fields=["commune", "name_key", "birth_year"], name="learner_match"),
             models.Index(fields=["village", "first_trained_on"], name="learner_trained"),
+            models.Index(
+                fields=["merged_into"],
+                name="learner_merged",
+                condition=models.Q(merged_into__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -282,6 +282,38 @@ def test_completions_with_bad_rows_import_nothing(tree):
     assert not PlatformImport.objects.exists()
 
 
+def test_a_bad_cell_repeated_is_named_on_every_line_it_is_on(tree):
+    # Each cell's verdict is remembered by its text: the second bad line must still be named,
+    # and a good person between them written with the right place and year.
+    header = ["Họ và tên", "Năm sinh", "Xã/Phường", "Thôn/Tổ", "Khóa học", "Ngày hoàn thành"]
+    good = ["Nguyễn Văn Tốt", 1970, "Phường Hoa Lư", "", "Kỹ năng số", "05/10/2025"]
+    bad_place = ["Lê Văn Xa", 1970, "Xã Không Có", "", "Kỹ năng số", "05/10/2025"]
+    bad_village = [
+        "Lê Văn Thôn",
+        1971,
+        "Phường Hoa Lư",
+        "Thôn Không Có",
+        "Kỹ năng số",
+        "05/10/2025",
+    ]
+    content = csv_of([header, bad_place, good, bad_village, bad_place, good, bad_village])
+    with pytest.raises(ImportRejected) as exc:
+        completions(tree, content)
+    text = messages(exc)
+    for line in (2, 4, 5, 7):
+        assert f"Dòng {line}:" in text
+    assert "Dòng 3:" not in text
+    assert "Dòng 6:" not in text
+    assert text.count("Thôn Không Có") == 2
+    assert not PlatformCompletion.objects.exists()
+
+    result = completions(tree, csv_of([header, good, good, ["  ", " ", "", "", "", ""], good]))
+    assert (result.rows, result.learners_added) == (3, 1)  # the blank line is skipped
+    learner = Learner.objects.get()
+    assert (learner.commune, learner.village, learner.birth_year) == (tree.hoalu, None, 1970)
+    assert PlatformCompletion.objects.filter(learner=learner).count() == 3
+
+
 def test_a_commune_outside_the_importing_unit_is_refused(tree):
     content = sample("platform_completions.csv")
     with pytest.raises(ImportRejected, match="Dòng 6:"):
