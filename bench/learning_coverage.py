@@ -148,7 +148,7 @@ def load(province, args) -> dict[str, int]:
         connection.cursor() as cursor,
         cursor.cursor.copy(
             "COPY learning_learner (id, created_at, updated_at, name, name_key, birth_year, "
-            'sex, commune_id, village_id, province_id, "group", phone, first_trained_on, '
+            'sex, commune_id, village_id, "group", phone, first_trained_on, '
             "merged_into_id, is_demo) FROM STDIN"
         ) as copy,
     ):
@@ -171,7 +171,6 @@ def load(province, args) -> dict[str, int]:
                     "",
                     commune_of[village],
                     None if n % 10 == 0 else village,
-                    root.pk,
                     GROUPS[n % len(GROUPS)],
                     "",
                     first,

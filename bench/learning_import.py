@@ -126,7 +126,6 @@ def seed_learners(persons: list, known: int, province: OrgUnit) -> None:
             name_key=name_key(name),
             birth_year=year,
             commune_id=pk,
-            province_id=province.pk,
             first_trained_on=datetime.date(2025, 6, 1),
         )
         for pk, _c, _v, name, year in persons[:known]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hocvuso.events",
     "hocvuso.fieldwork",
     "hocvuso.learning",
+    "hocvuso.communications",
     "hocvuso.reports",
 ]
 if DEV:

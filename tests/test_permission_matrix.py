@@ -73,6 +73,8 @@ class World:
     enrolment: Any
     certificate: Any
     platform_import: Any
+    comms_campaign: Any
+    comms_output: Any
 
 
 def build_world(tree: Any) -> World:
@@ -148,6 +150,7 @@ def build_world(tree: Any) -> World:
     notify(users=[chief], subject=f"Tin {MARKER}", body=MARKER, url="/")
     api_token, _secret = create_api_token(actor=chief, name=f"Mã {MARKER}")
     learning = _learning_world(unit, village)
+    communications = _communications_world(unit, village)
     return World(
         unit=unit,
         village=village,
@@ -174,6 +177,7 @@ def build_world(tree: Any) -> World:
         api_token=api_token,
         assignment=chief.role_assignments.get(),
         **learning,
+        **communications,
     )
 
 
@@ -234,6 +238,37 @@ def _learning_world(unit: OrgUnit, village: OrgUnit) -> dict[str, Any]:
         "certificate": certificate,
         "platform_import": platform_import,
     }
+
+
+def _communications_world(unit: OrgUnit, village: OrgUnit) -> dict[str, Any]:
+    """Phường Nam Hoa Lư's own communications campaign, addressed to its village, and one
+    output the commune logged in it (a link with the marker)."""
+    from hocvuso.communications import services as cs
+    from hocvuso.communications.models import Channel
+
+    today = timezone.localdate()
+    campaign = cs.create_campaign(
+        actor=None,
+        owner=unit,
+        title=f"Chiến dịch {MARKER}",
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=10),
+        hashtags=f"#{MARKER}",
+    )
+    cs.set_targets(actor=None, campaign=campaign, targets=[cs.TargetInput(unit=village)])
+    cs.publish_campaign(actor=None, campaign=campaign)
+    output, _created = cs.log_output(
+        actor=None,
+        campaign=campaign,
+        unit=unit,
+        data=cs.OutputInput(
+            title=f"Tin {MARKER}",
+            published_on=today,
+            channel=Channel.objects.get(code="facebook"),
+            url=f"https://facebook.com/{MARKER}/posts/1",
+        ),
+    )
+    return {"comms_campaign": campaign, "comms_output": output}
 
 
 @dataclass(frozen=True)
@@ -458,6 +493,11 @@ ROUTES: dict[str, Check] = {
             ]
         },
     ),
+    # --- communications: campaigns (views/campaigns.py)
+    "communications:campaign": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    # --- communications: outputs (views/outputs.py)
+    # --- communications: board (views/board.py)
+    # --- communications: imports (views/imports.py)
 }
 
 
@@ -494,6 +534,7 @@ NO_SCOPE: dict[str, str] = {
     "learn:calendar": "a public class's calendar file, the same for everyone",
     "learn:verify_form": "a box to type a certificate's code, the same for everyone",
     "learn:verify": "certificate verification: initials, course, date, organiser by design",
+    # --- communications: public pages (views/public.py)
     "set_language": "the interface language of one's own session",
     "api:openapi-json": "the API's description, the same for everyone",
     "api:openapi-view": "the API's documentation page, the same for everyone",
@@ -557,6 +598,7 @@ OPERATIONS: dict[str, Check] = {
     ),
     "GET /api/learning/completions/classes": own(query=lambda w: f"unit={w.unit.pk}"),
     "GET /api/learning/completions/platform": own(query=lambda w: f"unit={w.unit.pk}"),
+    # --- communications (communications/api.py)
 }
 
 

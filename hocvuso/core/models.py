@@ -59,6 +59,9 @@ class AuditLog(models.Model):
         CLASS_REGISTERED = "class_registered", _("Đăng ký học")
         LEARNERS_MERGED = "learners_merged", _("Gộp người học trùng")
         CERTIFICATE_ISSUED = "certificate_issued", _("Cấp chứng nhận")
+        # communications
+        CAMPAIGN_PUBLISHED = "campaign_published", _("Ban hành chiến dịch truyền thông")
+        OUTPUTS_LOGGED = "outputs_logged", _("Ghi sản phẩm truyền thông")
         # reports
         REPORT_SUBMITTED = "report_submitted", pgettext_lazy("audit", "Gửi báo cáo")
         REPORT_APPROVED = "report_approved", _("Duyệt báo cáo")

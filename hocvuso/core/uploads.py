@@ -371,7 +371,16 @@ PLAN_SOURCE = UploadKind(
     # The plan reader parses word/document.xml whole: see plans.importer.extract.
     zip_limits=ZipLimits(max_unpacked=100 * MB, max_main=20 * MB),
 )
-LIMITS: dict[str, UploadKind] = {kind.key: kind for kind in (EVIDENCE, PLAN_SOURCE)}
+# A banner's or an LED screen's photo, a post's screenshot: taken on a phone, shown in a
+# gallery. Phones save 3–6 MB photos; 8 MB leaves room and refuses a video sent by mistake.
+PHOTO = UploadKind(
+    key="photo",
+    folder="photos/%Y/%m",
+    max_bytes=8 * MB,
+    types=("jpeg", "png", "webp"),
+    accepted=gettext_lazy("ảnh JPEG, PNG hoặc WebP"),
+)
+LIMITS: dict[str, UploadKind] = {kind.key: kind for kind in (EVIDENCE, PLAN_SOURCE, PHOTO)}
 
 
 @dataclass(frozen=True)

@@ -1172,9 +1172,9 @@ def add_learners() -> int:
     now = timezone.now()
     sql = (
         f"INSERT INTO {learners} (name, name_key, birth_year, sex, commune_id, village_id, "  # noqa: S608 — tables from the models, values bound
-        f'province_id, "group", phone, first_trained_on, is_demo, created_at, updated_at) '
+        f'"group", phone, first_trained_on, is_demo, created_at, updated_at) '
         f"SELECT MIN(c.name), c.name_key, c.birth_year, %s, c.commune_id, MIN(c.village_id), "
-        f'MIN(c.province_id), MIN(c."group"), %s, MIN(c.completed_on), %s, %s, %s '
+        f'MIN(c."group"), %s, MIN(c.completed_on), %s, %s, %s '
         f"FROM {STAGE} c WHERE NOT EXISTS ("
         f"SELECT 1 FROM {learners} l WHERE l.commune_id = c.commune_id "
         f"AND l.name_key = c.name_key AND l.birth_year = c.birth_year) "
@@ -1254,7 +1254,7 @@ def _write_completions_at_once(
         cursor.execute(
             f"CREATE TEMPORARY TABLE {PEOPLE} ("
             "id bigint, commune_id bigint, name_key varchar(200), birth_year smallint, "
-            "name varchar(200), village_id bigint, province_id bigint, grp varchar(20), "
+            "name varchar(200), village_id bigint, grp varchar(20), "
             "first_day date)"
         )
         try:
@@ -1270,7 +1270,7 @@ def _write_with_people(cursor, completions, learners, columns, staged, known, on
         cursor.execute(
             f"INSERT INTO {PEOPLE} SELECT "  # noqa: S608 — tables from the models
             f"nextval(pg_get_serial_sequence('{learners}', 'id')), c.commune_id, c.name_key, "
-            "c.birth_year, MIN(c.name), MIN(c.village_id), MIN(c.province_id), "
+            "c.birth_year, MIN(c.name), MIN(c.village_id), "
             f'MIN(c."group"), MIN(c.completed_on) FROM {STAGE} c WHERE NOT EXISTS ('
             f"SELECT 1 FROM {learners} l WHERE l.commune_id = c.commune_id "
             "AND l.name_key = c.name_key AND l.birth_year = c.birth_year) "
@@ -1280,9 +1280,9 @@ def _write_with_people(cursor, completions, learners, columns, staged, known, on
     now = timezone.now()
     sql = (
         f"WITH added AS (INSERT INTO {learners} (id, name, name_key, birth_year, sex, "  # noqa: S608 — tables from the models, values bound
-        'commune_id, village_id, province_id, "group", phone, first_trained_on, is_demo, '
+        'commune_id, village_id, "group", phone, first_trained_on, is_demo, '
         "created_at, updated_at) SELECT id, name, name_key, birth_year, %s, commune_id, "
-        f"village_id, province_id, grp, %s, first_day, %s, %s, %s FROM {PEOPLE}), "
+        f"village_id, grp, %s, first_day, %s, %s, %s FROM {PEOPLE}), "
         f"known AS ({known}), "
         # A person another writer added since the people were gathered is known: theirs.
         "keys AS (SELECT commune_id, name_key, birth_year, id FROM known UNION ALL "

@@ -275,14 +275,6 @@ class Learner(TimeStampedModel):
         related_name="+",
         db_index=False,
     )
-    # No index: a province's learners are nearly all of them, read by scanning.
-    province = models.ForeignKey(
-        "orgunits.OrgUnit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
     group = models.CharField(
         pgettext_lazy("learners", "đối tượng"),
         max_length=20,

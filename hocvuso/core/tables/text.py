@@ -25,9 +25,14 @@ _LATIN = str.maketrans(
     }
 )
 
-# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the two
-# non-characters XML forbids; lone surrogates (from a badly decoded file).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the
+# direction marks, embeddings, overrides and isolates that make text shown on another
+# person's screen read other than it was typed ("Trojan Source"); the two non-characters XML
+# forbids; lone surrogates (from a badly decoded file).
+CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufffe\uffff\ud800-\udfff]"
+)
 # What XML 1.0 cannot hold at all (C1 controls are legal there, kept on the way out).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Word's manual line break (\x0b, arrives with pasted text) and the page break (\x0c).

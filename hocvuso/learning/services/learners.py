@@ -158,7 +158,6 @@ def build_learner(person: PersonInput, *, communes: dict[int, OrgUnit]) -> Learn
         sex=person.sex,
         commune_id=commune.pk,
         village_id=village_id,
-        province_id=province_of(commune, communes),
         group=person.group,
         phone=normalise_phone(person.phone),
     )

@@ -228,7 +228,6 @@ def test_the_roll_endpoint_is_idempotent_under_retry(client, tree, session, hoal
         name_key="trần văn bình",
         birth_year=1955,
         commune=tree.hoalu,
-        province=tree.province,
     )
     listed = Enrolment.objects.create(session=session, learner=learner)
     walk_in = {
@@ -263,7 +262,6 @@ def test_a_bad_line_is_refused_by_its_id_and_the_others_kept(
         name_key="người lạ",
         birth_year=1970,
         commune=tree.namhoalu,
-        province=tree.province,
     )
     good = {
         "id": str(uuid.uuid4()),

@@ -217,7 +217,6 @@ def test_the_sample_completions_are_imported_and_matched(tree):
         name_key="nguyễn thị hoa",
         birth_year=1968,
         commune=tree.hoalu,
-        province=tree.province,
     )
     result = completions(tree, sample("platform_completions.csv"))
     assert result.rows == 5
@@ -439,7 +438,6 @@ def test_merging_moves_the_platform_completions_to_the_record_kept(tree):
         name_key="trần văn mình",
         birth_year=1975,
         commune=tree.hoalu,
-        province=tree.province,
     )
     from hocvuso.learning.services import merge_learners
 
