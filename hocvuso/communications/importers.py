@@ -513,6 +513,11 @@ def import_outputs(
     if preview.errors:
         raise ImportRejected(preview.errors)
     with transaction.atomic():
+        # One import of a campaign at a time: the same file sent twice at once is then
+        # refused by the second, here, rather than counted twice.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        if (refusal := already_imported(sha)) is not None:
+            raise refusal
         source = OutputImport.objects.create(
             unit=unit,
             campaign=campaign,

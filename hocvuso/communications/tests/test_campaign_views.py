@@ -366,3 +366,13 @@ def test_a_village_team_member_does_not_see_it_and_a_commune_viewer_only_reads_i
     page = client.get(reverse("communications:campaign", args=[campaign.pk]))
     assert page.status_code == 200
     assert reverse("communications:outputs_import", args=[campaign.pk]) not in page.content.decode()
+
+
+def test_the_unit_search_sends_htmx_only_the_editor(client, tree, draft, agency_focal_point):
+    client.force_login(agency_focal_point)
+    url = reverse("communications:campaign_targets", args=[draft.pk])
+    response = client.get(url, {"q": "hoa lu"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="editor">')
+    assert f'value="unit:{tree.hoalu.pk}"' in page
+    assert "HX-Request" in response["Vary"]

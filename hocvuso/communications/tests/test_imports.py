@@ -311,3 +311,13 @@ def test_a_file_without_the_needed_columns_says_which(client, tree, campaign, ho
     response = client.post(_url(campaign), {"file": _file([["STT", "Kênh"], ["1", "Zalo"]])})
     assert response.status_code == 400
     assert "Không tìm thấy dòng tiêu đề cột" in response.content.decode()
+
+
+def test_a_confirmation_whose_file_is_gone_says_to_upload_again(
+    client, tree, campaign, hoalu_focal_point
+):
+    client.force_login(hoalu_focal_point)
+    response = client.post(_url(campaign), {"token": "0" * 32})
+    assert response.status_code == 400
+    assert "hãy tải lại tệp" in response.content.decode()
+    assert not Output.objects.exists()

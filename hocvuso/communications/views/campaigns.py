@@ -263,17 +263,14 @@ def _target_inputs(
     return targets
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def campaign_targets(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Whom the campaign addresses — every unit of a kind, a group, one unit found by name —
-    and what each should produce per channel. Saved whole through ``set_targets``."""
-    campaign = get_campaign_for_user(request.user, pk, manage=True)
+def _targets_form(
+    request: AuthedRequest, campaign: Campaign, found: list[OrgUnit]
+) -> tuple[TargetsForm, dict[int, Channel], dict[int, OrgUnit]]:
+    """The editor over the stored targets (or what was posted), with the channels and the
+    units it may name: those addressed already, found by the search, or posted."""
     targets = list(
         campaign.targets.select_related("group", "unit").prefetch_related("expectations")
     )
-    search = UnitSearchForm(request.GET or None)
-    found = addressable_units(campaign, search.cleaned_data["q"]) if search.is_valid() else []
     shape, initial = _initial_targets(targets)
     if request.method == "POST":
         shape = posted_shape(request.POST) or shape
@@ -291,6 +288,19 @@ def campaign_targets(request: AuthedRequest, pk: int) -> HttpResponse:
         units=sorted(units.values(), key=lambda u: u.path),
         channels=sorted(channels.values(), key=lambda c: (c.position, c.name)),
     )
+    return form, channels, units
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_targets(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Whom the campaign addresses — every unit of a kind, a group, one unit found by name —
+    and what each should produce per channel. Saved whole through ``set_targets``; on htmx
+    (the unit search) only the editor is sent."""
+    campaign = get_campaign_for_user(request.user, pk, manage=True)
+    search = UnitSearchForm(request.GET or None)
+    found = addressable_units(campaign, search.cleaned_data["q"]) if search.is_valid() else []
+    form, channels, units = _targets_form(request, campaign, found)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_targets(
@@ -305,9 +315,8 @@ def campaign_targets(request: AuthedRequest, pk: int) -> HttpResponse:
                 request,
                 _("Đã lưu: chiến dịch giao cho %(n)d đơn vị.") % {"n": campaign.assigned.count()},
             )
-            if "more" in request.POST:
-                return redirect("communications:campaign_targets", pk=campaign.pk)
-            return redirect("communications:campaign", pk=campaign.pk)
+            name = "campaign_targets" if "more" in request.POST else "campaign"
+            return redirect(f"communications:{name}", pk=campaign.pk)
     context = {"campaign": campaign, "form": form, "search": search, "found": found}
     status = 400 if form.errors else 200
     return render_page(
@@ -346,24 +355,25 @@ def campaign_resource_add(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, manage=True)
     form = ResourceForm(request.POST, request.FILES)
     if form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            upload = form.cleaned_data["file"]
             checked = check_upload(upload, "evidence") if upload else None
-            services.add_resource(
-                actor=request.user,
-                campaign=campaign,
-                title=form.cleaned_data["title"],
-                url=form.cleaned_data["url"],
-                upload=checked,
-            )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
+            form.add_error("file", exc.messages)
+        else:
+            try:
+                services.add_resource(
+                    actor=request.user,
+                    campaign=campaign,
+                    title=form.cleaned_data["title"],
+                    url=form.cleaned_data["url"],
+                    upload=checked,
+                )
+            except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                form.add_error("file", exc.messages)
-        else:
-            messages.success(request, _("Đã thêm tài liệu."))
-            return redirect("communications:campaign", pk=campaign.pk)
+                messages.success(request, _("Đã thêm tài liệu."))
+                return redirect("communications:campaign", pk=campaign.pk)
     context = _detail(request, campaign, resource_form=form)
     return render_page(request, "communications/campaign_detail.html", context, status=400)
 

@@ -58,7 +58,9 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
-def _import(request: AuthedRequest, campaign: Campaign, unit: OrgUnit, name: str, content: bytes):
+def _import(
+    request: AuthedRequest, campaign: Campaign, unit: OrgUnit, name: str, content: bytes
+) -> list[str] | None:
     """Import the file; the refusal's lines, or None once it is in."""
     try:
         source = importers.import_outputs(
@@ -74,6 +76,41 @@ def _import(request: AuthedRequest, campaign: Campaign, unit: OrgUnit, name: str
     return None
 
 
+def _preview(
+    request: AuthedRequest, campaign: Campaign, unit: OrgUnit, upload, context: dict
+) -> None:
+    """The file's rows checked and shown; staged for the confirmation when all are good."""
+    content = upload.read()
+    try:
+        refusal = importers.already_imported(importers.file_sha256(content))
+        if refusal is not None:
+            raise refusal
+        preview = importers.read_outputs(campaign, unit, upload.name, content)
+    except ImportRejected as exc:
+        context["errors"] = [str(e) for e in exc.errors]
+        return
+    context.update(preview=preview, unit=unit, errors=[str(e) for e in preview.errors])
+    if not preview.errors:
+        upload.seek(0)
+        context["token"] = _stage(request, upload, campaign, unit)
+
+
+def _confirm_staged(request: AuthedRequest, campaign: Campaign, units, context: dict) -> bool:
+    """Import the file waiting under the posted token; whether it went in."""
+    token = request.POST.get("token", "")
+    entry = _staged(request, token, campaign)
+    unit = units.filter(pk=entry["unit"]).first() if entry else None
+    if entry is None or unit is None:
+        context["errors"] = [_("Tệp chờ xác nhận không còn (phiên đã hết hạn): hãy tải lại tệp.")]
+        return False
+    errors = _import(request, campaign, unit, entry["name"], _read(entry["path"]))
+    if errors is None:
+        _unstage(request, token)
+        return True
+    context["errors"] = errors
+    return False
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def outputs_import(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -87,42 +124,18 @@ def outputs_import(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST or None, request.FILES or None, units=units, kind=importers.KIND
     )
     context: dict[str, object] = {"campaign": campaign, "form": form, "errors": []}
+    done = False
     if request.method == "POST" and "token" in request.POST and "file" not in request.FILES:
-        token = request.POST.get("token", "")
-        entry = _staged(request, token, campaign)
-        unit = units.filter(pk=entry["unit"]).first() if entry else None
-        if entry is None or unit is None:
-            context["errors"] = [
-                _("Tệp chờ xác nhận không còn (phiên đã hết hạn): hãy tải lại tệp.")
-            ]
-        else:
-            errors = _import(request, campaign, unit, entry["name"], _read(entry["path"]))
-            if errors is None:
-                _unstage(request, token)
-                return redirect("communications:campaign", pk=campaign.pk)
-            context["errors"] = errors
+        done = _confirm_staged(request, campaign, units, context)
     elif request.method == "POST" and form.is_valid():
         upload, unit = form.cleaned_data["file"], form.cleaned_data["unit"]
-        content = upload.read()
         if "confirm" in request.POST:
-            errors = _import(request, campaign, unit, upload.name, content)
-            if errors is None:
-                return redirect("communications:campaign", pk=campaign.pk)
-            context["errors"] = errors
+            errors = _import(request, campaign, unit, upload.name, upload.read())
+            done, context["errors"] = errors is None, errors or []
         else:
-            try:
-                refusal = importers.already_imported(importers.file_sha256(content))
-                if refusal is not None:
-                    raise refusal
-                preview = importers.read_outputs(campaign, unit, upload.name, content)
-            except ImportRejected as exc:
-                context["errors"] = [str(e) for e in exc.errors]
-            else:
-                context.update(preview=preview, unit=unit)
-                context["errors"] = [str(e) for e in preview.errors]
-                if not preview.errors:
-                    upload.seek(0)
-                    context["token"] = _stage(request, upload, campaign, unit)
+            _preview(request, campaign, unit, upload, context)
+    if done:
+        return redirect("communications:campaign", pk=campaign.pk)
     status = 400 if context["errors"] or form.errors else 200
     return render_page(request, "communications/import_outputs.html", context, status=status)
 
