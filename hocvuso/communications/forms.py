@@ -265,6 +265,10 @@ class OutputsImportForm(ImportForm):
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], kind: str, **kwargs: Any) -> None:
         super().__init__(*args, kind=kind, **kwargs)
+        self.fields["file"].help_text = _(
+            "Theo mẫu báo cáo; dòng tên báo cáo phía trên bảng được bỏ qua. Tệp có dòng sai "
+            "sẽ không được nhập dòng nào."
+        )
         field = self.fields["unit"]
         field.queryset = units
         field.label_from_instance = lambda unit: unit.name

@@ -206,6 +206,7 @@ def test_the_page_shows_window_hashtags_messages_and_expectations(
     assert "01/10/2025 – 30/11/2025" in page
     assert "#BinhDanHocVuSo" in page
     assert "Không ai bị bỏ lại phía sau" in page
+    assert "Mọi đơn vị: Xã/Phường/Đặc khu" in page
     assert "Hệ thống loa truyền thanh cơ sở: 1 sản phẩm mỗi tuần" in page
     assert "Băng-rôn, pa-nô, áp phích: 1 sản phẩm cả đợt" in page
     # Read-only for an addressed unit, which may import its monthly report.
