@@ -458,6 +458,23 @@ class World:
         )
 
     @functools.cached_property
+    def comms_campaign(self) -> Any:
+        """The province's published communications campaign, addressed to every commune,
+        over October and November 2025 (``DAY`` lies in it)."""
+        from hocvuso.communications import services as cs
+
+        campaign = cs.create_campaign(
+            actor=None,
+            owner=self.tree.province,
+            title="Tuyên truyền Phong trào Bình dân học vụ số",
+            starts_on=datetime.date(2025, 10, 1),
+            ends_on=datetime.date(2025, 11, 30),
+            hashtags="#BinhDanHocVuSo",
+        )
+        cs.set_targets(actor=None, campaign=campaign, targets=[cs.TargetInput(unit_kind="commune")])
+        return cs.publish_campaign(actor=None, campaign=campaign)
+
+    @functools.cached_property
     def dataset(self) -> Any:
         from hocvuso.reports import periods
         from hocvuso.reports.services import create_dataset
@@ -630,6 +647,42 @@ TABLES = {
         text_columns=(1, 3),
         number_column=None,
         exports=_event_reports,
+    ),
+    "comms-outputs-import": Upload(
+        persona="hoalu",
+        path=lambda w: f"/communications/{w.comms_campaign.pk}/import/",
+        field="file",
+        header=[
+            "STT",
+            "Ngày",
+            "Kênh",
+            "Loại",
+            "Tiêu đề/Nội dung",
+            "Đường dẫn",
+            "Số lượng",
+            "Lượt xem",
+            "Lượt chia sẻ",
+            "Người tham dự",
+            "Hashtag (có/không)",
+            "Ghi chú",
+        ],
+        row=lambda w: [
+            "1",
+            DAY,
+            "Facebook",
+            "Bài đăng",
+            MARKER,
+            "https://www.facebook.com/phuonghoalu/posts/1",
+            "1",
+            "120",
+            "5",
+            "",
+            "có",
+            "Đăng trên trang của phường",
+        ],
+        text_columns=(4, 11),
+        number_column=6,
+        data=lambda w: {"confirm": "1"},
     ),
     "values-import": Upload(
         persona="hoalu",
@@ -1602,6 +1655,37 @@ FORMS = {
         path=lambda w: "/learning/topics/",
         data=lambda w: {"name": "Nông nghiệp số"},
         text_fields=("name",),
+    ),
+    "comms-campaign-create": FormWrite(
+        persona="coordinator",
+        path=lambda w: "/communications/new/",
+        data=lambda w: {
+            "owner": w.tree.province.pk,
+            "title": "Tuyên truyền Ngày hội toàn dân học tập số",
+            "starts_on": "2099-10-01",
+            "ends_on": "2099-11-30",
+            "hashtags": "#BinhDanHocVuSo",
+            "is_public": "on",
+        },
+        text_fields=("title", "hashtags", "key_messages", "slogans", "description"),
+    ),
+    "comms-campaign-edit": FormWrite(
+        persona="coordinator",
+        path=lambda w: f"/communications/{w.comms_campaign.pk}/edit/",
+        data=lambda w: {
+            "title": "Tuyên truyền Bình dân học vụ số (sửa)",
+            "starts_on": "2025-10-01",
+            "ends_on": "2025-11-30",
+            "key_messages": "Không ai bị bỏ lại phía sau",
+        },
+        text_fields=("title", "hashtags", "key_messages", "slogans", "description"),
+        rows=lambda w: [w.comms_campaign],
+    ),
+    "comms-resource-add": FormWrite(
+        persona="coordinator",
+        path=lambda w: f"/communications/{w.comms_campaign.pk}/resources/",
+        data=lambda w: {"title": "Bộ nhận diện", "url": "https://binhdanhocvuso.gov.vn/tai-lieu"},
+        text_fields=("title", "url"),
     ),
     "person-add": FormWrite(
         persona="coordinator",

@@ -75,6 +75,7 @@ class World:
     platform_import: Any
     comms_campaign: Any
     comms_output: Any
+    comms_resource: Any
 
 
 def build_world(tree: Any) -> World:
@@ -245,6 +246,7 @@ def _communications_world(unit: OrgUnit, village: OrgUnit) -> dict[str, Any]:
     output the commune logged in it (a link with the marker)."""
     from hocvuso.communications import services as cs
     from hocvuso.communications.models import Channel
+    from hocvuso.core.uploads import check_upload
 
     today = timezone.localdate()
     campaign = cs.create_campaign(
@@ -268,7 +270,14 @@ def _communications_world(unit: OrgUnit, village: OrgUnit) -> dict[str, Any]:
             url=f"https://facebook.com/{MARKER}/posts/1",
         ),
     )
-    return {"comms_campaign": campaign, "comms_output": output}
+    poster = SimpleUploadedFile("ap-phich.pdf", b"%PDF-1.4\n% ZZNAM\n", "application/pdf")
+    resource = cs.add_resource(
+        actor=None,
+        campaign=campaign,
+        title=f"Áp phích {MARKER}",
+        upload=check_upload(poster, "evidence"),
+    )
+    return {"comms_campaign": campaign, "comms_output": output, "comms_resource": resource}
 
 
 @dataclass(frozen=True)
@@ -319,6 +328,14 @@ def dataset(w: World) -> dict[str, object]:
 
 def entry(w: World) -> dict[str, object]:
     return {"pk": w.dataset.pk, "unit_pk": w.unit.pk, "period": MONTH}
+
+
+def comms(w: World) -> dict[str, object]:
+    return {"pk": w.comms_campaign.pk}
+
+
+def comms_resource(w: World) -> dict[str, object]:
+    return {"pk": w.comms_campaign.pk, "resource_pk": w.comms_resource.pk}
 
 
 # Every named route of the site (namespace:name), one line each.
@@ -494,10 +511,33 @@ ROUTES: dict[str, Check] = {
         },
     ),
     # --- communications: campaigns (views/campaigns.py)
-    "communications:campaign": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:campaigns": own(),
+    "communications:campaign_create": own(
+        data=lambda w: {
+            "owner": w.unit.pk,
+            "title": "x",
+            "starts_on": "2025-10-01",
+            "ends_on": "2025-10-31",
+            "activity": w.activity.pk,
+            "event": w.event.pk,
+        }
+    ),
+    "communications:campaign": obj(comms),
+    "communications:campaign_edit": obj(comms, data=lambda w: {"title": "x"}),
+    "communications:campaign_targets": obj(
+        comms, data=lambda w: {"blocks": "1", "t0_whom": f"unit:{w.village.pk}"}
+    ),
+    "communications:campaign_publish": obj(comms),
+    "communications:campaign_resource_add": obj(
+        comms, data=lambda w: {"title": "x", "url": "https://example.com/"}
+    ),
+    "communications:campaign_resource_file": obj(comms_resource),
+    "communications:campaign_resource_delete": obj(comms_resource),
     # --- communications: outputs (views/outputs.py)
     # --- communications: board (views/board.py)
     # --- communications: imports (views/imports.py)
+    "communications:outputs_import": obj(comms),
+    "communications:outputs_import_template": obj(comms),
 }
 
 

@@ -9,8 +9,30 @@ from hocvuso.communications.views import board, campaigns, imports, outputs  # n
 app_name = "communications"
 urlpatterns: list = [
     # --- Campaigns (views/campaigns.py)
+    path("", campaigns.campaigns, name="campaigns"),
+    path("new/", campaigns.campaign_create, name="campaign_create"),
     path("<int:pk>/", campaigns.campaign_detail, name="campaign"),
+    path("<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/targets/", campaigns.campaign_targets, name="campaign_targets"),
+    path("<int:pk>/publish/", campaigns.campaign_publish, name="campaign_publish"),
+    path("<int:pk>/resources/", campaigns.campaign_resource_add, name="campaign_resource_add"),
+    path(
+        "<int:pk>/resources/<int:resource_pk>/",
+        campaigns.campaign_resource_file,
+        name="campaign_resource_file",
+    ),
+    path(
+        "<int:pk>/resources/<int:resource_pk>/delete/",
+        campaigns.campaign_resource_delete,
+        name="campaign_resource_delete",
+    ),
     # --- Logging outputs, a unit's outputs (views/outputs.py)
     # --- The owner's board, exports, the directive's report (views/board.py)
     # --- Monthly Excel reports (views/imports.py)
+    path("<int:pk>/import/", imports.outputs_import, name="outputs_import"),
+    path(
+        "<int:pk>/import/template.xlsx",
+        imports.outputs_import_template,
+        name="outputs_import_template",
+    ),
 ]

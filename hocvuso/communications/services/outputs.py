@@ -24,6 +24,7 @@ from hocvuso.communications.models import (
     Campaign,
     Channel,
     Output,
+    OutputImport,
     OutputKind,
 )
 from hocvuso.communications.services.links import check_url, recognise_channel, url_key
@@ -231,11 +232,13 @@ def log_output(
     data: OutputInput,
     output_id: uuid.UUID | None = None,
     via: str = Output.Via.FORM,
+    source: OutputImport | None = None,
 ) -> tuple[Output, bool]:
     """Log one output of ``unit`` (the caller holds LOG_OUTPUTS there) for ``campaign``.
     Returns (output, created): an ``output_id`` already saved for this unit and campaign
     returns that output unchanged. Every problem is raised at once as a ValidationError by
-    field; a link already logged raises ``DuplicateLink``. Audited."""
+    field; a link already logged raises ``DuplicateLink``. ``source`` is the monthly file an
+    imported output came from. Audited."""
     if output_id is not None:
         existing = Output.objects.filter(pk=output_id).first()
         if existing is not None:
@@ -257,6 +260,7 @@ def log_output(
         unit=unit,
         via=via,
         created_by=actor,
+        source=source,
         **fields,
     )
     try:
