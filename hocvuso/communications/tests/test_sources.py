@@ -209,3 +209,23 @@ def test_the_results_report_has_the_communications_section(
 def test_a_month_without_outputs_says_so(tree, campaign):
     report = results_report(tree.hoalu, OCTOBER, today=day(11, 5))
     assert "Chưa ghi nhận sản phẩm truyền thông nào trong kỳ." in report.text()
+
+
+def test_the_section_prints_in_the_word_and_pdf_files(tree, logged):
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from hocvuso.reports.exports import results_docx, results_pdf
+
+    report = results_report(tree.province, WINDOW, today=day(12, 5))
+    document = Document(io.BytesIO(results_docx(report)))
+    assert "VI. CÔNG TÁC TUYÊN TRUYỀN" in [p.text for p in document.paragraphs]
+    rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    assert ["Phường Hoa Lư", "0", "0", "1", "1", "1", "1", "4"] in rows
+    assert ["", "Tổng cộng", "8", "22", "2", ""] in rows
+    reader = PdfReader(io.BytesIO(results_pdf(report)))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "VI. CÔNG TÁC TUYÊN TRUYỀN" in text
+    assert "Phường Nam Hoa Lư" in text
