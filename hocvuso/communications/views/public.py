@@ -51,18 +51,12 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     page = _Counted(S.public_outputs(found), PER_PAGE, count).get_page(request.GET.get("trang"))
     version = f"{found.pk}:{found.updated_at.timestamp()}:{count}:{last and last.timestamp()}"
 
-    def rows() -> dict[str, list]:
-        return {"outputs": list(page.object_list), "channels": S.public_channels(found)}
-
-    cached = cache.get_or_set(f"comms:public:{version}:{page.number}", rows, CACHE_SECONDS)
-    outputs = [
-        {**o, "url": _link(o["url"]), "kind_label": KINDS.get(o["kind"], "")}
-        for o in cached["outputs"]
-    ]
-    context = {
-        "campaign": found,
-        "page": page,
-        "outputs": outputs,
-        "channels": cached["channels"],
-    }
+    rows = cache.get_or_set(
+        f"comms:public:{version}:{page.number}", lambda: list(page.object_list), CACHE_SECONDS
+    )
+    channels = cache.get_or_set(
+        f"comms:public:{version}:channels", lambda: S.public_channels(found), CACHE_SECONDS
+    )
+    outputs = [{**o, "url": _link(o["url"]), "kind_label": KINDS.get(o["kind"], "")} for o in rows]
+    context = {"campaign": found, "page": page, "outputs": outputs, "channels": channels}
     return render_page(request, "communications/public_campaign.html", context, fragment="outputs")
