@@ -84,7 +84,7 @@ def test_the_page_lists_the_published_outputs_without_anyones_name(client, tree,
     assert "12 băng-rôn" in body
     assert "Phường Nam Hoa Lư" in body
     assert "(12)" in body
-    assert "Facebook" in body
+    assert '<li class="tag">Facebook: 1</li>' in body
     assert "10/10/2025" in body
     for personal in ("Nguyễn Thị Lan", "lan.nguyen", "Lan.Nguyen"):
         assert personal not in body

@@ -39,6 +39,12 @@ def _link(url: str) -> str:
     return url if url.startswith(("https://", "http://")) else ""
 
 
+def _kind(output: dict) -> str:
+    # "Băng-rôn, pa-nô, áp phích" once, not as the channel and again as the kind.
+    label = str(KINDS.get(output["kind"], ""))
+    return "" if label == output["channel__name"] else label
+
+
 @require_GET
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     """A published, public campaign: its window, hashtags and messages, and its outputs not
@@ -57,6 +63,6 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     channels = cache.get_or_set(
         f"comms:public:{version}:channels", lambda: S.public_channels(found), CACHE_SECONDS
     )
-    outputs = [{**o, "url": _link(o["url"]), "kind_label": KINDS.get(o["kind"], "")} for o in rows]
+    outputs = [{**o, "url": _link(o["url"]), "kind_label": _kind(o)} for o in rows]
     context = {"campaign": found, "page": page, "outputs": outputs, "channels": channels}
     return render_page(request, "communications/public_campaign.html", context, fragment="outputs")
