@@ -575,6 +575,8 @@ NO_SCOPE: dict[str, str] = {
     "learn:verify_form": "a box to type a certificate's code, the same for everyone",
     "learn:verify": "certificate verification: initials, course, date, organiser by design",
     # --- communications: public pages (views/public.py)
+    "comms:campaign": "a published campaign its owner made public: titles, links, units and "
+    "channels of the outputs not hidden, nobody's name, by design; a draft or private one is 404",
     "set_language": "the interface language of one's own session",
     "api:openapi-json": "the API's description, the same for everyone",
     "api:openapi-view": "the API's documentation page, the same for everyone",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 — the section below adds its paths
+from django.urls import path
 
-from hocvuso.communications.views import public  # noqa: F401
+from hocvuso.communications.views import public
 
 app_name = "comms"
 urlpatterns: list = [
-    # --- A campaign's published outputs (views/public.py): /truyen-thong/…
+    # --- A campaign's published outputs (views/public.py): /campaigns/…
+    path("campaigns/<int:pk>/", public.campaign, name="campaign"),
 ]

@@ -28,7 +28,7 @@ from hocvuso.reports.numbers import format_value
 from hocvuso.reports.selectors import completeness, targets_for, values_for
 
 MOVEMENT = "“Bình dân học vụ số”"
-ROMAN = ("I", "II", "III", "IV", "V", "VI")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 # The units left behind named in the text, at most: the rest are counted.
 LISTED = 30
 
@@ -107,6 +107,7 @@ def results_report(unit: OrgUnit, period: P.Period, *, today: datetime.date) -> 
         ("HƯỚNG DẪN “ĐI TỪNG NGÕ, GÕ TỪNG NHÀ”", _door_to_door(unit, period)),
         ("KẾT QUẢ CÁC CHỈ TIÊU", _indicators(unit, period, datasets)),
         ("LỚP HỌC VÀ NGƯỜI ĐƯỢC HỌC KỸ NĂNG SỐ", _learning(unit, period, today)),
+        ("CÔNG TÁC TUYÊN TRUYỀN", _communications(unit, period)),
     ]
     notes = _notes(unit, period, datasets)
     if notes:
@@ -424,6 +425,80 @@ def _learning(unit: OrgUnit, period: P.Period, today: datetime.date) -> list[Blo
                 f"{_n(len(behind))} thôn, tổ dân phố: {names}.",
             )
         )
+    return blocks
+
+
+# The channel families' names in the report, in the order of Channel.Family.
+FAMILIES = (
+    ("press", "Báo chí, PT-TH"),
+    ("portal", "Cổng TTĐT"),
+    ("social", "Mạng xã hội"),
+    ("grassroots", "Loa cơ sở"),
+    ("visual", "Trực quan"),
+    ("meeting", "Hội nghị"),
+    ("other", "Khác"),
+)
+
+
+def _communications(unit: OrgUnit, period: P.Period) -> list[Block]:
+    """What the subtree published in the period, read from the outputs its units logged:
+    by channel, by child unit and channel family, and the campaigns they answered."""
+    from hocvuso.communications.selectors.sources import published_under
+
+    figures = published_under(unit, start=period.start, end=period.end)
+    total = figures.total
+    if not total.outputs:
+        return [Block("para", "Chưa ghi nhận sản phẩm truyền thông nào trong kỳ.")]
+    text = (
+        f"Trong kỳ, {unit.name} và các đơn vị trực thuộc đã đăng, phát {_n(total.outputs)} "
+        f"sản phẩm truyền thông về phong trào (tổng số lượng {_n(total.quantity)}) hưởng ứng "
+        f"{_n(len(figures.campaigns))} chiến dịch; {_n(total.hashtag)} sản phẩm có dùng "
+        "hashtag của chiến dịch"
+    )
+    if total.views:
+        text += f"; {_n(total.views)} lượt xem được ghi nhận"
+    if total.attendees:
+        text += f"; {_n(total.attendees)} người tham dự các buổi tuyên truyền"
+    rows: list[list[object]] = [
+        [n, c.name, c.tally.outputs, c.tally.quantity, c.tally.hashtag, c.tally.views or ""]
+        for n, c in enumerate(figures.channels, start=1)
+    ]
+    rows.append(["", "Tổng cộng", total.outputs, total.quantity, total.hashtag, total.views or ""])
+    blocks = [
+        Block("para", text + "."),
+        Block(
+            "table",
+            headers=["STT", "Kênh", "Số sản phẩm", "Số lượng", "Có hashtag", "Lượt xem"],
+            rows=rows,
+            widths=[11, 62, 23, 23, 23, 23],
+            align=["C", "L", "R", "R", "R", "R"],
+            bold_rows=[len(rows) - 1],
+        ),
+    ]
+    used = [(c, name) for c, name in FAMILIES if any(u.families.get(c) for u in figures.units)]
+    if figures.units:
+        # Narrower figure columns when every family is there: the unit's name keeps 37 mm.
+        width = 20 if len(used) < 6 else 16
+        blocks.append(
+            Block(
+                "table",
+                headers=["Đơn vị", *(name for _c, name in used), "Tổng số"],
+                rows=[
+                    [u.unit.name, *(u.families.get(c, 0) for c, _name in used), u.total.outputs]
+                    for u in figures.units
+                ],
+                widths=[165 - width * (len(used) + 1)] + [width] * (len(used) + 1),
+                align=["L"] + ["R"] * (len(used) + 1),
+            )
+        )
+    titles = [
+        f"“{c.title}” ({c.starts_on:%d/%m/%Y}–{c.ends_on:%d/%m/%Y}): {_n(c.outputs)} sản phẩm "
+        f"của {_n(c.units)} đơn vị"
+        for c in figures.campaigns[:LISTED]
+    ]
+    if len(figures.campaigns) > LISTED:
+        titles.append(f"và {_n(len(figures.campaigns) - LISTED)} chiến dịch khác")
+    blocks.append(Block("para", "Các chiến dịch: " + "; ".join(titles) + "."))
     return blocks
 
 

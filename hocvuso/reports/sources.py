@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.reports.periods import Period
@@ -181,6 +182,82 @@ def _group_size(name: str) -> Callable[..., dict[str, int]]:
     return totals
 
 
+def _outputs(measure: str = "count", **only: object) -> Callable[..., Iterable[Row]]:
+    def rows(paths: Sequence[str], length: int, start: datetime.date, end: datetime.date):
+        from hocvuso.communications.selectors.sources import output_sums
+
+        return output_sums(
+            paths=paths, length=length, start=start, end=end, measure=measure, **only
+        )
+
+    return rows
+
+
+def _communications() -> list[Source]:
+    """Outputs by channel family and by kind (issue 16), each summed by its date in the
+    subtree of the unit that logged it. Articles and posts are counted; broadcasts, banners,
+    screens and meetings are summed by quantity (KINDS_BY_QUANTITY: one entry often records
+    several, a week's broadcasts or 12 banners)."""
+    from hocvuso.communications.selectors.sources import KINDS_BY_QUANTITY, OUTPUT_KINDS
+
+    kinds = [
+        Source(
+            f"communications.kind.{kind}",
+            format_lazy(_("Sản phẩm truyền thông loại “{}” (từ phần Truyền thông)"), label),
+            rows=_outputs("quantity" if kind in KINDS_BY_QUANTITY else "count", kind=kind),
+        )
+        for kind, label in OUTPUT_KINDS
+    ]
+    return [
+        Source(
+            "communications.outputs",
+            _("Sản phẩm truyền thông đã đăng, phát (từ phần Truyền thông)"),
+            rows=_outputs(),
+        ),
+        Source(
+            "communications.press",
+            _("Tin, bài trên báo chí, phát thanh, truyền hình (từ phần Truyền thông)"),
+            rows=_outputs(family="press"),
+        ),
+        Source(
+            "communications.portal",
+            _("Tin, bài trên cổng, trang thông tin điện tử (từ phần Truyền thông)"),
+            rows=_outputs(family="portal"),
+        ),
+        Source(
+            "communications.social",
+            _("Bài đăng, video trên mạng xã hội (từ phần Truyền thông)"),
+            rows=_outputs(family="social"),
+        ),
+        Source(
+            "communications.grassroots",
+            _("Lượt phát trên hệ thống loa truyền thanh cơ sở (từ phần Truyền thông)"),
+            rows=_outputs("quantity", family="grassroots"),
+        ),
+        Source(
+            "communications.visual",
+            _("Băng-rôn, pa-nô, áp phích, màn hình LED (số lượng, từ phần Truyền thông)"),
+            rows=_outputs("quantity", family="visual"),
+        ),
+        Source(
+            "communications.meetings",
+            _("Hội nghị, lớp, buổi sinh hoạt có tuyên truyền (từ phần Truyền thông)"),
+            rows=_outputs("quantity", family="meeting"),
+        ),
+        Source(
+            "communications.meeting_attendees",
+            _("Người tham dự hội nghị, buổi tuyên truyền (từ phần Truyền thông)"),
+            rows=_outputs("attendees", family="meeting"),
+        ),
+        Source(
+            "communications.hashtag",
+            _("Sản phẩm truyền thông có dùng hashtag của chiến dịch (từ phần Truyền thông)"),
+            rows=_outputs(hashtag=True),
+        ),
+        *kinds,
+    ]
+
+
 SOURCES: dict[str, Source] = {
     s.code: s
     for s in (
@@ -274,6 +351,7 @@ SOURCES: dict[str, Source] = {
             _("Người được xác nhận kỹ năng số cơ bản trên VNeID (số mới nhất)"),
             totals=_vneid,
         ),
+        *_communications(),
     )
 }
 
