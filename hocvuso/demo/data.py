@@ -76,6 +76,8 @@ USERS = [
     ("hoalu", "Đầu mối Phường Hoa Lư (demo)", Role.FOCAL_POINT, "Phường Hoa Lư"),
     ("namhoalu", "Đầu mối Phường Nam Hoa Lư (demo)", Role.FOCAL_POINT, "Phường Nam Hoa Lư"),
     ("skhcn", "Đầu mối Sở KH&CN (demo)", Role.FOCAL_POINT, "NB-SKHCN"),
+    ("svhtt", "Đầu mối Sở VH&TT (demo)", Role.FOCAL_POINT, "NB-SVHTT"),
+    ("baochi", "Đầu mối Báo và PT-TH (demo)", Role.FOCAL_POINT, "NB-BPTTH"),
     ("tocongnghe", "Thành viên Tổ CNSCĐ (demo)", Role.TEAM_MEMBER, "Phường Hoa Lư/1"),
     ("lanhdao", "Lãnh đạo tỉnh (demo)", Role.VIEWER, "province"),
 ]

@@ -7,6 +7,7 @@ from django.db import transaction
 from hocvuso.accounts.models import User
 from hocvuso.accounts.services import assign_role, create_user
 from hocvuso.demo import data
+from hocvuso.demo.communications import load_demo_communications
 from hocvuso.demo.events import load_demo_event
 from hocvuso.demo.fieldwork import load_demo_fieldwork
 from hocvuso.demo.learning import load_demo_learning
@@ -73,6 +74,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     load_demo_fieldwork(list(wards.values()), team_member)
     load_demo_learning(province, list(wards.values()), team_member)
     load_demo_reports(province)
+    load_demo_communications(province, list(wards.values()))
     return logins
 
 
