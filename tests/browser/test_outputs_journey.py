@@ -58,10 +58,10 @@ def banner_photo() -> dict[str, object]:
     return {"name": "bang-ron.jpg", "mimeType": "image/jpeg", "buffer": data.getvalue()}
 
 
-def save(page: Page, title: str) -> None:
+def save(page: Page, title: str, said: str = "Đã lưu: %s") -> None:
     page.get_by_label("Tiêu đề, nội dung").fill(title)
     page.get_by_role("button", name="Lưu sản phẩm").click()
-    expect(page.locator("[data-log=saved]")).to_contain_text(f"Đã lưu: {title}")
+    expect(page.locator("[data-log=saved]")).to_contain_text(said % title)
 
 
 def paste(page: Page, url: str, channel: str) -> None:
@@ -133,7 +133,7 @@ def test_a_focal_point_logs_a_week_of_outputs_in_under_a_minute(
     page.reload()
     expect(page.get_by_role("heading", level=1, name=running_campaign.title)).to_be_visible()
     choose(page, "Hệ thống loa truyền thanh cơ sở")
-    save(page, "Phát thanh buổi tối")
+    save(page, "Phát thanh buổi tối", said="Đã lưu trên máy, sẽ gửi khi có mạng: %s")
     expect(page.locator("[data-log=pending]")).to_have_text("1 chưa gửi")
     queued = page.evaluate("() => window.hocvusoLog.queue().map(r => r.id)")
     assert len(queued) == 1
