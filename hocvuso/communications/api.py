@@ -154,7 +154,7 @@ def list_outputs(request: HttpRequest, filters: Query[OutputFilters]) -> QuerySe
         unit = visible_unit(request.user, filters.unit)
         rows = rows.filter(unit__path__startswith=unit.path) if unit else rows.none()
     if filters.channel:
-        rows = rows.filter(channel__code=filters.channel)
+        rows = rows.filter(channel__code=filters.channel.replace("\x00", ""))
     if filters.date_from:
         rows = rows.filter(published_on__gte=filters.date_from)
     if filters.date_to:
@@ -221,11 +221,11 @@ def create_output(request: HttpRequest, payload: OutputIn) -> Status:
         raise PermissionDenied
     channel = None
     if payload.channel:
-        channel = Channel.objects.filter(code=payload.channel, active=True).first()
+        # PostgreSQL refuses a NUL even in a comparison: no code holds one.
+        code = payload.channel.replace("\x00", "")
+        channel = Channel.objects.filter(code=code, active=True).first()
         if channel is None:
-            message = _("Kênh “%(code)s” không có trong danh sách.") % {
-                "code": payload.channel[:40]
-            }
+            message = _("Kênh “%(code)s” không có trong danh sách.") % {"code": code[:40]}
             return Status(400, OutputErrorsOut(detail=message, errors={"channel": message}))
     data = OutputInput(
         title=payload.title,

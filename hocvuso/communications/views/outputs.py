@@ -121,7 +121,8 @@ def _next_initial(request: AuthedRequest, units: object) -> dict[str, object]:
         initial["unit"] = units.first().pk
     with contextlib.suppress(ValueError):  # no day, or not one: today's
         initial["published_on"] = datetime.date.fromisoformat(request.GET.get("day", ""))
-    channel = Channel.objects.filter(active=True, code=request.GET.get("channel", "")[:40]).first()
+    code = request.GET.get("channel", "")[:40].replace("\x00", "")
+    channel = Channel.objects.filter(active=True, code=code).first()
     if channel is not None:
         initial["channel"] = channel.pk
     return initial
