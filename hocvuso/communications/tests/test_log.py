@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import struct
 import zlib
 
@@ -339,11 +340,23 @@ def test_an_output_is_corrected_then_deleted(client, tree, campaign, hoalu_focal
         edit, {"title": "x", "published_on": "2025-12-31", "channel": saved.channel_id}
     )
     assert bad.status_code == 400
+    client.post(
+        edit,
+        {
+            "title": "Băng-rôn",
+            "published_on": "2025-10-12",
+            "channel": saved.channel_id,
+            "photos": [jpeg()],
+        },
+    )
+    photo = saved.photos.get()
+    files = [photo.file.path, photo.thumbnail.path]
     delete = reverse("communications:output_delete", args=[saved.pk])
     assert "Xóa sản phẩm?" in client.get(delete).content.decode()
     assert Output.objects.exists()
     assert client.post(delete).status_code == 302
     assert not Output.objects.exists()
+    assert not any(os.path.exists(f) for f in files)  # the photo and its thumbnail go too
     assert AuditLog.objects.filter(action="delete", object_id=str(saved.pk)).exists()
 
 
