@@ -190,7 +190,8 @@ class OutputErrorsOut(Schema):
     """The output was not saved: the reasons in one sentence, and each by its field."""
 
     detail: str
-    errors: dict[str, str]
+    # Empty when the request itself could not be read (a body that is not JSON).
+    errors: dict[str, str] = {}
 
 
 def _refusal(exc: ValidationError) -> OutputErrorsOut:
