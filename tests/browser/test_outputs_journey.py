@@ -1,8 +1,8 @@
 """Phường Hoa Lư's focal point logs a week of communication outputs on a phone in under a
 minute — three pasted links whose channel the page recognises, a loudspeaker broadcast, three
-banners with their photo, an LED screen, a meeting — then one more with no signal, which
-waits on the phone ("1 chưa gửi") and reaches the server exactly once when the signal is
-back."""
+banners with their photo, an LED screen, a meeting — then, with no signal, one more with its
+photo, which waits on the phone ("1 chưa gửi") and reaches the server, photo included,
+exactly once when the signal is back."""
 
 from __future__ import annotations
 
@@ -132,9 +132,12 @@ def test_a_focal_point_logs_a_week_of_outputs_in_under_a_minute(
     page.context.set_offline(True)
     page.reload()
     expect(page.get_by_role("heading", level=1, name=running_campaign.title)).to_be_visible()
-    choose(page, "Hệ thống loa truyền thanh cơ sở")
-    save(page, "Phát thanh buổi tối", said="Đã lưu trên máy, sẽ gửi khi có mạng: %s")
+    # An LED screen with its photo: the photo waits on the phone with the output.
+    choose(page, "Bảng điện tử, màn hình LED")
+    page.get_by_label("Ảnh chụp").set_input_files(banner_photo())
+    save(page, "Màn hình LED buổi tối", said="Đã lưu trên máy, sẽ gửi khi có mạng: %s")
     expect(page.locator("[data-log=pending]")).to_have_text("1 chưa gửi")
+    expect(page.locator("[data-log=queue] li")).to_contain_text("kèm 1 ảnh")
     queued = page.evaluate("() => window.hocvusoLog.queue().map(r => r.id)")
     assert len(queued) == 1
     assert saved.count() == 7
@@ -142,9 +145,10 @@ def test_a_focal_point_logs_a_week_of_outputs_in_under_a_minute(
     # The signal is back: the output is sent once, and a second send of it saves nothing.
     page.context.set_offline(False)
     expect(page.locator("[data-log=pending]")).to_be_hidden(timeout=10_000)
-    expect(page.locator("#log-today")).to_contain_text("Phát thanh buổi tối")
+    expect(page.locator("#log-today")).to_contain_text("Màn hình LED buổi tối")
     assert saved.count() == 8
-    assert Output.objects.filter(pk=queued[0], via="phone").count() == 1
+    screen = Output.objects.get(pk=queued[0])
+    assert (screen.channel.code, screen.photos.count()) == ("led", 1)
     status = page.evaluate(
         """async ([id, campaign]) => {
             const form = document.getElementById("log-form").elements;
@@ -153,7 +157,7 @@ def test_a_focal_point_logs_a_week_of_outputs_in_under_a_minute(
                 method: "POST", credentials: "same-origin",
                 headers: {"Content-Type": "application/json", "X-CSRFToken": token},
                 body: JSON.stringify({id, campaign, unit: Number(form.unit.value),
-                    channel: "loudspeaker", title: "Phát thanh buổi tối",
+                    channel: "led", title: "Màn hình LED buổi tối",
                     published_on: form.published_on.value}),
             });
             return response.status;

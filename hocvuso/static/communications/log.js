@@ -5,9 +5,10 @@
 // once, so a send retried after a dropped answer comes back "200, already saved". Modelled on
 // the visit form's queue (static/fieldwork/visits.js).
 //
-// Photos are not kept on the phone: with a connection, an output with photos goes as the plain
-// form (multipart) with its id; without one, the output is queued and the page says the photo
-// must be added once there is a connection.
+// Photos: with a connection, an output with photos goes as the plain form (multipart) with its
+// id. Without one, its photos wait in IndexedDB (File objects keep there) next to the queued
+// output, which is then sent as that same form; where IndexedDB is refused (a private window),
+// the output is queued without them and the page says so.
 (function () {
   "use strict";
   var root = document.getElementById("log");
@@ -49,6 +50,44 @@
     return save(queue);
   }
   function drop(id) { save(load().filter(function (r) { return r.id !== id; })); }
+
+  // --- Photos waiting on the phone (IndexedDB, one record per output) -----------------------
+  var dbPromise = null;
+  function db() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var req = indexedDB.open("hocvuso-communications", 1);
+        req.onupgradeneeded = function () { req.result.createObjectStore("photos", { keyPath: "id" }); };
+        req.onsuccess = function () { resolve(req.result); };
+        req.onerror = function () { reject(req.error); };
+      });
+    }
+    return dbPromise;
+  }
+  function photoTx(mode, work) {
+    return db().then(function (conn) {
+      return new Promise(function (resolve, reject) {
+        var t = conn.transaction("photos", mode);
+        var out = work(t.objectStore("photos"));
+        t.oncomplete = function () { resolve(out && "value" in out ? out.value : undefined); };
+        t.onerror = function () { reject(t.error); };
+        t.onabort = function () { reject(t.error); };
+      });
+    });
+  }
+  function keepPhotos(id, files) {
+    return photoTx("readwrite", function (s) { s.put({ id: id, files: Array.prototype.slice.call(files) }); });
+  }
+  function photosOf(id) {
+    return photoTx("readonly", function (s) {
+      var out = { value: [] };
+      s.get(id).onsuccess = function (e) { out.value = e.target.result ? e.target.result.files : []; };
+      return out;
+    });
+  }
+  function dropPhotos(id) {
+    return photoTx("readwrite", function (s) { s["delete"](id); }).catch(function () {});
+  }
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -222,7 +261,13 @@
     record.created_at = Date.now();
     if (!update(record)) { showFormError(text.noStorage); return; }
     if (!navigator.onLine) {
-      queued(record, photos > 0);
+      if (!photos) { queued(record, false); return; }
+      var files = Array.prototype.slice.call(f.photos.files); // the form is reset after this
+      keepPhotos(record.id, files).then(function () {
+        record.photos = files.length;
+        update(record);
+        queued(record, false);
+      }, function () { queued(record, true); });
       return;
     }
     send(record).then(function (result) {
@@ -265,6 +310,44 @@
   // Resolves to {saved} (201 or 200: the server has it), {refused, errors, detail} (400, 404,
   // 422: it will refuse it again as it is), {auth} (the session ended) or {retry}.
   function send(record) {
+    return record.photos ? sendForm(record) : sendJson(record);
+  }
+  // An output queued with its photos goes as the page's own form would have sent it. The
+  // form answers a save with a redirect to ?saved=<its id>; any other redirect is the login.
+  function sendForm(record) {
+    return photosOf(record.id).then(function (files) {
+      var data = new FormData();
+      var channel = byCode[record.channel];
+      var fields = {
+        csrfmiddlewaretoken: csrfToken(), output_id: record.id, unit: record.unit, url: record.url,
+        channel: channel ? channel.id : "", kind: record.kind, title: record.title,
+        published_on: record.published_on, quantity: record.quantity, views: record.views,
+        shares: record.shares, attendees: record.attendees,
+      };
+      Object.keys(fields).forEach(function (k) {
+        if (fields[k] !== null && fields[k] !== undefined) data.append(k, fields[k]);
+      });
+      if (record.hashtag_used) data.append("hashtag_used", "on");
+      files.forEach(function (file) { data.append("photos", file, file.name); });
+      var url = root.dataset.formUrl.replace("/0/", "/" + record.campaign + "/");
+      return fetch(url, { method: "POST", credentials: "same-origin", body: data, headers: { "X-CSRFToken": csrfToken() } });
+    }).then(function (resp) {
+      if (resp.redirected && resp.url.indexOf("saved=" + record.id) !== -1) {
+        drop(record.id);
+        dropPhotos(record.id);
+        problem = "";
+        return { saved: true };
+      }
+      if (resp.redirected || resp.status === 403) { problem = text.login; return { auth: true }; }
+      if (resp.status === 400 || resp.status === 404) return { refused: true, errors: {}, detail: text.fixErrors };
+      problem = text.serverDown;
+      return { retry: true };
+    }, function () {
+      problem = text.serverDown;
+      return { retry: true };
+    });
+  }
+  function sendJson(record) {
     return fetch(root.dataset.apiUrl, {
       method: "POST", credentials: "same-origin", cache: "no-store",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
@@ -348,7 +431,8 @@
     li.dataset.id = r.id; li.dataset.state = r.state;
     var what = document.createElement("span");
     what.className = "what";
-    what.textContent = r.title + " · " + (r.published_on || "").split("-").reverse().join("/");
+    what.textContent = r.title + " · " + (r.published_on || "").split("-").reverse().join("/") +
+      (r.photos ? " · " + fmt("withPhotos", r.photos) : "");
     var state = document.createElement("span");
     state.className = r.state === "rejected" ? "error" : "muted";
     state.textContent = r.state === "rejected" ? fmt("rejected", r.reason) : text.waiting;
@@ -357,7 +441,7 @@
       var del = document.createElement("button");
       del.type = "button"; del.className = "secondary"; del.textContent = text["delete"];
       del.addEventListener("click", function () {
-        if (window.confirm(text.confirmDelete)) { drop(r.id); render(); }
+        if (window.confirm(text.confirmDelete)) { drop(r.id); dropPhotos(r.id); render(); }
       });
       li.appendChild(del);
     }
