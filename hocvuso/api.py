@@ -25,6 +25,7 @@ from ninja.security import django_auth
 
 from hocvuso.accounts.api import ApiTokenAuth
 from hocvuso.accounts.api import router as accounts_router
+from hocvuso.communications.api import router as communications_router
 from hocvuso.core.api import (
     ERROR_ANSWERS,
     AddressRateThrottle,
@@ -106,6 +107,7 @@ api.add_router("/events/", events_router)
 api.add_router("/fieldwork/", fieldwork_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/learning/", learning_router)
+api.add_router("/communications/", communications_router)
 
 
 @api.exception_handler(AuthenticationError)

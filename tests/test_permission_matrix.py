@@ -270,6 +270,7 @@ def _communications_world(unit: OrgUnit, village: OrgUnit) -> dict[str, Any]:
             url=f"https://facebook.com/{MARKER}/posts/1",
         ),
     )
+    _photo_of(output)
     poster = SimpleUploadedFile("ap-phich.pdf", b"%PDF-1.4\n% ZZNAM\n", "application/pdf")
     resource = cs.add_resource(
         actor=None,
@@ -278,6 +279,20 @@ def _communications_world(unit: OrgUnit, village: OrgUnit) -> dict[str, Any]:
         upload=check_upload(poster, "evidence"),
     )
     return {"comms_campaign": campaign, "comms_output": output, "comms_resource": resource}
+
+
+def _photo_of(output: Any) -> None:
+    """A banner photo of the output, so ``output_photo`` has a file to refuse."""
+    import io
+
+    from PIL import Image
+
+    from hocvuso.communications.services.photos import check_photo, store_photo
+
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(data, "PNG")
+    upload = SimpleUploadedFile(f"{MARKER}.png", data.getvalue(), content_type="image/png")
+    store_photo(output=output, upload=check_photo(upload), actor=None)
 
 
 @dataclass(frozen=True)
@@ -534,6 +549,27 @@ ROUTES: dict[str, Check] = {
     "communications:campaign_resource_file": obj(comms_resource),
     "communications:campaign_resource_delete": obj(comms_resource),
     # --- communications: outputs (views/outputs.py)
+    "communications:log": own(),
+    "communications:log_output": obj(
+        lambda w: {"pk": w.comms_campaign.pk},
+        data=lambda w: {
+            "unit": w.unit.pk,
+            "title": "x",
+            "channel": "",
+            "url": "https://facebook.com/x/1",
+            "published_on": str(timezone.localdate()),
+        },
+    ),
+    "communications:recognise": own(query=lambda w: "url=https%3A%2F%2Fyoutu.be%2Fabc"),
+    "communications:outputs": obj(query=lambda w: f"unit={w.unit.pk}"),
+    "communications:output_edit": obj(
+        lambda w: {"pk": w.comms_output.pk}, data=lambda w: {"title": "Đổi", "channel": ""}
+    ),
+    "communications:output_delete": obj(lambda w: {"pk": w.comms_output.pk}),
+    "communications:output_hide": obj(lambda w: {"pk": w.comms_output.pk}),
+    "communications:output_photo": obj(
+        lambda w: {"pk": w.comms_output.pk, "photo_pk": w.comms_output.photos.get().pk}
+    ),
     # --- communications: board (views/board.py)
     # --- communications: imports (views/imports.py)
     "communications:outputs_import": obj(comms),
@@ -577,6 +613,7 @@ NO_SCOPE: dict[str, str] = {
     # --- communications: public pages (views/public.py)
     "comms:campaign": "a published campaign its owner made public: titles, links, units and "
     "channels of the outputs not hidden, nobody's name, by design; a draft or private one is 404",
+    "communications:service_worker": "the outputs phone form's script, the same for everyone",
     "set_language": "the interface language of one's own session",
     "api:openapi-json": "the API's description, the same for everyone",
     "api:openapi-view": "the API's documentation page, the same for everyone",
@@ -641,6 +678,24 @@ OPERATIONS: dict[str, Check] = {
     "GET /api/learning/completions/classes": own(query=lambda w: f"unit={w.unit.pk}"),
     "GET /api/learning/completions/platform": own(query=lambda w: f"unit={w.unit.pk}"),
     # --- communications (communications/api.py)
+    "GET /api/communications/channels": own(),
+    "GET /api/communications/campaigns": own(),
+    "GET /api/communications/campaigns/{campaign_id}": obj(
+        lambda w: {"campaign_id": w.comms_campaign.pk}
+    ),
+    "GET /api/communications/outputs": own(
+        query=lambda w: f"unit={w.unit.pk}&campaign={w.comms_campaign.pk}"
+    ),
+    "POST /api/communications/outputs": obj(
+        json=lambda w: {
+            "id": str(uuid.uuid4()),
+            "campaign": w.comms_campaign.pk,
+            "unit": w.unit.pk,
+            "title": "Tin mới",
+            "channel": "loudspeaker",
+            "published_on": str(timezone.localdate()),
+        }
+    ),
 }
 
 

@@ -329,6 +329,10 @@ class OutputPhoto(models.Model):
 
     output = models.ForeignKey(Output, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("ảnh"), upload_to=UploadPath("photo"), max_length=255)
+    # A JPEG of at most 480 px a side, for the lists and the gallery on a slow phone.
+    thumbnail = models.FileField(
+        _("ảnh thu nhỏ"), upload_to=UploadPath("photo"), max_length=255, blank=True
+    )
     original_name = models.CharField(max_length=255)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=100)

@@ -27,6 +27,15 @@ urlpatterns: list = [
         name="campaign_resource_delete",
     ),
     # --- Logging outputs, a unit's outputs (views/outputs.py)
+    path("log/", outputs.log, name="log"),
+    path("<int:pk>/log/", outputs.log_output, name="log_output"),
+    path("recognise/", outputs.recognise, name="recognise"),
+    path("sw.js", outputs.service_worker, name="service_worker"),
+    path("outputs/", outputs.outputs, name="outputs"),
+    path("outputs/<uuid:pk>/edit/", outputs.output_edit, name="output_edit"),
+    path("outputs/<uuid:pk>/delete/", outputs.output_delete, name="output_delete"),
+    path("outputs/<uuid:pk>/hide/", outputs.output_hide, name="output_hide"),
+    path("outputs/<uuid:pk>/photos/<int:photo_pk>/", outputs.output_photo, name="output_photo"),
     # --- The owner's board, exports, the directive's report (views/board.py)
     # --- Monthly Excel reports (views/imports.py)
     path("<int:pk>/import/", imports.outputs_import, name="outputs_import"),

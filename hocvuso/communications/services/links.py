@@ -26,6 +26,10 @@ def check_url(url: str) -> str:
         return ""
     if len(url) > MAX_URL:
         raise ValidationError(_("Đường dẫn dài quá %(n)d ký tự.") % {"n": MAX_URL})
+    # URLValidator lets NUL and other control characters through in the path; no database
+    # stores a NUL, and no real link holds one.
+    if any(ord(c) < 32 or ord(c) == 127 for c in url):
+        raise ValidationError(_("Đường dẫn có ký tự điều khiển; hãy dán lại đường dẫn."))
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
         raise ValidationError(

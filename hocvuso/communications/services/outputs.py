@@ -328,6 +328,8 @@ def delete_output(*, actor: User | None, output: Output) -> None:
     )
     for photo in output.photos.all():
         photo.file.delete(save=False)
+        if photo.thumbnail:
+            photo.thumbnail.delete(save=False)
     output.delete()
 
 
