@@ -497,6 +497,11 @@ ROUTES: dict[str, Check] = {
     "communications:campaign": obj(lambda w: {"pk": w.comms_campaign.pk}),
     # --- communications: outputs (views/outputs.py)
     # --- communications: board (views/board.py)
+    "communications:board": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:silent": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:gallery": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:board_xlsx": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:report_docx": obj(lambda w: {"pk": w.comms_campaign.pk}),
     # --- communications: imports (views/imports.py)
 }
 
