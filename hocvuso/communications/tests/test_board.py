@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -135,13 +136,24 @@ def test_the_board_counts_each_unit_by_channel_against_expectations(
 
 
 def test_the_weekly_trend_counts_outputs_per_week(client, outputs, agency_focal_point):
-    response = signed_in(client, agency_focal_point).get(url("board", outputs))
-    weeks = [(bar["week"].start, bar["week"].count) for bar in response.context["trend"]]
-    assert weeks[0] == (D(2025, 10, 1), 2)  # Wed 01/10 to Sun 05/10: the post, the banners
-    assert weeks[1] == (D(2025, 10, 6), 1)
-    assert weeks[2] == (D(2025, 10, 13), 0)
-    assert sum(n for _day, n in weeks) == 5
+    client = signed_in(client, agency_focal_point)
+    page = client.get(url("board", outputs))
+    # The page asks for the trend once shown; without JavaScript the link opens it.
+    assert page.context["trend"] is None
+    assert 'hx-get="?part=trend"' in page.content.decode()
+    response = client.get(url("board", outputs, "part=trend"), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="trend"')
+    assert "<html" not in html
+    # A fragment renders no template of its own, so the test client keeps no context: read
+    # the bars' titles ("01/10: 2").
+    weeks = re.findall(r"<title>(\d\d/\d\d): (\d+)</title>", html)
+    assert weeks[:3] == [("01/10", "2"), ("06/10", "1"), ("13/10", "0")]
+    assert sum(int(n) for _day, n in weeks) == 5
     assert len(weeks) == 9  # the weeks of 29/09 … 24/11, the first cut to the window
+    whole = client.get(url("board", outputs, "part=trend"))
+    assert "01/10 – 05/10" in whole.content.decode()
+    assert whole.context["board"].count == 5
 
 
 def test_a_shorter_window_and_a_kind_of_unit(client, outputs, agency_focal_point):

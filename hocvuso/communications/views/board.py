@@ -132,27 +132,19 @@ def _filters(request: AuthedRequest, campaign: Campaign) -> dict[str, object]:
     }
 
 
-def trend_bars(weeks: list[sel.Week]) -> list[dict[str, object]]:
-    top = max((w.count for w in weeks), default=0) or 1
-    return [
-        {
-            "week": w,
-            "x": n * TREND_BAR,
-            "height": round(TREND_HEIGHT * w.count / top),
-            "y": TREND_HEIGHT - round(TREND_HEIGHT * w.count / top),
-        }
-        for n, w in enumerate(weeks)
-    ]
-
-
 @require_GET
 @login_required
 def board(request: AuthedRequest, pk: int) -> HttpResponse:
     """Each assigned unit's outputs by channel in a window against what it is expected to
-    produce, the fewest first, a page at a time; the totals, the weekly trend and the
-    hashtag's use."""
+    produce, the fewest first, a page at a time; the totals and the hashtag's use. The
+    weekly trend is its own fragment (``?part=trend``), which the page asks for once shown:
+    it reads the outputs again, and the table should not wait for it."""
     campaign = get_campaign_for_user(request.user, pk, manage=True)
     context = _filters(request, campaign)
+    with_trend = request.GET.get("part") == "trend"
+    context["trend"] = _trend(campaign, context["window"]) if with_trend else None
+    if with_trend and request.htmx:
+        return render_page(request, "communications/board.html", context, fragment="trend")
     figures = sel.board(campaign, window=context["window"], kind=context["kind"] or None)
     order = request.GET.get("sort", "total")
     order = order if order in SORTS else "total"
@@ -161,18 +153,27 @@ def board(request: AuthedRequest, pk: int) -> HttpResponse:
     page = Paginator(rows, len(rows) if show_all and rows else ROWS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    weeks = sel.weekly_trend(campaign, window=context["window"])
     context |= {
         "board": figures,
         "page": page,
         "sort": order,
         "show_all": show_all,
-        "trend": trend_bars(weeks),
-        "trend_width": TREND_BAR * len(weeks),
-        "trend_height": TREND_HEIGHT,
         "today": timezone.localdate(),
     }
     return render_page(request, "communications/board.html", context, fragment="board")
+
+
+def _trend(campaign: Campaign, window: sel.Window) -> dict[str, object]:
+    """The weekly trend as the page draws it: bars of a small inline SVG, and the weeks."""
+    weeks = sel.weekly_trend(campaign, window=window)
+    top = max((w.count for w in weeks), default=0) or 1
+    bars = []
+    for n, week in enumerate(weeks):
+        height = round(TREND_HEIGHT * week.count / top)
+        bars.append(
+            {"week": week, "x": n * TREND_BAR, "y": TREND_HEIGHT - height, "height": height}
+        )
+    return {"bars": bars, "width": TREND_BAR * len(weeks), "height": TREND_HEIGHT}
 
 
 @require_GET
