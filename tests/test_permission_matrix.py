@@ -501,6 +501,7 @@ ROUTES: dict[str, Check] = {
     "communications:silent": obj(lambda w: {"pk": w.comms_campaign.pk}),
     "communications:gallery": obj(lambda w: {"pk": w.comms_campaign.pk}),
     "communications:board_xlsx": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:board_csv": obj(lambda w: {"pk": w.comms_campaign.pk}),
     "communications:report_docx": obj(lambda w: {"pk": w.comms_campaign.pk}),
     # --- communications: imports (views/imports.py)
 }

@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("<int:pk>/silent/", board.silent, name="silent"),
     path("<int:pk>/gallery/", board.gallery, name="gallery"),
     path("<int:pk>/export.xlsx", board.board_xlsx, name="board_xlsx"),
+    path("<int:pk>/outputs.csv", board.board_csv, name="board_csv"),
     path("<int:pk>/report.docx", board.report_docx, name="report_docx"),
     # --- Monthly Excel reports (views/imports.py)
 ]

@@ -444,19 +444,20 @@ EXPORT_FIELDS = (
 )
 
 
-def outputs_in(campaign: Campaign, *, window: Window, kind: str | None = None) -> Iterator[tuple]:
-    """Every output of the window as ``EXPORT_FIELDS`` (nobody's name), by date then unit,
-    streamed."""
+def outputs_in(
+    campaign: Campaign, *, window: Window, kind: str | None = None, limit: int | None = None
+) -> Iterator[tuple]:
+    """The outputs of the window as ``EXPORT_FIELDS`` (nobody's name), by date then unit,
+    streamed; the first ``limit`` only, if given."""
     outputs = Output.objects.filter(
         campaign=campaign, published_on__gte=window.start, published_on__lte=window.end
     )
     if kind:
         outputs = outputs.filter(unit__kind=kind)
-    return (
-        outputs.order_by("published_on", "unit__name", "created_at")
-        .values_list(*EXPORT_FIELDS)
-        .iterator(chunk_size=2000)
-    )
+    rows = outputs.order_by("published_on", "unit__name", "created_at").values_list(*EXPORT_FIELDS)
+    if limit is not None:
+        rows = rows[:limit]
+    return rows.iterator(chunk_size=2000)
 
 
 def notable_outputs(

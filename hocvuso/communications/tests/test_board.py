@@ -4,6 +4,7 @@ spreadsheet — and who may see them."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import re
@@ -34,6 +35,7 @@ from tests import badinput
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+PAGES = ["board", "silent", "gallery", "board_xlsx", "board_csv", "report_docx"]
 
 
 def log(campaign, unit, **fields):
@@ -423,10 +425,42 @@ def test_the_spreadsheet_holds_the_board_and_the_outputs_and_no_formula(
     assert outputs_sheet.max_row == 3 + 2
 
 
+def test_past_its_limit_the_spreadsheet_says_so_and_the_csv_holds_every_output(
+    client, tree, outputs, agency_focal_point, monkeypatch
+):
+    from hocvuso.communications import exports
+
+    monkeypatch.setattr(exports, "XLSX_OUTPUTS_LIMIT", 2)
+    client = signed_in(client, agency_focal_point)
+    book = load_workbook(io.BytesIO(client.get(url("board_xlsx", outputs)).content))
+    sheet = book.worksheets[1]
+    assert "2 sản phẩm đầu tiên trong tổng số 5: tải tệp CSV để có đủ." in sheet["A1"].value
+    assert sheet.max_row == 3 + 2
+    response = client.get(url("board_csv", outputs, "kind=commune"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="san-pham-{outputs.pk}.csv"'
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[0][0] == "Ngày đăng, phát"
+    # The commune's four outputs, by date; the agency's post is not a commune's.
+    assert [(row[0], row[1], row[4], row[6]) for row in lines[1:]] == [
+        ("05/10/2025", "Phường Hoa Lư", "Băng-rôn tại trụ sở", "12"),
+        ("10/10/2025", "Phường Hoa Lư", "Phát thanh 10/10", "1"),
+        ("20/10/2025", "Phường Hoa Lư", "Phát thanh 20/10", "1"),
+        ("11/11/2025", "Phường Hoa Lư", "Phát thanh 11/11", "1"),
+    ]
+
+
+def test_the_csv_never_holds_a_formula(client, tree, campaign, agency_focal_point, today_in_window):
+    log(campaign, tree.hoalu, title="=1+1", channel=channel("loudspeaker"))
+    response = signed_in(client, agency_focal_point).get(url("board_csv", campaign))
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[1][4] == "'=1+1"
+
+
 # --- who may see it
 
 
-@pytest.mark.parametrize("name", ["board", "silent", "gallery", "board_xlsx", "report_docx"])
+@pytest.mark.parametrize("name", PAGES)
 def test_a_communes_focal_point_may_not_see_the_agencys_board(
     client, campaign, hoalu_focal_point, name
 ):
@@ -435,7 +469,7 @@ def test_a_communes_focal_point_may_not_see_the_agencys_board(
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("name", ["board", "silent", "gallery", "board_xlsx", "report_docx"])
+@pytest.mark.parametrize("name", PAGES)
 def test_another_provinces_focal_point_does_not_see_it_at_all(client, tree, campaign, name):
     other = create_unit(actor=None, parent=None, name="Tỉnh Hà Nam", kind="province", code="35")
     outsider = make_person("hanam", Role.COORDINATOR, other)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +22,11 @@ from hocvuso.communications.models import AssignedUnit, Campaign, OutputPhoto
 from hocvuso.communications.selectors import board as sel
 from hocvuso.communications.selectors import get_campaign_for_user
 from hocvuso.core.http import AuthedRequest, attachment, render_page
+from hocvuso.core.tables.writing import CSV_CONTENT_TYPE
 from hocvuso.orgunits.models import OrgUnit
 
 ROWS_PER_PAGE = 50
+SILENT_PER_PAGE = 100
 PHOTOS_PER_PAGE = 48
 MAX_SILENT_DAYS = 366
 SORTS = ("total", "-total", "name")
@@ -189,13 +191,15 @@ def silent(request: AuthedRequest, pk: int) -> HttpResponse:
         context["problems"].append(days_problem)
     today = timezone.localdate()
     window = context["window"]
+    rows = sel.silent_units(
+        campaign, window=window, today=today, days=days, kind=context["kind"] or None
+    )
     context |= {
         "days": days,
         "judged_on": sel.judged_on(window, today),
         "not_started": sel.judged_on(window, today) < window.start,
-        "rows": sel.silent_units(
-            campaign, window=window, today=today, days=days, kind=context["kind"] or None
-        ),
+        "rows": rows,
+        "page": Paginator(rows, SILENT_PER_PAGE).get_page(request.GET.get("page")),
     }
     return render_page(request, "communications/silent.html", context, fragment="silent")
 
@@ -230,7 +234,9 @@ def gallery(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def board_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The board's table and every output of the window, as .xlsx."""
+    """The board's table and the outputs of the window (the first ``XLSX_OUTPUTS_LIMIT``), as
+    .xlsx."""
+    from hocvuso.communications.exports import XLSX_OUTPUTS_LIMIT
     from hocvuso.communications.exports import board_xlsx as build
     from hocvuso.core.documents import XLSX_CONTENT_TYPE, export_filename
 
@@ -239,11 +245,26 @@ def board_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     window, kind = context["window"], context["kind"] or None
     content = build(
         sel.board(campaign, window=window, kind=kind),
-        sel.outputs_in(campaign, window=window, kind=kind),
+        sel.outputs_in(campaign, window=window, kind=kind, limit=XLSX_OUTPUTS_LIMIT),
     )
     return attachment(
         content, XLSX_CONTENT_TYPE, export_filename(campaign.pk, "truyen-thong", "xlsx")
     )
+
+
+@require_GET
+@login_required
+def board_csv(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
+    """Every output of the window as CSV, streamed: the spreadsheet holds at most
+    ``exports.XLSX_OUTPUTS_LIMIT`` of them."""
+    from hocvuso.communications.exports import outputs_csv
+
+    campaign = get_campaign_for_user(request.user, pk, manage=True)
+    context = _filters(request, campaign)
+    rows = sel.outputs_in(campaign, window=context["window"], kind=context["kind"] or None)
+    response = StreamingHttpResponse(outputs_csv(rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="san-pham-{campaign.pk}.csv"'
+    return response
 
 
 @require_GET
