@@ -571,6 +571,12 @@ ROUTES: dict[str, Check] = {
         lambda w: {"pk": w.comms_output.pk, "photo_pk": w.comms_output.photos.get().pk}
     ),
     # --- communications: board (views/board.py)
+    "communications:board": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:silent": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:gallery": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:board_xlsx": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:board_csv": obj(lambda w: {"pk": w.comms_campaign.pk}),
+    "communications:report_docx": obj(lambda w: {"pk": w.comms_campaign.pk}),
     # --- communications: imports (views/imports.py)
     "communications:outputs_import": obj(comms),
     "communications:outputs_import_template": obj(comms),

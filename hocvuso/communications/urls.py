@@ -37,6 +37,12 @@ urlpatterns: list = [
     path("outputs/<uuid:pk>/hide/", outputs.output_hide, name="output_hide"),
     path("outputs/<uuid:pk>/photos/<int:photo_pk>/", outputs.output_photo, name="output_photo"),
     # --- The owner's board, exports, the directive's report (views/board.py)
+    path("<int:pk>/board/", board.board, name="board"),
+    path("<int:pk>/silent/", board.silent, name="silent"),
+    path("<int:pk>/gallery/", board.gallery, name="gallery"),
+    path("<int:pk>/export.xlsx", board.board_xlsx, name="board_xlsx"),
+    path("<int:pk>/outputs.csv", board.board_csv, name="board_csv"),
+    path("<int:pk>/report.docx", board.report_docx, name="report_docx"),
     # --- Monthly Excel reports (views/imports.py)
     path("<int:pk>/import/", imports.outputs_import, name="outputs_import"),
     path(
