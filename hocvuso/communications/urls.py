@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hocvuso.communications.views import board, campaigns, imports, outputs  # noqa: F401
+from hocvuso.communications.views import board, campaigns, imports, outputs
 
 app_name = "communications"
 urlpatterns: list = [

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -205,14 +205,11 @@ def silent(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def photo_url(photo: OutputPhoto) -> str:
-    """Where the gallery's thumbnails come from: the scoped view that serves an output's
-    photos (``communications:output_photo``, the outputs part). Media files are not public,
-    so never ``photo.file.url``; until that view is mounted there is no address (the
-    gallery then shows the photo's name only)."""
-    try:
-        return reverse("communications:output_photo", kwargs={"pk": photo.pk})
-    except NoReverseMatch:
-        return ""
+    """Where ``photo`` is served (its thumbnail with ``?size=small``): the scoped view of an
+    output's photos — media files are not public, so never ``photo.file.url``."""
+    return reverse(
+        "communications:output_photo", kwargs={"pk": photo.output_id, "photo_pk": photo.pk}
+    )
 
 
 @require_GET

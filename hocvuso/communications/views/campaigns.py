@@ -174,6 +174,8 @@ def _detail(
     manages = can_manage(request.user, campaign)
     if manages and resource_form is None:
         resource_form = ResourceForm()
+    # Whoever may import a unit's monthly report may log its outputs one by one.
+    logs = campaign.is_published and import_units(request.user, campaign).exists()
     return {
         "campaign": campaign,
         "targets": campaign.targets.select_related("group", "unit").prefetch_related(
@@ -182,7 +184,8 @@ def _detail(
         "assigned": campaign.assigned.count(),
         "resources": campaign.resources.all(),
         "can_manage": manages,
-        "can_import": campaign.is_published and import_units(request.user, campaign).exists(),
+        "can_import": logs,
+        "can_log": logs,
         "resource_form": resource_form if manages else None,
         "key_messages": _lines(campaign.key_messages),
         "slogans": _lines(campaign.slogans),
