@@ -7,7 +7,8 @@ Creates a fresh PostgreSQL database with a province of ``--units`` villages unde
 (``_fieldwork_setup``), a published campaign of the province addressed to every village (the
 1,500 units) with weekly loudspeaker broadcasts and one banner expected of each, and COPYs in
 ``--outputs`` outputs over the campaign's 61-day window, spread over the 15 channels (one
-unit in ten logs nothing: the silent ones), half of them with a unique link. ``VACUUM
+unit in ten logs nothing: the silent ones), half of them with a unique link, and builds
+their tallies (``refresh_tallies``: what ``log_output`` keeps as it writes). ``VACUUM
 ANALYZE``, then ``GET /communications/<pk>/board/`` (the default: the whole window, the
 fewest first, 50 rows a page) ``--repeat`` times, one request at a time, from uvicorn (one
 worker, DEBUG off, signed in as the province's coordinator by session cookie); the silent
@@ -40,6 +41,7 @@ from hocvuso.communications.services import (
     publish_campaign,
     set_targets,
 )
+from hocvuso.communications.services.tallies import refresh_tallies
 
 TARGET_MS = 200
 START = datetime.date(2025, 10, 1)
@@ -165,6 +167,9 @@ def main() -> None:
         publish_campaign(actor=None, campaign=campaign)
         units = [p.pk for p in province.villages]
         sent = load(campaign, units, args.outputs, user.pk)
+        started = time.perf_counter()
+        tallies = refresh_tallies(campaign.pk)  # what the output services keep as they write
+        setup.log(f"{tallies} tallies in {time.perf_counter() - started:.1f} s")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         cookies = setup.session_cookies(user)

@@ -324,6 +324,29 @@ class Output(TimeStampedModel):
         return self.title
 
 
+class OutputTally(models.Model):
+    """A campaign's outputs of one unit on one channel over the whole window, kept by the
+    services that write outputs in the same transaction: the owner's board reads 20,000 of
+    these instead of aggregating 200,000 outputs (a narrower window reads the outputs)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    outputs = models.IntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+    hashtag = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "channel"], name="one_tally_per_unit_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id}/{self.channel_id}: {self.outputs}"
+
+
 class OutputPhoto(models.Model):
     """A photo of a banner or an LED screen, or a screenshot of a post."""
 

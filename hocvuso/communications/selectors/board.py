@@ -12,6 +12,7 @@ Every figure comes from a few aggregate queries over the ``output_window`` index
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -26,6 +27,7 @@ from hocvuso.communications.models import (
     Expectation,
     Output,
     OutputPhoto,
+    OutputTally,
 )
 from hocvuso.orgunits.models import OrgUnit
 
@@ -95,18 +97,32 @@ class UnitRow:
     name: str
     kind: str
     path: str
-    cells: list[Cell] = field(default_factory=list)  # one per column, in order
     assigned: bool = True
-    # Over the cells, set once they are filled (``total_up``): sorting 1,500 rows reads them
-    # many times.
+    # Column → (outputs, quantity, with hashtag) and column → expected; the cells are made
+    # from them only for the rows shown (50 of 1,500), the totals below for every row.
+    values: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    expected: dict[int, int] = field(default_factory=dict)
+    columns: int = 0
     count: int = 0
     quantity: int = 0
     below: int = 0  # channels where the unit is short of what it is expected to produce
 
     def total_up(self) -> None:
-        self.count = sum(c.count for c in self.cells)
-        self.quantity = sum(c.quantity for c in self.cells)
-        self.below = sum(1 for c in self.cells if c.below)
+        self.count = sum(n for n, _q, _h in self.values.values())
+        self.quantity = sum(q for _n, q, _h in self.values.values())
+        self.below = sum(
+            1 for col, n in self.expected.items() if n > 0 and self.values.get(col, (0, 0))[1] < n
+        )
+
+    @functools.cached_property
+    def cells(self) -> list[Cell]:
+        """One per column, in order."""
+        cells = [Cell() for _n in range(self.columns)]
+        for col, (n, q, h) in self.values.items():
+            cells[col].count, cells[col].quantity, cells[col].hashtag = n, q, h
+        for col, n in self.expected.items():
+            cells[col].expected = n
+        return cells
 
     @property
     def silent(self) -> bool:
@@ -169,7 +185,15 @@ def _counts(
     campaign: Campaign, window: Window, kind: str | None
 ) -> dict[tuple[int, int], tuple[int, int, int]]:
     """(unit, channel) → (outputs, quantity, with hashtag) in the window: the one aggregate
-    query of the board, over the ``output_window`` index."""
+    query of the board. Over the campaign's whole window (the board's default) it reads the
+    tallies the output services keep (``OutputTally``, one row per unit and channel); over a
+    narrower one it aggregates the outputs themselves (the ``output_window`` index)."""
+    if window == Window.of(campaign):
+        tallies = OutputTally.objects.filter(campaign=campaign, outputs__gt=0)
+        if kind:
+            tallies = tallies.filter(unit__kind=kind)
+        grouped = tallies.values_list("unit_id", "channel_id", "outputs", "quantity", "hashtag")
+        return {(unit, channel): (n, q, h) for unit, channel, n, q, h in _fetch(grouped)}
     outputs = Output.objects.filter(
         campaign=campaign, published_on__gte=window.start, published_on__lte=window.end
     )
@@ -184,7 +208,7 @@ def _counts(
 
 
 def _fetch(queryset: QuerySet) -> list[tuple]:
-    """The rows of an aggregate ``values_list`` straight from the cursor: for the board's
+    """The rows of a ``values_list`` straight from the cursor: for the board's
     ~10,000 groups Django's per-value converters (Count's None → 0) cost as much as the
     query, and none is needed (integers only, never NULL)."""
     sql, params = queryset.query.sql_with_params()
@@ -284,13 +308,14 @@ def board(campaign: Campaign, *, window: Window, kind: str | None = None) -> Boa
     column = {ch.pk: n for n, ch in enumerate(channels)}
     totals = [Cell() for _ch in channels]
     for row in rows.values():
-        row.cells = [Cell() for _ch in channels]
+        row.columns = len(channels)
         for channel, n in expected.get(row.unit_id, {}).items():
-            row.cells[column[channel]].expected = n
+            row.expected[column[channel]] = n
             totals[column[channel]].expected += n
     for (unit, channel), (n, q, h) in counts.items():
-        cell, total = rows[unit].cells[column[channel]], totals[column[channel]]
-        cell.count, cell.quantity, cell.hashtag = n, q, h
+        col = column[channel]
+        rows[unit].values[col] = (n, q, h)
+        total = totals[col]
         total.count += n
         total.quantity += q
         total.hashtag += h

@@ -28,6 +28,7 @@ from hocvuso.communications.models import (
     OutputKind,
 )
 from hocvuso.communications.services.links import check_url, recognise_channel, url_key
+from hocvuso.communications.services.tallies import add_to_tally
 from hocvuso.core.models import AuditLog
 from hocvuso.core.services import diff, record_audit, snapshot
 from hocvuso.core.tables.text import clean_typed
@@ -273,6 +274,7 @@ def log_output(
         if (first := first_with_link(fields["url_key"])) is not None:
             raise DuplicateLink(first) from None
         raise
+    add_to_tally(output)
     _save_photos(output, data.photos, actor)
     record_audit(
         actor=actor,
@@ -300,9 +302,11 @@ def update_output(*, actor: User | None, output: Output, data: OutputInput) -> O
     if output.photos.count() + len(data.photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("Tối đa %(n)d ảnh mỗi sản phẩm.") % {"n": MAX_PHOTOS}})
     before = snapshot(output, OUTPUT_FIELDS)
+    add_to_tally(output, -1)
     for name, value in fields.items():
         setattr(output, name, value)
     output.save()
+    add_to_tally(output)
     _save_photos(output, data.photos, actor)
     changes = diff(before, snapshot(output, OUTPUT_FIELDS))
     if changes or data.photos:
@@ -330,6 +334,7 @@ def delete_output(*, actor: User | None, output: Output) -> None:
         photo.file.delete(save=False)
         if photo.thumbnail:
             photo.thumbnail.delete(save=False)
+    add_to_tally(output, -1)
     output.delete()
 
 

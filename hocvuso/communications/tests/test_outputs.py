@@ -152,3 +152,42 @@ def test_control_characters_are_stripped_from_what_is_typed(tree, campaign):
     assert "\x00" not in saved.title
     assert "\u202e" not in saved.title
     assert "\x1b" not in saved.title
+
+
+def test_the_boards_tallies_follow_every_write_and_match_a_recount(tree, campaign):
+    from hocvuso.communications.models import OutputTally
+    from hocvuso.communications.selectors import board as sel
+    from hocvuso.communications.services import delete_output, update_output
+    from hocvuso.communications.services.tallies import refresh_tallies
+
+    def tallies():
+        return sorted(
+            OutputTally.objects.filter(outputs__gt=0).values_list(
+                "unit_id", "channel_id", "outputs", "quantity", "hashtag"
+            )
+        )
+
+    banners, _ = log(campaign, tree.hoalu, output(channel=channel("banner"), quantity=12))
+    post, _ = log(campaign, tree.hoalu, output(url="https://facebook.com/p/1", hashtag_used=True))
+    log(campaign, tree.namhoalu, output(url="https://zalo.me/p/2"))
+    update_output(
+        actor=None,
+        output=post,
+        data=output(channel=channel("zalo"), url="https://zalo.me/p/9", hashtag_used=False),
+    )
+    delete_output(actor=None, output=banners)
+    kept = tallies()
+    assert kept == [
+        (tree.hoalu.pk, channel("zalo").pk, 1, 1, 0),
+        (tree.namhoalu.pk, channel("zalo").pk, 1, 1, 0),
+    ]
+    refresh_tallies(campaign.pk)
+    assert tallies() == kept
+    # The whole window reads the tallies, a narrower one the outputs: the same figures.
+    whole = sel.board(campaign, window=sel.Window.of(campaign))
+    part = sel.board(
+        campaign, window=sel.Window(campaign.starts_on, campaign.ends_on.replace(day=29))
+    )
+    assert [(r.unit_id, r.count, r.quantity) for r in whole.rows] == [
+        (r.unit_id, r.count, r.quantity) for r in part.rows
+    ]
