@@ -107,13 +107,6 @@ class UnitRow:
     quantity: int = 0
     below: int = 0  # channels where the unit is short of what it is expected to produce
 
-    def total_up(self) -> None:
-        self.count = sum(n for n, _q, _h in self.values.values())
-        self.quantity = sum(q for _n, q, _h in self.values.values())
-        self.below = sum(
-            1 for col, n in self.expected.items() if n > 0 and self.values.get(col, (0, 0))[1] < n
-        )
-
     @functools.cached_property
     def cells(self) -> list[Cell]:
         """One per column, in order."""
@@ -270,18 +263,31 @@ def expectations_by_unit(
         for unit_id, group_id in members.values_list("orgunit_id", "unitgroup_id"):
             groups_of.setdefault(unit_id, []).append(group_id)
     amount = {e.pk: expected_in(e.quantity, e.per, window, campaign) for e in expectations}
-    found: dict[int, dict[int, int]] = {}
-    for pk, kind in units:
-        applying = [
-            *by_kind.get(kind, ()),
-            *by_unit.get(pk, ()),
-            *(e for g in groups_of.get(pk, ()) for e in by_group[g]),
-        ]
+
+    def largest(applying: Iterable[Expectation]) -> dict[int, int]:
         mine: dict[int, int] = {}
         for e in applying:
             n = amount[e.pk]
             if n > mine.get(e.channel_id, 0):
                 mine[e.channel_id] = n
+        return mine
+
+    # Most units are addressed by their kind alone: one answer per kind, shared (read-only).
+    of_kind: dict[str, dict[int, int]] = {}
+    found: dict[int, dict[int, int]] = {}
+    for pk, kind in units:
+        if pk in by_unit or pk in groups_of:
+            mine = largest(
+                [
+                    *by_kind.get(kind, ()),
+                    *by_unit.get(pk, ()),
+                    *(e for g in groups_of.get(pk, ()) for e in by_group[g]),
+                ]
+            )
+        else:
+            if kind not in of_kind:
+                of_kind[kind] = largest(by_kind.get(kind, ()))
+            mine = of_kind[kind]
         if mine:
             found[pk] = mine
     return found
@@ -307,20 +313,33 @@ def board(campaign: Campaign, *, window: Window, kind: str | None = None) -> Boa
     channels = list(Channel.objects.filter(pk__in=used | wanted).order_by("position", "name"))
     column = {ch.pk: n for n, ch in enumerate(channels)}
     totals = [Cell() for _ch in channels]
+    by_columns: dict[int, dict[int, int]] = {}  # a shared expectation, by column
     for row in rows.values():
         row.columns = len(channels)
-        for channel, n in expected.get(row.unit_id, {}).items():
-            row.expected[column[channel]] = n
-            totals[column[channel]].expected += n
+        mine = expected.get(row.unit_id)
+        if mine:
+            cols = by_columns.get(id(mine))
+            if cols is None:
+                cols = by_columns[id(mine)] = {column[ch]: n for ch, n in mine.items()}
+            row.expected = cols
+            for col, n in cols.items():
+                totals[col].expected += n
     for (unit, channel), (n, q, h) in counts.items():
         col = column[channel]
-        rows[unit].values[col] = (n, q, h)
+        row = rows[unit]
+        row.values[col] = (n, q, h)
+        row.count += n
+        row.quantity += q
         total = totals[col]
         total.count += n
         total.quantity += q
         total.hashtag += h
+    nothing = (0, 0, 0)
     for row in rows.values():
-        row.total_up()
+        if row.expected:
+            row.below = sum(
+                1 for col, n in row.expected.items() if row.values.get(col, nothing)[1] < n
+            )
     ordered = sorted(rows.values(), key=lambda r: (not r.assigned, r.name, r.path))
     return Board(campaign, window, channels, ordered, totals)
 
