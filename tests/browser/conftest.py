@@ -21,3 +21,16 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium() as browser, new_page(browser) as page:
         yield page
+
+
+@pytest.fixture(autouse=True)
+def _shipped_channels(request: pytest.FixtureRequest) -> None:
+    """The journeys run on ``live_server``, whose database is emptied after each test — the
+    channel list a data migration installs with it: put it back for the next journey."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from hocvuso.communications.channels import install
+    from hocvuso.communications.models import Channel
+
+    install(Channel)

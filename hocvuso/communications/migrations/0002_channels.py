@@ -4,14 +4,9 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from hocvuso.communications.channels import CHANNELS
+    from hocvuso.communications.channels import install as install_channels
 
-    channel = apps.get_model("communications", "Channel")
-    for position, (code, name, family, domains) in enumerate(CHANNELS):
-        channel.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "family": family, "domains": domains, "position": position},
-        )
+    install_channels(apps.get_model("communications", "Channel"))
 
 
 class Migration(migrations.Migration):

@@ -177,7 +177,8 @@ def _today_outputs(request: AuthedRequest, campaign: Campaign, units: object) ->
 @login_required
 def recognise(request: AuthedRequest) -> HttpResponse:
     """The channel and kind a pasted link names (htmx, ``#recognised``): the server's answer
-    when the page's own table (embedded in it) did not know the address."""
+    when the page's own table (embedded in it) did not know the address. Its own small
+    template, the one the form includes: the same answer whoever asks, htmx or not."""
     problem, channel = "", None
     try:
         url = check_url(request.GET.get("url", "")[:600])
@@ -191,7 +192,7 @@ def recognise(request: AuthedRequest) -> HttpResponse:
         "problem": problem,
         "asked": bool(url),
     }
-    return render(request, "communications/log_output.html#recognised", context)
+    return render(request, "communications/_recognised.html", context)
 
 
 @require_GET
