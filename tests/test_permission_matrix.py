@@ -493,6 +493,11 @@ ROUTES: dict[str, Check] = {
     "learning:course": obj(lambda w: {"pk": w.course.pk}),
     "learning:topics": own(),
     "learning:topic_edit": obj(lambda w: {"pk": _a_topic()}, data=lambda w: {}),
+    "communications:channels": own(data=lambda w: {"new-name": "x", "new-family": "other"}),
+    "communications:channel_edit": obj(
+        lambda w: {"pk": _a_channel()},
+        data=lambda w: {f"{_a_channel()}-name": "x", f"{_a_channel()}-family": "other"},
+    ),
     "learning:campaigns": own(),
     "learning:campaign_create": own(
         query=lambda w: f"activity={w.activity.pk}",
@@ -581,6 +586,14 @@ ROUTES: dict[str, Check] = {
     "communications:outputs_import": obj(comms),
     "communications:outputs_import_template": obj(comms),
 }
+
+
+def _a_channel() -> int:
+    """A channel of the province's list (installed by the communications app's migration):
+    only the province's editors change it."""
+    from hocvuso.communications.models import Channel
+
+    return Channel.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
 def _a_topic() -> int:

@@ -463,3 +463,24 @@ class OutputsImportForm(ImportForm):
         if unit is None:
             raise forms.ValidationError(_("Hãy chọn đơn vị báo cáo."))
         return unit
+
+
+# --- The channel list (views/channels.py)
+
+
+class ChannelForm(Form):
+    name = forms.CharField(label=gettext_lazy("Tên kênh"), max_length=100)
+    family = forms.ChoiceField(label=gettext_lazy("Nhóm kênh"), choices=Channel.Family.choices)
+    domains = forms.CharField(
+        label=gettext_lazy("Tên miền"),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy(
+            "Mỗi tên miền cách nhau một dấu cách (baoninhbinh.org.vn nbtv.vn): một đường dẫn "
+            "dán vào có địa chỉ ấy được nhận ra là kênh này."
+        ),
+    )
+
+
+class ChannelEditForm(ChannelForm):
+    active = forms.BooleanField(label=gettext_lazy("Đang dùng"), required=False)

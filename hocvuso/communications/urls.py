@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hocvuso.communications.views import board, campaigns, imports, outputs
+from hocvuso.communications.views import board, campaigns, channels, imports, outputs
 
 app_name = "communications"
 urlpatterns: list = [
@@ -50,4 +50,7 @@ urlpatterns: list = [
         imports.outputs_import_template,
         name="outputs_import_template",
     ),
+    # --- The channel list (views/channels.py)
+    path("channels/", channels.channels, name="channels"),
+    path("channels/<int:pk>/", channels.channel_edit, name="channel_edit"),
 ]

@@ -106,6 +106,13 @@ def user_can(user: User | AnonymousUser, unit: OrgUnit, roles: Iterable[str]) ->
     return any(unit.path.startswith(path) for path in paths)
 
 
+def holds_on_a_province(user: User | AnonymousUser, roles: Iterable[str]) -> bool:
+    """Whether ``user`` holds one of ``roles`` on a root of the tree (a province): the
+    province-wide lists (learning's topics, the communication channels) are theirs to keep."""
+    paths = scope_paths(user, roles)
+    return paths is None or any(len(p) == OrgUnit.steplen for p in paths)
+
+
 def units_visible_to(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
     return scope_for_user(OrgUnit.objects.all(), user)
 

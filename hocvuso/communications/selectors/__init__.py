@@ -17,7 +17,7 @@ from django.http import Http404
 from hocvuso.communications.models import AssignedUnit, Campaign, Output
 from hocvuso.core import roles as R
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.selectors import scope_for_user, user_can
+from hocvuso.orgunits.selectors import holds_on_a_province, scope_for_user, user_can
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 MANAGE_CAMPAIGNS = R.EDIT_UNITS
 # Who logs a unit's outputs: its editors (a commune's focal point).
 LOG_OUTPUTS = R.EDIT_UNITS
+
+
+def can_edit_channels(user: User) -> bool:
+    """The channel list is the province's: its editors (EDIT_UNITS on a root) keep it."""
+    return holds_on_a_province(user, R.EDIT_UNITS)
 
 
 def campaigns_visible_to(user: User, *, roles: Iterable[str] = R.VIEW) -> QuerySet[Campaign]:

@@ -13,7 +13,7 @@ from hocvuso.core import roles as R
 from hocvuso.learning.models import Campaign, ClassSession, Enrolment, Topic
 from hocvuso.learning.selectors import RUN_CLASSES, classes_visible_to
 from hocvuso.orgunits.models import OrgUnit
-from hocvuso.orgunits.selectors import scope_for_user, scope_paths
+from hocvuso.orgunits.selectors import holds_on_a_province, scope_for_user, scope_paths
 
 if TYPE_CHECKING:
     from hocvuso.accounts.models import User
@@ -42,8 +42,7 @@ def host_units(user: User) -> QuerySet[OrgUnit]:
 
 def can_edit_topics(user: User) -> bool:
     """The topic list is the province's: its editors (EDIT_UNITS on a root) keep it."""
-    paths = scope_paths(user, R.EDIT_UNITS)
-    return paths is None or any(len(p) == OrgUnit.steplen for p in paths)
+    return holds_on_a_province(user, R.EDIT_UNITS)
 
 
 def topics_for_forms() -> QuerySet[Topic]:
